@@ -1,0 +1,134 @@
+// Command proclab is ProcLab: a window of live, real child processes, built
+// to teach Python's multiprocessing. Without arguments it opens the window;
+// subcommands work in a terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"proclab/procs"
+	"proclab/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0"
+
+const usage = `ProcLab %s — watch and control real processes, the way Python's multiprocessing does.
+
+Usage:
+  proclab                 open the window
+  proclab tree [PID]      print the live process tree under PID (default: the whole system)
+      --watch             repeat until interrupted
+      --hz N              polls per second with --watch (1-20, default 2)
+  proclab version         print the version
+  proclab help            print this help
+`
+
+func main() {
+	procs.MaybeRunWorker()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return ui.Run(ui.Options{Version: version})
+	}
+	switch args[0] {
+	case "tree":
+		return runTree(args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "proclab %s\n", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprintf(stdout, usage, version)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "proclab: unknown command %q\n\n", args[0])
+		fmt.Fprintf(stderr, usage, version)
+		return 2
+	}
+}
+
+func runTree(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tree", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	watch := fs.Bool("watch", false, "")
+	hz := fs.Float64("hz", 2, "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "proclab tree: %v\nusage: proclab tree [--watch] [--hz N] [PID]\n", err)
+		return 2
+	}
+	if *hz < 1 || *hz > 20 {
+		fmt.Fprintf(stderr, "proclab tree: --hz %g is out of range: use 1 to 20 polls per second\n", *hz)
+		return 2
+	}
+	root := 0
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		pid, err := strconv.Atoi(fs.Arg(0))
+		if err != nil || pid <= 0 {
+			fmt.Fprintf(stderr, "proclab tree: %q is not a process id: give a positive number such as 1\n", fs.Arg(0))
+			return 2
+		}
+		root = pid
+	default:
+		fmt.Fprintf(stderr, "proclab tree: give at most one PID, not %d\n", fs.NArg())
+		return 2
+	}
+	var pl procs.Poller
+	// A first read gives the CPU counters the percentages are measured from.
+	first, err := pl.Poll()
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab tree:", err)
+		return 1
+	}
+	if root != 0 && first.Procs[root] == nil {
+		fmt.Fprintf(stderr, "proclab tree: no process with PID %d\n", root)
+		return 1
+	}
+	interval := time.Duration(float64(time.Second) / *hz)
+	if !*watch {
+		time.Sleep(min(interval, 200*time.Millisecond))
+		t, err := pl.Poll()
+		if err != nil {
+			fmt.Fprintln(stderr, "proclab tree:", err)
+			return 1
+		}
+		procs.PrintTree(stdout, t, root)
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	status := 0
+	time.Sleep(interval)
+	procs.Watch(ctx, interval, func(t *procs.Tree, err error) {
+		if err != nil {
+			fmt.Fprintln(stderr, "proclab tree:", err)
+			status = 1
+			stop()
+			return
+		}
+		if root != 0 && t.Procs[root] == nil {
+			fmt.Fprintf(stdout, "process %d has ended\n", root)
+			stop()
+			return
+		}
+		fmt.Fprint(stdout, "\x1b[H\x1b[2J")
+		fmt.Fprintf(stdout, "proclab tree — %s — %g Hz — Ctrl+C to stop\n", t.At.Format("15:04:05.0"), *hz)
+		procs.PrintTree(stdout, t, root)
+	})
+	if errors.Is(ctx.Err(), context.Canceled) && status == 0 {
+		return 0
+	}
+	return status
+}

@@ -1,0 +1,158 @@
+package procs
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Stream says which pipe a line came from.
+type Stream uint8
+
+const (
+	Stdout Stream = iota
+	Stderr
+)
+
+func (s Stream) String() string {
+	if s == Stderr {
+		return "stderr"
+	}
+	return "stdout"
+}
+
+// Line is one line a process printed, stamped with the time since the lab
+// began.
+type Line struct {
+	Seq    uint64        // position in the lane, from 1; gaps mean lines left the buffer
+	At     time.Duration // since the lab began
+	Stream Stream
+	Text   string // valid UTF-8, no newline, control characters made visible
+}
+
+const (
+	// MaxLineBytes bounds one displayed line; a longer one is split, so a
+	// child that never prints a newline still shows up and memory stays bounded.
+	MaxLineBytes = 4096
+	// DefaultLaneLines is how many recent lines a lane keeps for display.
+	DefaultLaneLines = 5000
+)
+
+// LineBuffer keeps the most recent lines of one lane. It is safe for
+// concurrent use: the capture goroutines write, the window reads.
+type LineBuffer struct {
+	mu    sync.Mutex
+	lines []Line // ring of capacity cap(lines)
+	start int    // index of the oldest line when full
+	seq   uint64 // number of lines ever added
+}
+
+// NewLineBuffer returns a buffer that keeps the last capacity lines.
+func NewLineBuffer(capacity int) *LineBuffer {
+	if capacity < 1 {
+		capacity = 1
+	}
+	return &LineBuffer{lines: make([]Line, 0, capacity)}
+}
+
+func (b *LineBuffer) add(l Line) Line {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.seq++
+	l.Seq = b.seq
+	if len(b.lines) < cap(b.lines) {
+		b.lines = append(b.lines, l)
+	} else {
+		b.lines[b.start] = l
+		b.start = (b.start + 1) % len(b.lines)
+	}
+	return l
+}
+
+// Total is the number of lines ever added, including those that left.
+func (b *LineBuffer) Total() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.seq
+}
+
+// Tail copies the kept lines, oldest first, appending to dst.
+func (b *LineBuffer) Tail(dst []Line) []Line {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	dst = append(dst, b.lines[b.start:]...)
+	return append(dst, b.lines[:b.start]...)
+}
+
+// captureLines reads r until EOF and hands each line to emit. Partial lines
+// at EOF are emitted too; lines longer than MaxLineBytes are split; invalid
+// UTF-8 becomes U+FFFD.
+func captureLines(r io.Reader, emit func(string)) error {
+	br := bufio.NewReaderSize(r, MaxLineBytes)
+	var carry []byte // the start of a character cut by a split, owed to the next line
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(carry) > 0 {
+			chunk = append(carry, chunk...)
+			carry = nil
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			cut := runeBoundary(chunk)
+			carry = append([]byte(nil), chunk[cut:]...)
+			emit(cleanLine(chunk[:cut]))
+			continue
+		}
+		if len(chunk) > 0 {
+			emit(cleanLine(chunk))
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, os.ErrClosed) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// runeBoundary returns where to split b so that a multi-byte character at
+// its end is not cut in two.
+func runeBoundary(b []byte) int {
+	for back := 1; back < utf8.UTFMax && back <= len(b); back++ {
+		c := b[len(b)-back]
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-back:]) {
+				return len(b) - back
+			}
+			break
+		}
+	}
+	return len(b)
+}
+
+// cleanLine drops the line ending and makes the text safe to display.
+func cleanLine(b []byte) string {
+	s := string(b)
+	s = strings.TrimSuffix(s, "\n")
+	s = strings.TrimSuffix(s, "\r")
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isHiddenControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if isHiddenControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+func isHiddenControl(r rune) bool { return r == '\t' || (unicode.IsControl(r) && r != '\uFFFD') }

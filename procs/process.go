@@ -1,0 +1,205 @@
+package procs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Status is the Python-visible life stage of a Process object.
+type Status int
+
+const (
+	Initial Status = iota // created, start() not called
+	Started               // start() called, exit code not known yet
+	Stopped               // the child ended and its exit code is known
+)
+
+func (s Status) String() string {
+	switch s {
+	case Initial:
+		return "initial"
+	case Started:
+		return "started"
+	default:
+		return "stopped"
+	}
+}
+
+// Spec is what the New-process form collects: the arguments of
+// multiprocessing.Process(...) plus the daemon flag.
+type Spec struct {
+	Name    string   // empty: Process-N
+	Target  string   // a registered task, or CommandTarget
+	Args    []any    // positional arguments of the task
+	Kwargs  []KV     // keyword arguments of the task
+	Command []string // argv, when Target is CommandTarget
+	Daemon  bool
+}
+
+// Process is one child of the lab, shaped like multiprocessing.Process.
+// All methods are safe for concurrent use.
+type Process struct {
+	lab    *Lab
+	id     int    // N of Process-N: the lab's count of created objects
+	name   string // as Python's name attribute
+	spec   Spec
+	output *LineBuffer
+
+	mu        sync.Mutex
+	daemon    bool
+	status    Status
+	osProc    *os.Process
+	pid       int
+	exitCode  int
+	startedAt time.Duration
+	endedAt   time.Duration
+	done      chan struct{} // closed once the exit code is known
+}
+
+// Snapshot is a consistent copy of a Process's state for display.
+type Snapshot struct {
+	Proc      *Process
+	ID        int
+	Name      string
+	Var       string // the Python variable standing for it in the transcript, p1
+	Target    string
+	Daemon    bool
+	Status    Status
+	Pid       int
+	ExitCode  int // meaningful when Status == Stopped
+	StartedAt time.Duration
+	EndedAt   time.Duration
+}
+
+// Snapshot returns the current state in one read.
+func (p *Process) Snapshot() Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Snapshot{
+		Proc: p, ID: p.id, Name: p.name, Var: p.Var(), Target: p.spec.Target,
+		Daemon: p.daemon, Status: p.status, Pid: p.pid, ExitCode: p.exitCode,
+		StartedAt: p.startedAt, EndedAt: p.endedAt,
+	}
+}
+
+// Name is the process's name attribute.
+func (p *Process) Name() string { return p.name }
+
+// Var is the Python variable ProcLab's transcript uses for this process.
+func (p *Process) Var() string { return fmt.Sprintf("p%d", p.id) }
+
+// Spec returns what the process was created with.
+func (p *Process) Spec() Spec { return p.spec }
+
+// Output is the lane: the most recent lines the process printed.
+func (p *Process) Output() *LineBuffer { return p.output }
+
+// Daemon reports the daemon flag.
+func (p *Process) Daemon() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.daemon
+}
+
+// Pid is the OS process id, 0 before start.
+func (p *Process) Pid() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pid
+}
+
+// ExitCode is Python's exitcode: ok is false while it is None.
+func (p *Process) ExitCode() (code int, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exitCode, p.status == Stopped
+}
+
+// IsAlive is Python's is_alive(): started and not yet ended.
+func (p *Process) IsAlive() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status == Started
+}
+
+// Done is closed once the exit code is known.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Repr is the object's repr() exactly as CPython prints it.
+func (p *Process) Repr() string {
+	s := p.Snapshot()
+	info := []string{"Process", "name=" + reprString(s.Name)}
+	if s.Status != Initial {
+		info = append(info, fmt.Sprintf("pid=%d", s.Pid))
+	}
+	info = append(info, fmt.Sprintf("parent=%d", os.Getpid()), s.Status.String())
+	if s.Status == Stopped {
+		info = append(info, "exitcode="+ExitCodeName(s.ExitCode))
+	}
+	if s.Daemon {
+		info = append(info, "daemon")
+	}
+	return "<" + strings.Join(info, " ") + ">"
+}
+
+// ExitCodeName prints an exit code as multiprocessing's repr does:
+// negative codes by signal name (-SIGTERM), others as numbers.
+func ExitCodeName(code int) string {
+	if code < 0 {
+		if name := signalName(syscall.Signal(-code)); name != "" {
+			return "-" + name
+		}
+	}
+	return fmt.Sprint(code)
+}
+
+func signalName(sig syscall.Signal) string {
+	names := map[syscall.Signal]string{
+		syscall.SIGHUP: "SIGHUP", syscall.SIGINT: "SIGINT", syscall.SIGQUIT: "SIGQUIT",
+		syscall.SIGILL: "SIGILL", syscall.SIGABRT: "SIGABRT", syscall.SIGFPE: "SIGFPE",
+		syscall.SIGKILL: "SIGKILL", syscall.SIGSEGV: "SIGSEGV", syscall.SIGPIPE: "SIGPIPE",
+		syscall.SIGALRM: "SIGALRM", syscall.SIGTERM: "SIGTERM", syscall.SIGUSR1: "SIGUSR1",
+		syscall.SIGUSR2: "SIGUSR2", syscall.SIGCHLD: "SIGCHLD", syscall.SIGCONT: "SIGCONT",
+		syscall.SIGSTOP: "SIGSTOP", syscall.SIGTSTP: "SIGTSTP", syscall.SIGBUS: "SIGBUS",
+	}
+	return names[sig]
+}
+
+// PyError is an error the Python program would have raised, with its
+// exception type and CPython's text.
+type PyError struct {
+	Type string // AssertionError, ValueError, ...
+	Msg  string
+}
+
+func (e *PyError) Error() string { return e.Type + ": " + e.Msg }
+
+// Errors with CPython's exact wording.
+var (
+	ErrStartTwice     = &PyError{"AssertionError", "cannot start a process twice"}
+	ErrDaemonStarted  = &PyError{"AssertionError", "process has already started"}
+	ErrJoinNotStarted = &PyError{"AssertionError", "can only join a started process"}
+)
+
+// errNotStarted is what Python raises for terminate()/kill() before start():
+// the Popen object does not exist yet.
+func errNotStarted(method string) error {
+	return &PyError{"AttributeError", fmt.Sprintf("'NoneType' object has no attribute '%s'", method)}
+}
+
+// ErrMainBusy and ErrMainEnded refuse actions while main cannot act.
+var (
+	ErrMainEnded = errors.New("the main process has ended: start a new lab to continue")
+)
+
+// MainBusyError says main is blocked in a join and cannot run other code.
+type MainBusyError struct{ On string }
+
+func (e *MainBusyError) Error() string {
+	return fmt.Sprintf("main is blocked in %s.join(); wait for it or interrupt it", e.On)
+}

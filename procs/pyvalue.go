@@ -1,0 +1,487 @@
+package procs
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Values that cross from the New-process form to a child are Python literals:
+// str, int, float, bool, None and tuples/lists of them. In Go they are
+// string, int64, float64, bool, nil and []any; kwargs keep their order
+// because Python's repr and error messages show them in the order given.
+
+// KV is one keyword argument.
+type KV struct {
+	Key   string
+	Value any
+}
+
+// ParseArgs parses the args field of the New-process form: a Python tuple
+// such as ('Tom', 30), with or without the parentheses. An empty string is
+// the empty tuple.
+func ParseArgs(src string) ([]any, error) {
+	p := &litParser{src: src}
+	p.skipSpace()
+	if p.eof() {
+		return nil, nil
+	}
+	var items []any
+	var err error
+	if p.peek() == '(' {
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if !p.eof() {
+			return nil, p.errorf("unexpected %q after the closing parenthesis", p.peek())
+		}
+		if t, ok := v.(tuple); ok {
+			return []any(t), nil
+		}
+		return []any{v}, nil
+	}
+	items, err = p.sequence(0)
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// ParseKwargs parses the kwargs field: a Python dict with string keys,
+// {'age': 15, 'name': 'Jerry'}, or the call form age=15, name='Jerry'.
+func ParseKwargs(src string) ([]KV, error) {
+	p := &litParser{src: src}
+	p.skipSpace()
+	if p.eof() {
+		return nil, nil
+	}
+	var out []KV
+	seen := map[string]bool{}
+	add := func(k string, v any) error {
+		if seen[k] {
+			return fmt.Errorf("kwargs: keyword argument %q repeated", k)
+		}
+		seen[k] = true
+		out = append(out, KV{k, v})
+		return nil
+	}
+	if p.peek() == '{' {
+		p.pos++
+		for {
+			p.skipSpace()
+			if p.eof() {
+				return nil, p.errorf("missing closing '}'")
+			}
+			if p.peek() == '}' {
+				p.pos++
+				break
+			}
+			k, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			key, ok := k.(string)
+			if !ok || !isIdentifier(key) {
+				return nil, p.errorf("keys must be quoted names such as 'age', not %s", Repr(k))
+			}
+			p.skipSpace()
+			if p.eof() || p.peek() != ':' {
+				return nil, p.errorf("expected ':' after key %s", Repr(k))
+			}
+			p.pos++
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			if err := add(key, v); err != nil {
+				return nil, err
+			}
+			p.skipSpace()
+			if !p.eof() && p.peek() == ',' {
+				p.pos++
+				continue
+			}
+			if p.eof() || p.peek() != '}' {
+				return nil, p.errorf("expected ',' or '}'")
+			}
+		}
+		p.skipSpace()
+		if !p.eof() {
+			return nil, p.errorf("unexpected %q after the closing brace", p.peek())
+		}
+		return out, nil
+	}
+	for {
+		p.skipSpace()
+		start := p.pos
+		for !p.eof() && (p.peek() == '_' || unicode.IsLetter(p.peek()) || unicode.IsDigit(p.peek())) {
+			p.advance()
+		}
+		key := p.src[start:p.pos]
+		if !isIdentifier(key) {
+			return nil, p.errorf("expected a name such as age=15 or a dict such as {'age': 15}")
+		}
+		p.skipSpace()
+		if p.eof() || p.peek() != '=' {
+			return nil, p.errorf("expected '=' after %s", key)
+		}
+		p.pos++
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		if err := add(key, v); err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.eof() {
+			return out, nil
+		}
+		if p.peek() != ',' {
+			return nil, p.errorf("expected ',' between keyword arguments")
+		}
+		p.pos++
+		p.skipSpace()
+		if p.eof() {
+			return out, nil
+		}
+	}
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r != '_' && !unicode.IsLetter(r) && (i == 0 || !unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// tuple marks a parenthesised sequence so that Repr prints it as Python does.
+type tuple []any
+
+type litParser struct {
+	src string
+	pos int
+}
+
+func (p *litParser) eof() bool { return p.pos >= len(p.src) }
+func (p *litParser) peek() rune {
+	r, _ := utf8.DecodeRuneInString(p.src[p.pos:])
+	return r
+}
+func (p *litParser) advance() {
+	_, n := utf8.DecodeRuneInString(p.src[p.pos:])
+	p.pos += n
+}
+func (p *litParser) skipSpace() {
+	for !p.eof() && unicode.IsSpace(p.peek()) {
+		p.advance()
+	}
+}
+func (p *litParser) errorf(format string, a ...any) error {
+	col := utf8.RuneCountInString(p.src[:min(p.pos, len(p.src))]) + 1
+	return fmt.Errorf("column %d: %s", col, fmt.Sprintf(format, a...))
+}
+
+// sequence reads comma-separated values until close (0: end of input).
+func (p *litParser) sequence(close rune) ([]any, error) {
+	var items []any
+	for {
+		p.skipSpace()
+		if p.eof() {
+			if close != 0 {
+				return nil, p.errorf("missing closing %q", close)
+			}
+			return items, nil
+		}
+		if close != 0 && p.peek() == close {
+			p.pos++
+			return items, nil
+		}
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, v)
+		p.skipSpace()
+		if p.eof() {
+			continue
+		}
+		switch r := p.peek(); {
+		case r == ',':
+			p.pos++
+		case close != 0 && r == close:
+		default:
+			return nil, p.errorf("expected ',' between values, found %q", r)
+		}
+	}
+}
+
+func (p *litParser) value() (any, error) {
+	p.skipSpace()
+	if p.eof() {
+		return nil, p.errorf("expected a value")
+	}
+	switch r := p.peek(); {
+	case r == '\'' || r == '"':
+		return p.str(r)
+	case r == '(':
+		p.pos++
+		items, err := p.sequence(')')
+		return tuple(items), err
+	case r == '[':
+		p.pos++
+		items, err := p.sequence(']')
+		if items == nil {
+			items = []any{}
+		}
+		return items, err
+	case r == '-' || r == '+' || r == '.' || unicode.IsDigit(r):
+		return p.number()
+	case unicode.IsLetter(r):
+		start := p.pos
+		for !p.eof() && (unicode.IsLetter(p.peek()) || unicode.IsDigit(p.peek()) || p.peek() == '_') {
+			p.advance()
+		}
+		switch word := p.src[start:p.pos]; word {
+		case "True":
+			return true, nil
+		case "False":
+			return false, nil
+		case "None":
+			return nil, nil
+		default:
+			p.pos = start
+			return nil, p.errorf("%s is not a value: put text in quotes, e.g. '%s'", word, word)
+		}
+	default:
+		return nil, p.errorf("unexpected %q: values are 'text', numbers, True, False, None, (tuples) or [lists]", r)
+	}
+}
+
+func (p *litParser) str(quote rune) (any, error) {
+	start := p.pos
+	p.pos++
+	var b strings.Builder
+	for {
+		if p.eof() {
+			p.pos = start
+			return nil, p.errorf("text starting here has no closing %c", quote)
+		}
+		r := p.peek()
+		p.advance()
+		switch {
+		case r == quote:
+			return b.String(), nil
+		case r == '\\' && !p.eof():
+			e := p.peek()
+			p.advance()
+			switch e {
+			case 'n':
+				b.WriteRune('\n')
+			case 't':
+				b.WriteRune('\t')
+			default:
+				b.WriteRune(e)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+}
+
+func (p *litParser) number() (any, error) {
+	start := p.pos
+	for !p.eof() && strings.ContainsRune("+-0123456789.eE_", p.peek()) {
+		p.advance()
+	}
+	text := strings.ReplaceAll(p.src[start:p.pos], "_", "")
+	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return i, nil
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil {
+		return f, nil
+	}
+	p.pos = start
+	return nil, p.errorf("%q is not a number", text)
+}
+
+// Repr formats a value as Python's repr() would.
+func Repr(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if v {
+			return "True"
+		}
+		return "False"
+	case string:
+		return reprString(v)
+	case tuple:
+		if len(v) == 1 {
+			return "(" + Repr(v[0]) + ",)"
+		}
+		return "(" + joinRepr(v) + ")"
+	case []any:
+		return "[" + joinRepr(v) + "]"
+	case float64:
+		return reprFloat(v)
+	case json.Number:
+		return v.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Str formats a value as Python's str() would (f-strings and print use it).
+func Str(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return Repr(v)
+}
+
+// ReprArgs prints a positional argument list as a Python tuple.
+func ReprArgs(args []any) string { return Repr(tuple(args)) }
+
+// ReprKwargs prints keyword arguments as a Python dict.
+func ReprKwargs(kwargs []KV) string {
+	parts := make([]string, len(kwargs))
+	for i, kv := range kwargs {
+		parts[i] = reprString(kv.Key) + ": " + Repr(kv.Value)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+func joinRepr(items []any) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = Repr(it)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func reprString(s string) string {
+	quote := byte('\'')
+	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for _, r := range s {
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+func reprFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
+	}
+	return s
+}
+
+// encodeValues and decodeValues carry args and kwargs to a worker as JSON.
+// Tuples become lists on the way, as they would through pickle's eyes only
+// for display, which is all the tasks need.
+func encodeValues(args []any, kwargs []KV) (string, string) {
+	a, _ := json.Marshal(plain(args))
+	keys := make([][2]any, len(kwargs))
+	for i, kv := range kwargs {
+		keys[i] = [2]any{kv.Key, plain(kv.Value)}
+	}
+	k, _ := json.Marshal(keys)
+	return string(a), string(k)
+}
+
+func plain(v any) any {
+	switch v := v.(type) {
+	case tuple:
+		return plain([]any(v))
+	case []any:
+		out := make([]any, len(v))
+		for i, it := range v {
+			out[i] = plain(it)
+		}
+		return out
+	}
+	return v
+}
+
+func decodeValues(argsJSON, kwargsJSON string) ([]any, []KV, error) {
+	var args []any
+	if argsJSON != "" {
+		d := json.NewDecoder(strings.NewReader(argsJSON))
+		d.UseNumber()
+		if err := d.Decode(&args); err != nil {
+			return nil, nil, fmt.Errorf("worker args: %w", err)
+		}
+	}
+	var pairs [][2]any
+	if kwargsJSON != "" {
+		d := json.NewDecoder(strings.NewReader(kwargsJSON))
+		d.UseNumber()
+		if err := d.Decode(&pairs); err != nil {
+			return nil, nil, fmt.Errorf("worker kwargs: %w", err)
+		}
+	}
+	kwargs := make([]KV, 0, len(pairs))
+	for _, p := range pairs {
+		key, _ := p[0].(string)
+		kwargs = append(kwargs, KV{key, normalize(p[1])})
+	}
+	for i := range args {
+		args[i] = normalize(args[i])
+	}
+	return args, kwargs, nil
+}
+
+// normalize turns JSON numbers back into int64 or float64.
+func normalize(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case []any:
+		for i := range v {
+			v[i] = normalize(v[i])
+		}
+	}
+	return v
+}

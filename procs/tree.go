@@ -1,0 +1,228 @@
+package procs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ProcStat is what one read of a process's stat record gives: identity,
+// parent, state and the raw counters the tree shows.
+type ProcStat struct {
+	Pid, PPid int
+	Name      string // the kernel's short name (comm)
+	State     byte   // R running, S sleeping, D disk wait, Z zombie, T stopped, I idle
+	CPUTicks  uint64 // user + system time, in clock ticks
+	StartTime uint64 // clock ticks after boot: with Pid, a process's identity
+	RSS       uint64 // resident memory in bytes
+	Threads   int
+	Core      int // the CPU it last ran on
+}
+
+// ProcInfo is one row of the live tree.
+type ProcInfo struct {
+	ProcStat
+	CPU float64 // percent of one core since the previous poll
+}
+
+// StateName spells out a one-letter process state.
+func StateName(state byte) string {
+	switch state {
+	case 'R':
+		return "running"
+	case 'S':
+		return "sleeping"
+	case 'D':
+		return "disk wait"
+	case 'Z':
+		return "zombie"
+	case 'T', 't':
+		return "stopped"
+	case 'I':
+		return "idle"
+	case 'X':
+		return "dead"
+	}
+	return "unknown"
+}
+
+// Tree is one poll of every process: who is whose parent, and what each does.
+type Tree struct {
+	At       time.Time
+	Procs    map[int]*ProcInfo
+	children map[int][]int
+}
+
+// Children returns the children of pid, oldest first so rows never jump.
+func (t *Tree) Children(pid int) []int { return t.children[pid] }
+
+// Walk visits root and its descendants depth first. A root of 0 visits the
+// whole system: every process whose parent is unknown starts a tree.
+func (t *Tree) Walk(root int, visit func(p *ProcInfo, depth int, last []bool)) {
+	var walk func(pid int, last []bool)
+	walk = func(pid int, last []bool) {
+		p := t.Procs[pid]
+		if p == nil {
+			return
+		}
+		visit(p, len(last), last)
+		kids := t.children[pid]
+		for i, c := range kids {
+			walk(c, append(slices.Clip(last), i == len(kids)-1))
+		}
+	}
+	if root != 0 {
+		walk(root, nil)
+		return
+	}
+	var roots []int
+	for pid, p := range t.Procs {
+		if _, ok := t.Procs[p.PPid]; !ok || p.PPid == pid {
+			roots = append(roots, pid)
+		}
+	}
+	slices.Sort(roots)
+	for _, r := range roots {
+		walk(r, nil)
+	}
+}
+
+// Descendants returns the pids under root (root excluded).
+func (t *Tree) Descendants(root int) []int {
+	var out []int
+	t.Walk(root, func(p *ProcInfo, depth int, _ []bool) {
+		if depth > 0 {
+			out = append(out, p.Pid)
+		}
+	})
+	return out
+}
+
+// Poller reads the process table once per Poll and turns counter deltas
+// into CPU percentages.
+type Poller struct {
+	prevTicks map[procKey]uint64
+	prevAt    time.Time
+}
+
+type procKey struct {
+	pid   int
+	start uint64
+}
+
+// Poll reads every process once.
+func (pl *Poller) Poll() (*Tree, error) {
+	now := time.Now()
+	stats, err := readAllStats()
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{At: now, Procs: make(map[int]*ProcInfo, len(stats)), children: map[int][]int{}}
+	ticks := make(map[procKey]uint64, len(stats))
+	elapsed := now.Sub(pl.prevAt).Seconds()
+	for i := range stats {
+		s := &stats[i]
+		info := &ProcInfo{ProcStat: *s}
+		key := procKey{s.Pid, s.StartTime}
+		ticks[key] = s.CPUTicks
+		if prev, ok := pl.prevTicks[key]; ok && elapsed > 0 && s.CPUTicks >= prev {
+			info.CPU = float64(s.CPUTicks-prev) / clockTicks / elapsed * 100
+		}
+		t.Procs[s.Pid] = info
+	}
+	for pid, p := range t.Procs {
+		if p.PPid != pid {
+			t.children[p.PPid] = append(t.children[p.PPid], pid)
+		}
+	}
+	for _, kids := range t.children {
+		slices.SortFunc(kids, func(a, b int) int {
+			pa, pb := t.Procs[a], t.Procs[b]
+			if pa.StartTime != pb.StartTime {
+				return compare(pa.StartTime, pb.StartTime)
+			}
+			return a - b
+		})
+	}
+	pl.prevTicks, pl.prevAt = ticks, now
+	return t, nil
+}
+
+func compare(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Watch polls every interval until ctx ends, handing each tree to fn.
+func Watch(ctx context.Context, interval time.Duration, fn func(*Tree, error)) {
+	var pl Poller
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		fn(pl.Poll())
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// FormatBytes prints a memory size the way process viewers do: 12.3M.
+func FormatBytes(b uint64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%dB", b)
+	}
+	v := float64(b) / unit
+	for _, suffix := range []string{"K", "M", "G", "T"} {
+		if v < unit {
+			return fmt.Sprintf("%.1f%s", v, suffix)
+		}
+		v /= unit
+	}
+	return fmt.Sprintf("%.1fP", v)
+}
+
+// PrintTree writes the tree under root like pstree -p, one process a line,
+// with its state, CPU % and resident memory in aligned columns.
+func PrintTree(w io.Writer, t *Tree, root int) {
+	type row struct {
+		left string
+		p    *ProcInfo
+	}
+	var rows []row
+	width := 0
+	t.Walk(root, func(p *ProcInfo, depth int, last []bool) {
+		var b strings.Builder
+		for i, l := range last {
+			switch {
+			case i < len(last)-1 && l:
+				b.WriteString("  ")
+			case i < len(last)-1:
+				b.WriteString("│ ")
+			case l:
+				b.WriteString("└─")
+			default:
+				b.WriteString("├─")
+			}
+		}
+		fmt.Fprintf(&b, "%s(%d)", p.Name, p.Pid)
+		left := b.String()
+		width = max(width, len([]rune(left)))
+		rows = append(rows, row{left, p})
+	})
+	fmt.Fprintf(w, "%-*s  %-8s %6s %8s\n", width, "PROCESS(PID)", "STATE", "CPU%", "RSS")
+	for _, r := range rows {
+		pad := width - len([]rune(r.left))
+		fmt.Fprintf(w, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, FormatBytes(r.p.RSS))
+	}
+}

@@ -1,0 +1,96 @@
+package procs
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// WorkerCommand is the hidden first argument that turns the proclab binary
+// (or a test binary) into a child running one task.
+const WorkerCommand = "worker"
+
+func workerArgs(name, task string, args []any, kwargs []KV) []string {
+	a, k := encodeValues(args, kwargs)
+	return []string{WorkerCommand, "--name", name, "--task", task, "--args", a, "--kwargs", k}
+}
+
+// Worker is the child side: the running task's name and its own globals.
+type Worker struct {
+	Name   string
+	stdout io.Writer
+	stderr io.Writer
+	// gList is this process's own copy of the note's global g_list: each
+	// process starts with an empty one, which is the lesson of 3.6(1).
+	gList []any
+}
+
+// Print writes its arguments as Python's print does: str() of each,
+// separated by spaces, ending with a newline.
+func (w *Worker) Print(a ...any) {
+	parts := make([]string, len(a))
+	for i, v := range a {
+		if l, ok := v.([]any); ok {
+			parts[i] = Repr(l)
+		} else {
+			parts[i] = Str(v)
+		}
+	}
+	fmt.Fprintln(w.stdout, strings.Join(parts, " "))
+}
+
+// RunWorker runs the task described by argv (the arguments after
+// WorkerCommand) and returns the process exit code, as Python's
+// multiprocessing bootstrap would: 0, n for sys.exit(n), 1 for an uncaught
+// exception after printing a traceback to stderr.
+func RunWorker(argv []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(WorkerCommand, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	name := fs.String("name", "Process-1", "process name")
+	taskName := fs.String("task", "", "task to run")
+	argsJSON := fs.String("args", "[]", "positional arguments (JSON)")
+	kwargsJSON := fs.String("kwargs", "[]", "keyword arguments (JSON pairs)")
+	if err := fs.Parse(argv); err != nil {
+		return 2
+	}
+	w := &Worker{Name: *name, stdout: stdout, stderr: stderr, gList: []any{}}
+	task, ok := LookupTask(*taskName)
+	if !ok {
+		fmt.Fprintf(stderr, "proclab worker: unknown task %q; known tasks: %s\n", *taskName, strings.Join(TaskNames(), ", "))
+		return 2
+	}
+	args, kwargs, err := decodeValues(*argsJSON, *kwargsJSON)
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab worker:", err)
+		return 2
+	}
+	bound, err := task.bind(args, kwargs)
+	if err == nil {
+		err = task.run(w, bound)
+	}
+	var code exitCode
+	var pe pyError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &pe):
+		fmt.Fprintf(stderr, "Process %s:\nTraceback (most recent call last):\n  File \"proclab/%s\", in %s\n%s\n", w.Name, task.Name, task.Name, pe.Error())
+		return 1
+	default:
+		fmt.Fprintf(stderr, "Process %s:\n%v\n", w.Name, err)
+		return 1
+	}
+}
+
+// MaybeRunWorker runs worker mode and exits if os.Args asks for it. Call it
+// first thing in main and in TestMain of packages whose tests start children.
+func MaybeRunWorker() {
+	if len(os.Args) > 1 && os.Args[1] == WorkerCommand {
+		os.Exit(RunWorker(os.Args[2:], os.Stdout, os.Stderr))
+	}
+}
