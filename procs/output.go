@@ -102,6 +102,12 @@ func captureLines(r io.Reader, emit func(string)) error {
 			chunk = append(carry, chunk...)
 			carry = nil
 		}
+		// A carried fragment can push the chunk past the limit: split again.
+		for len(chunk) > MaxLineBytes {
+			cut := runeBoundary(chunk[:MaxLineBytes])
+			emit(cleanLine(chunk[:cut]))
+			chunk = chunk[cut:]
+		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			cut := runeBoundary(chunk)
 			carry = append([]byte(nil), chunk[cut:]...)

@@ -1,0 +1,363 @@
+package procs
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestDanceAndSingRunAsRealChildren(t *testing.T) {
+	lab := newLab(t)
+	dance := mustCreate(t, lab, Spec{Target: "dance"})
+	sing := mustCreate(t, lab, Spec{Target: "sing"})
+	if dance.Name() != "Process-1" || sing.Name() != "Process-2" {
+		t.Fatalf("names %q %q, want Process-1 Process-2", dance.Name(), sing.Name())
+	}
+	mustStart(t, lab, dance)
+	mustStart(t, lab, sing)
+	// The child is a real process whose parent is this test.
+	st, err := ReadStat(dance.Pid())
+	if err != nil || st.PPid != os.Getpid() {
+		t.Fatalf("stat of dance child: %+v, %v; want ppid %d", st, err, os.Getpid())
+	}
+	if c := join(t, lab, dance); c != 0 {
+		t.Errorf("dance exitcode %d, want 0", c)
+	}
+	if c := join(t, lab, sing); c != 0 {
+		t.Errorf("sing exitcode %d, want 0", c)
+	}
+	want := []string{"stdout: 跳舞中...", "stdout: 跳舞中...", "stdout: 跳舞中..."}
+	if got := texts(dance); !slices.Equal(got, want) {
+		t.Errorf("dance printed %q, want %q", got, want)
+	}
+	if got := texts(sing); len(got) != 3 || got[0] != "stdout: 唱歌中..." {
+		t.Errorf("sing printed %q", got)
+	}
+	// dance prints every 0.2 s: the timestamps show it.
+	lines := dance.Output().Tail(nil)
+	if gap := lines[2].At - lines[0].At; gap < 350*time.Millisecond || gap > 2*time.Second {
+		t.Errorf("dance's first and third lines are %v apart, want about 0.4 s", gap)
+	}
+	if alive(dance.Pid()) {
+		t.Errorf("dance child %d still in /proc after join", dance.Pid())
+	}
+}
+
+func TestExitCodesOfTerminateAndKill(t *testing.T) {
+	lab := newLab(t)
+	for _, tc := range []struct {
+		action func(*Process) error
+		want   int
+		repr   string
+	}{
+		{lab.Terminate, -15, "stopped exitcode=-SIGTERM>"},
+		{lab.Kill, -9, "stopped exitcode=-SIGKILL>"},
+	} {
+		p := mustCreate(t, lab, Spec{Target: "forever", Args: []any{0.05}})
+		mustStart(t, lab, p)
+		if _, ok := p.ExitCode(); ok || !p.IsAlive() {
+			t.Fatalf("running child: exit code known or not alive")
+		}
+		if err := tc.action(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := join(t, lab, p); got != tc.want {
+			t.Errorf("exitcode %d, want %d", got, tc.want)
+		}
+		if !strings.HasSuffix(p.Repr(), tc.repr) {
+			t.Errorf("repr %s, want suffix %s", p.Repr(), tc.repr)
+		}
+		// Once the exit code is known, terminate and kill do nothing.
+		if err := lab.Kill(p); err != nil {
+			t.Errorf("kill after exit: %v, want nothing", err)
+		}
+	}
+}
+
+func TestExitCodesOfCrash(t *testing.T) {
+	lab := newLab(t)
+	three := mustCreate(t, lab, Spec{Target: "crash", Args: []any{int64(3)}})
+	raise := mustCreate(t, lab, Spec{Target: "crash", Kwargs: []KV{{"code", "error"}}})
+	bad := mustCreate(t, lab, Spec{Target: "show_info", Args: []any{"Tom"}})
+	for _, p := range []*Process{three, raise, bad} {
+		mustStart(t, lab, p)
+	}
+	if c := join(t, lab, three); c != 3 {
+		t.Errorf("crash(3) exitcode %d, want 3", c)
+	}
+	if c := join(t, lab, raise); c != 1 {
+		t.Errorf("crash('error') exitcode %d, want 1", c)
+	}
+	if c := join(t, lab, bad); c != 1 {
+		t.Errorf("show_info('Tom') exitcode %d, want 1", c)
+	}
+	got := strings.Join(texts(bad), "\n")
+	if !strings.Contains(got, "stderr: TypeError: show_info() missing 1 required positional argument: 'age'") {
+		t.Errorf("show_info('Tom') stderr lacks the TypeError:\n%s", got)
+	}
+}
+
+func TestArgsAndKwargs(t *testing.T) {
+	lab := newLab(t)
+	args, err := ParseArgs("('Tom', 30)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kwargs, err := ParseKwargs("{'age': 15, 'name': 'Jerry'}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mustCreate(t, lab, Spec{Target: "show_info", Args: args})
+	k := mustCreate(t, lab, Spec{Target: "show_info", Kwargs: kwargs})
+	mustStart(t, lab, a)
+	mustStart(t, lab, k)
+	join(t, lab, a)
+	join(t, lab, k)
+	if got := texts(a); !slices.Equal(got, []string{"stdout: 名字为Tom, 年龄为30"}) {
+		t.Errorf("args: %q", got)
+	}
+	if got := texts(k); !slices.Equal(got, []string{"stdout: 名字为Jerry, 年龄为15"}) {
+		t.Errorf("kwargs: %q", got)
+	}
+}
+
+// The note's 3.6(1): each process has its own g_list.
+func TestGlobalsAreNotShared(t *testing.T) {
+	lab := newLab(t)
+	add := mustCreate(t, lab, Spec{Target: "add_data"})
+	read := mustCreate(t, lab, Spec{Target: "read_data"})
+	mustStart(t, lab, add)
+	join(t, lab, add)
+	mustStart(t, lab, read)
+	join(t, lab, read)
+	want := []string{"stdout: add: 0", "stdout: add: 1", "stdout: add: 2", "stdout: 添加完成： [0, 1, 2]"}
+	if got := texts(add); !slices.Equal(got, want) {
+		t.Errorf("add_data printed %q, want %q", got, want)
+	}
+	if got := texts(read); !slices.Equal(got, []string{"stdout: read: []"}) {
+		t.Errorf("read_data printed %q", got)
+	}
+}
+
+func TestPythonErrorsWordForWord(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "forever"})
+	ctx := context.Background()
+	if _, err := lab.Join(ctx, p, 0); err == nil || err.Error() != "AssertionError: can only join a started process" {
+		t.Errorf("join before start: %v", err)
+	}
+	if err := lab.Terminate(p); err == nil || err.Error() != "AttributeError: 'NoneType' object has no attribute 'terminate'" {
+		t.Errorf("terminate before start: %v", err)
+	}
+	if err := lab.SetDaemon(p, true); err != nil {
+		t.Fatal(err)
+	}
+	mustStart(t, lab, p)
+	if err := lab.Start(p); err == nil || err.Error() != "AssertionError: cannot start a process twice" {
+		t.Errorf("second start: %v", err)
+	}
+	if err := lab.SetDaemon(p, false); err == nil || err.Error() != "AssertionError: process has already started" {
+		t.Errorf("daemon after start: %v", err)
+	}
+	want := "<Process name='Process-1' pid=" + strconv.Itoa(p.Pid()) + " parent=" + strconv.Itoa(os.Getpid()) + " started daemon>"
+	if p.Repr() != want {
+		t.Errorf("repr %s, want %s", p.Repr(), want)
+	}
+	if _, err := lab.Create(Spec{Target: "nope"}); err == nil || !strings.Contains(err.Error(), `unknown target "nope"`) {
+		t.Errorf("unknown target: %v", err)
+	}
+}
+
+func TestJoinTimeoutAndJoinAgain(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "forever"})
+	mustStart(t, lab, p)
+	ended, err := lab.Join(context.Background(), p, 100*time.Millisecond)
+	if err != nil || ended {
+		t.Fatalf("join(timeout=0.1) on forever: ended=%v err=%v", ended, err)
+	}
+	if _, ok := p.ExitCode(); ok {
+		t.Fatal("exitcode known after a join that timed out")
+	}
+	// While main is blocked in join, it cannot act.
+	ctx, cancel := context.WithCancel(context.Background())
+	joined := make(chan error, 1)
+	go func() { _, err := lab.Join(ctx, p, 0); joined <- err }()
+	deadline := time.Now().Add(5 * time.Second)
+	for lab.Main().Phase != MainJoining && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var busy *MainBusyError
+	if err := lab.Start(mustCreateQuiet(lab)); !errors.As(err, &busy) && err != nil {
+		t.Errorf("start while main joins: %v, want MainBusyError", err)
+	}
+	cancel()
+	if err := <-joined; err == nil || !strings.HasPrefix(err.Error(), "KeyboardInterrupt") {
+		t.Errorf("interrupted join: %v", err)
+	}
+	if err := lab.Kill(p); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if c := join(t, lab, p); c != -9 {
+			t.Errorf("exitcode %d, want -9", c)
+		}
+	}
+}
+
+func mustCreateQuiet(lab *Lab) *Process {
+	p, _ := lab.Create(Spec{Target: "sing"})
+	if p == nil {
+		p = &Process{lab: lab, done: make(chan struct{})}
+	}
+	return p
+}
+
+// The note's 3.6(2): main waits for non-daemonic children, and a daemonic
+// child is terminated as soon as main's code ends.
+func TestMainEndsTerminatesDaemonsAndJoinsOthers(t *testing.T) {
+	lab := newLab(t)
+	daemon := mustCreate(t, lab, Spec{Target: "task", Daemon: true})
+	normal := mustCreate(t, lab, Spec{Target: "task"})
+	mustStart(t, lab, daemon)
+	mustStart(t, lab, normal)
+	time.Sleep(500 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := lab.MainEnds(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := daemon.ExitCode(); c != -15 {
+		t.Errorf("daemon exitcode %d, want -15", c)
+	}
+	if c, _ := normal.ExitCode(); c != 0 {
+		t.Errorf("non-daemon exitcode %d, want 0", c)
+	}
+	if n := len(texts(normal)); n != 10 {
+		t.Errorf("non-daemonic task printed %d lines, want all 10", n)
+	}
+	if n := len(texts(daemon)); n < 3 || n > 8 {
+		t.Errorf("daemonic task printed %d lines in 0.5 s, want about 5", n)
+	}
+	if lab.Main().Phase != MainEnded {
+		t.Errorf("main is %v after MainEnds", lab.Main())
+	}
+	if _, err := lab.Create(Spec{Target: "sing"}); !errors.Is(err, ErrMainEnded) {
+		t.Errorf("create after main ended: %v", err)
+	}
+	lab.Reset()
+	if p := mustCreate(t, lab, Spec{Target: "sing"}); p.Name() != "Process-1" {
+		t.Errorf("after a new lab the first process is %s", p.Name())
+	}
+}
+
+func TestExternalCommandByArgv(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: CommandTarget, Command: []string{"sh", "-c", "echo out; echo err >&2; exit 3"}})
+	mustStart(t, lab, p)
+	if c := join(t, lab, p); c != 3 {
+		t.Errorf("exit code %d, want 3", c)
+	}
+	got := texts(p)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"stderr: err", "stdout: out"}) {
+		t.Errorf("lines %q", got)
+	}
+	if _, err := lab.Create(Spec{Target: CommandTarget, Command: []string{"no-such-program-proclab"}}); err == nil || !strings.Contains(err.Error(), "was not found") {
+		t.Errorf("missing program: %v", err)
+	}
+}
+
+func TestEventsArriveInOrder(t *testing.T) {
+	lab := newLab(t)
+	sub := lab.Subscribe()
+	p := mustCreate(t, lab, Spec{Target: "sing"})
+	mustStart(t, lab, p)
+	join(t, lab, p)
+	var kinds []string
+	var python []string
+	for {
+		evs, _ := sub.Take()
+		for _, e := range evs {
+			if e.Kind != EvMain {
+				kinds = append(kinds, e.Kind.String())
+			}
+			if e.Python != "" {
+				python = append(python, e.Python)
+			}
+		}
+		if slices.Contains(kinds, "joined") {
+			break
+		}
+		<-sub.C()
+	}
+	want := []string{"created", "started", "output", "output", "output", "exited", "joined"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("events %v, want %v", kinds, want)
+	}
+	if !slices.Equal(python, []string{"p1 = multiprocessing.Process(target=sing)", "p1.start()", "p1.join()"}) {
+		t.Errorf("python %q", python)
+	}
+}
+
+func TestCloseLeavesNoProcess(t *testing.T) {
+	lab, err := NewLab(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for range 3 {
+		p := mustCreate(t, lab, Spec{Target: "forever"})
+		mustStart(t, lab, p)
+		pids = append(pids, p.Pid())
+	}
+	sp := mustCreate(t, lab, Spec{Target: "spawner", Args: []any{int64(2)}})
+	mustStart(t, lab, sp)
+	pids = append(pids, sp.Pid())
+	time.Sleep(300 * time.Millisecond)
+	var pl Poller
+	tree, _ := pl.Poll()
+	grand := tree.Children(sp.Pid())
+	if len(grand) != 2 {
+		t.Fatalf("spawner has %d children in the tree, want 2", len(grand))
+	}
+	pids = append(pids, grand...)
+	lab.Close()
+	for _, pid := range pids {
+		waitGone(t, pid, 2*time.Second)
+	}
+}
+
+// A lab whose owner is killed with SIGKILL leaves nothing behind: the
+// parent-death signal takes its children down.
+func TestChildrenDieWithAKilledApp(t *testing.T) {
+	exe, _ := os.Executable()
+	host := exec.Command(exe, "-test.run=^$")
+	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST=1")
+	out, err := host.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := host.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, _ := out.Read(buf)
+	child, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
+	if err != nil {
+		t.Fatalf("host printed %q", buf[:n])
+	}
+	if !alive(child) {
+		t.Fatal("the host's child is not running")
+	}
+	_ = host.Process.Signal(syscall.SIGKILL)
+	_ = host.Wait()
+	waitGone(t, child, 2*time.Second)
+}

@@ -1,0 +1,114 @@
+package procs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary play the proclab binary: re-executed with
+// "worker" it runs a task, as real children of the lab do.
+func TestMain(m *testing.M) {
+	MaybeRunWorker()
+	if os.Getenv("PROCLAB_TEST_HOST") == "1" {
+		hostLab()
+	}
+	os.Exit(m.Run())
+}
+
+// hostLab is a separate process that owns a lab with one running child; the
+// no-strays test kills it with SIGKILL and checks that the child dies too.
+func hostLab() {
+	lab, err := NewLab(Options{})
+	if err != nil {
+		os.Exit(3)
+	}
+	p, _ := lab.Create(Spec{Target: "forever"})
+	if err := lab.Start(p); err != nil {
+		os.Exit(4)
+	}
+	fmt.Println(p.Pid())
+	select {}
+}
+
+func newLab(t *testing.T) *Lab {
+	t.Helper()
+	lab, err := NewLab(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lab.Close)
+	return lab
+}
+
+func mustCreate(t *testing.T, lab *Lab, spec Spec) *Process {
+	t.Helper()
+	p, err := lab.Create(spec)
+	if err != nil {
+		t.Fatalf("Create(%+v): %v", spec, err)
+	}
+	return p
+}
+
+func mustStart(t *testing.T, lab *Lab, p *Process) {
+	t.Helper()
+	if err := lab.Start(p); err != nil {
+		t.Fatalf("%s.start(): %v", p.Var(), err)
+	}
+}
+
+func join(t *testing.T, lab *Lab, p *Process) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ended, err := lab.Join(ctx, p, 0)
+	if err != nil || !ended {
+		t.Fatalf("%s.join(): ended=%v err=%v", p.Var(), ended, err)
+	}
+	code, ok := p.ExitCode()
+	if !ok {
+		t.Fatalf("%s.exitcode is None after join", p.Var())
+	}
+	return code
+}
+
+func texts(p *Process) []string {
+	var out []string
+	for _, l := range p.Output().Tail(nil) {
+		out = append(out, l.Stream.String()+": "+l.Text)
+	}
+	return out
+}
+
+// alive reports whether pid exists and is not a zombie, read from /proc.
+func alive(pid int) bool {
+	s, err := ReadStat(pid)
+	return err == nil && s.State != 'Z'
+}
+
+func waitGone(t *testing.T, pid int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d still alive after %v", pid, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestProcsDoesNotImportFyne(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Skipf("go list unavailable: %v: %s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "fyne.io/") {
+			t.Fatalf("package procs imports %s: process logic must not depend on Fyne", dep)
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package procs
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseArgs(t *testing.T) {
+	for in, want := range map[string]string{
+		"('Tom', 30)":       "('Tom', 30)",
+		"'Tom', 30":         "('Tom', 30)",
+		"":                  "()",
+		"(1,)":              "(1,)",
+		"[1, 2.5, True]":    "([1, 2.5, True],)",
+		`"it's", None, -3`:  `("it's", None, -3)`,
+		"('a', ('b', 'c'))": "('a', ('b', 'c'))",
+	} {
+		got, err := ParseArgs(in)
+		if err != nil {
+			t.Errorf("ParseArgs(%q): %v", in, err)
+			continue
+		}
+		if ReprArgs(got) != want {
+			t.Errorf("ParseArgs(%q) = %s, want %s", in, ReprArgs(got), want)
+		}
+	}
+}
+
+func TestParseKwargs(t *testing.T) {
+	for in, want := range map[string]string{
+		"{'age': 15, 'name': 'Jerry'}": "{'age': 15, 'name': 'Jerry'}",
+		"age=15, name='Jerry'":         "{'age': 15, 'name': 'Jerry'}",
+		"":                             "{}",
+		"{}":                           "{}",
+	} {
+		got, err := ParseKwargs(in)
+		if err != nil {
+			t.Errorf("ParseKwargs(%q): %v", in, err)
+			continue
+		}
+		if ReprKwargs(got) != want {
+			t.Errorf("ParseKwargs(%q) = %s, want %s", in, ReprKwargs(got), want)
+		}
+	}
+}
+
+func TestParseErrorsSayWhatAndWhere(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		kw       bool
+	}{
+		{"Tom, 30", "column 1: Tom is not a value: put text in quotes, e.g. 'Tom'", false},
+		{"('Tom', 30", "missing closing ')'", false},
+		{"'Tom", "column 1: text starting here has no closing '", false},
+		{"{'age' 15}", "expected ':' after key 'age'", true},
+		{"{age: 15}", "age is not a value", true},
+		{"age=1, age=2", `keyword argument "age" repeated`, true},
+		{"15", "expected a name such as age=15", true},
+	} {
+		var err error
+		if tc.kw {
+			_, err = ParseKwargs(tc.in)
+		} else {
+			_, err = ParseArgs(tc.in)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parse %q: error %v, want it to contain %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestReprLikePython(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{nil, "None"}, {true, "True"}, {int64(3), "3"}, {1.0, "1.0"}, {0.5, "0.5"},
+		{"it's", `"it's"`}, {"a'b\"c", `'a\'b"c'`}, {[]any{int64(0), int64(1), int64(2)}, "[0, 1, 2]"},
+		{[]any{}, "[]"},
+	} {
+		if got := Repr(tc.v); got != tc.want {
+			t.Errorf("Repr(%#v) = %s, want %s", tc.v, got, tc.want)
+		}
+	}
+	if ExitCodeName(-15) != "-SIGTERM" || ExitCodeName(-9) != "-SIGKILL" || ExitCodeName(0) != "0" {
+		t.Error("exit code names")
+	}
+}
+
+func TestTaskBindingErrorsMatchCPython(t *testing.T) {
+	show, _ := LookupTask("show_info")
+	dance, _ := LookupTask("dance")
+	for _, tc := range []struct {
+		task   *Task
+		args   []any
+		kwargs []KV
+		want   string
+	}{
+		{show, nil, nil, "TypeError: show_info() missing 2 required positional arguments: 'name' and 'age'"},
+		{show, []any{"Tom"}, []KV{{"name", "x"}}, "TypeError: show_info() got multiple values for argument 'name'"},
+		{show, nil, []KV{{"x", int64(1)}}, "TypeError: show_info() got an unexpected keyword argument 'x'"},
+		{dance, []any{int64(1)}, nil, "TypeError: dance() takes 0 positional arguments but 1 was given"},
+	} {
+		if err := tc.task.CheckCall(tc.args, tc.kwargs); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %s", tc.task.Name, err, tc.want)
+		}
+	}
+}

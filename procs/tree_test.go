@@ -1,0 +1,101 @@
+package procs
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTreeShowsTheLabsChildren(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "burn"})
+	mustStart(t, lab, p)
+	var pl Poller
+	if _, err := pl.Poll(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := tree.Procs[p.Pid()]
+	if info == nil || info.PPid != os.Getpid() {
+		t.Fatalf("child %d not under this process in the tree: %+v", p.Pid(), info)
+	}
+	if info.CPU < 20 {
+		t.Errorf("a burning child shows %.1f%% CPU", info.CPU)
+	}
+	if info.RSS == 0 || info.Threads == 0 || info.StartTime == 0 {
+		t.Errorf("empty fields: %+v", info)
+	}
+	found := false
+	for _, d := range tree.Descendants(os.Getpid()) {
+		found = found || d == p.Pid()
+	}
+	if !found {
+		t.Error("child missing from Descendants")
+	}
+	var out bytes.Buffer
+	PrintTree(&out, tree, os.Getpid())
+	if !strings.Contains(out.String(), "└─procs.test(") && !strings.Contains(out.String(), "(") {
+		t.Errorf("PrintTree:\n%s", out.String())
+	}
+}
+
+// The fast path reads /proc/PID/stat itself; gopsutil reads the same
+// process through its own API. On the same live processes they must agree.
+func TestFastPathAgreesWithGopsutil(t *testing.T) {
+	lab := newLab(t)
+	for range 3 {
+		mustStart(t, lab, mustCreate(t, lab, Spec{Target: "forever", Args: []any{int64(5)}}))
+	}
+	time.Sleep(300 * time.Millisecond) // past start-up: the children now sleep
+	fast, err := readAllStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := readAllGopsutil()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPid := map[int]ProcStat{}
+	for _, s := range ref {
+		byPid[s.Pid] = s
+	}
+	mine := 0
+	for _, s := range fast {
+		r, ok := byPid[s.Pid]
+		if !ok {
+			continue // ended between the two reads
+		}
+		if r.PPid != s.PPid {
+			t.Errorf("pid %d: parent %d, gopsutil says %d", s.Pid, s.PPid, r.PPid)
+		}
+		if s.PPid == os.Getpid() {
+			mine++
+			if s.State != r.State || s.Name != r.Name {
+				t.Errorf("pid %d: %q in state %c, gopsutil says %q in %c", s.Pid, s.Name, s.State, r.Name, r.State)
+			}
+		}
+	}
+	if mine < 3 {
+		t.Errorf("found %d of this test's 3 children", mine)
+	}
+}
+
+func TestParseStatWithParenthesesInName(t *testing.T) {
+	line := "42 (a) b (c)) S 7 42 42 0 -1 4194560 100 0 0 0 11 4 0 0 20 0 3 0 12345 1000 25 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
+	s, err := parseStat(42, []byte(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "a) b (c)" || s.PPid != 7 || s.State != 'S' || s.CPUTicks != 15 || s.Threads != 3 || s.StartTime != 12345 || s.Core != 1 {
+		t.Errorf("%+v", s)
+	}
+	if _, err := parseStat(1, []byte("garbage")); err == nil {
+		t.Error("garbage parsed")
+	}
+}
