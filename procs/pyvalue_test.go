@@ -106,3 +106,14 @@ func TestTaskBindingErrorsMatchCPython(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitCommand(t *testing.T) {
+	got, err := SplitCommand(`sh -c 'echo "hi there"; exit 3'  x\ y ""`)
+	want := []string{"sh", "-c", `echo "hi there"; exit 3`, "x y", ""}
+	if err != nil || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q %v, want %q", got, err, want)
+	}
+	if _, err := SplitCommand(`echo 'oops`); err == nil {
+		t.Error("unclosed quote accepted")
+	}
+}

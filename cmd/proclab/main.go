@@ -25,7 +25,9 @@ var version = "0.1.0"
 const usage = `ProcLab %s — watch and control real processes, the way Python's multiprocessing does.
 
 Usage:
-  proclab                 open the window
+  proclab [--hz N] [--trace FILE]
+                          open the window; --hz sets tree polls per second (1-20,
+                          default 10); --trace writes every lab event as a JSON line
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
       --watch             repeat until interrupted
       --hz N              polls per second with --watch (1-20, default 2)
@@ -39,8 +41,8 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		return ui.Run(ui.Options{Version: version})
+	if len(args) == 0 || args[0] == "window" || (len(args[0]) > 1 && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help" && args[0] != "--version") {
+		return runWindow(args, stderr)
 	}
 	switch args[0] {
 	case "tree":
@@ -56,6 +58,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, usage, version)
 		return 2
 	}
+}
+
+func runWindow(args []string, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "window" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("proclab", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	hz := fs.Float64("hz", 10, "")
+	trace := fs.String("trace", "", "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--trace FILE]\n", err)
+		return 2
+	}
+	if *hz < 1 || *hz > 20 {
+		fmt.Fprintf(stderr, "proclab: --hz %g is out of range: use 1 to 20 polls per second\n", *hz)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "proclab: unexpected argument %q; see proclab help\n", fs.Arg(0))
+		return 2
+	}
+	opts := ui.Options{Version: version, Hz: *hz}
+	if *trace != "" {
+		f, err := os.Create(*trace)
+		if err != nil {
+			fmt.Fprintf(stderr, "proclab: cannot write the trace: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		opts.Trace = f
+	}
+	return ui.Run(opts)
 }
 
 func runTree(args []string, stdout, stderr io.Writer) int {

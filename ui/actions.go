@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"fmt"
+
+	"proclab/procs"
+)
+
+// action is one thing the user can ask main to do.
+type action int
+
+const (
+	actNew action = iota
+	actStart
+	actJoin
+	actTerminate
+	actKill
+	actDaemon
+	actMainEnds
+	actNewLab
+	actCount
+)
+
+// whyNot says, for each action, why it cannot run now; "" means it can.
+// sel is the selected process, nil when none is. This is the single place
+// that decides what the toolbar and the shortcuts allow.
+func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
+	var why [actCount]string
+	noSel := "select a process first: click it in the tree or its lane, or create one with Ctrl+N"
+	switch main.Phase {
+	case procs.MainEnded:
+		for a := range actCount {
+			why[a] = "main has ended: press New lab (Ctrl+L) to start again"
+		}
+		why[actNewLab] = ""
+		return why
+	case procs.MainEnding:
+		for a := range actCount {
+			why[a] = "main is ending: it waits for its non-daemonic children to finish"
+		}
+		why[actNewLab] = ""
+		return why
+	case procs.MainJoining:
+		busy := fmt.Sprintf("main is blocked in %s.join(): wait, or press Esc to interrupt it", main.Joining.Var())
+		for a := range actCount {
+			why[a] = busy
+		}
+		why[actNewLab] = ""
+		// Another program can still kill the child: os.kill from a shell.
+		if sel != nil && sel.Status == procs.Started {
+			why[actKill] = ""
+		}
+		return why
+	}
+	if sel == nil {
+		for _, a := range []action{actStart, actJoin, actTerminate, actKill, actDaemon} {
+			why[a] = noSel
+		}
+		return why
+	}
+	name := sel.Name
+	switch sel.Status {
+	case procs.Initial:
+		notStarted := fmt.Sprintf("%s has not started: start it first (Ctrl+R)", name)
+		why[actJoin] = notStarted + " — Python: AssertionError: can only join a started process"
+		why[actTerminate] = notStarted
+		why[actKill] = notStarted
+	case procs.Started:
+		why[actStart] = name + " has already started — Python: AssertionError: cannot start a process twice"
+		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"
+	case procs.Stopped:
+		ended := fmt.Sprintf("%s has ended with exitcode %s: there is nothing left to signal", name, procs.ExitCodeName(sel.ExitCode))
+		why[actStart] = name + " has already run — Python: AssertionError: cannot start a process twice"
+		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"
+		why[actTerminate] = ended
+		why[actKill] = ended
+	}
+	return why
+}

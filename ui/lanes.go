@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// laneWidth is the width of one lane: room for about 40 characters.
+const laneWidth = 330
+
+// lane is one column of output: a header naming the process and its state,
+// then its timestamped lines, stderr in red. It shows the tail the lab keeps.
+type lane struct {
+	widget.BaseWidget
+	proc     *procs.Process // nil for main's own lane
+	onTap    func()
+	dot      *canvas.Text
+	title    *widget.Label
+	state    *widget.Label
+	list     *widget.List
+	bg       *canvas.Rectangle
+	lines    []procs.Line
+	selected bool
+}
+
+var (
+	_ fyne.Widget   = (*lane)(nil)
+	_ fyne.Tappable = (*lane)(nil)
+)
+
+func newLane(p *procs.Process, onTap func()) *lane {
+	l := &lane{proc: p, onTap: onTap}
+	l.dot = canvas.NewText("●", colorInitial)
+	l.title = widget.NewLabel("")
+	l.title.TextStyle.Bold = true
+	l.title.Truncation = fyne.TextTruncateEllipsis
+	l.state = widget.NewLabel("")
+	l.bg = canvas.NewRectangle(color.Transparent)
+	l.bg.CornerRadius = theme.InputRadiusSize()
+	l.list = widget.NewList(
+		func() int { return len(l.lines) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabel("")
+			t.Truncation = fyne.TextTruncateEllipsis
+			return t
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(l.lines) {
+				return
+			}
+			line := l.lines[i]
+			t := o.(*widget.Label)
+			if line.Stream == procs.Stderr {
+				t.Importance = widget.DangerImportance
+				t.SetText(fmt.Sprintf("%7.3f err %s", line.At.Seconds(), line.Text))
+				return
+			}
+			t.Importance = widget.MediumImportance
+			t.SetText(fmt.Sprintf("%7.3f %s", line.At.Seconds(), line.Text))
+		},
+	)
+	l.list.OnSelected = func(widget.ListItemID) {
+		l.list.UnselectAll()
+		l.onTap()
+	}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *lane) CreateRenderer() fyne.WidgetRenderer {
+	header := container.NewBorder(nil, nil, l.dot, l.state, l.title)
+	return widget.NewSimpleRenderer(container.NewStack(l.bg,
+		container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, l.list)))
+}
+
+func (l *lane) Tapped(*fyne.PointEvent) { l.onTap() }
+
+// setHeader shows who the lane belongs to and what state it is in.
+func (l *lane) setHeader(title string, look stateLook) {
+	if l.title.Text != title {
+		l.title.SetText(title)
+	}
+	if l.state.Text != look.word {
+		l.state.SetText(look.word)
+	}
+	if l.dot.Color != look.color {
+		l.dot.Color = look.color
+		l.dot.Refresh()
+	}
+}
+
+func (l *lane) setSelected(on bool) {
+	if l.selected == on {
+		return
+	}
+	l.selected = on
+	if on {
+		l.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	} else {
+		l.bg.FillColor = color.Transparent
+	}
+	l.bg.Refresh()
+}
+
+// setLines replaces the shown lines and keeps the newest in view.
+func (l *lane) setLines(lines []procs.Line) {
+	l.lines = lines
+	l.list.Refresh()
+	if len(lines) > 0 {
+		l.list.ScrollToBottom()
+	}
+}
+
+// columns lays lanes side by side, each laneWidth wide and full height,
+// so a horizontal scroll shows as many as fit.
+type columns struct{}
+
+func (columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	x := float32(0)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(laneWidth, size.Height))
+		x += laneWidth + pad
+	}
+}
+
+func (columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	n := float32(len(objs))
+	return fyne.NewSize(n*laneWidth+max(n-1, 0)*theme.Padding(), 120)
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// newProcessForm is the New-process dialog: multiprocessing.Process's
+// arguments as fields. Enter in any field creates the process.
+type newProcessForm struct {
+	target  *widget.SelectEntry
+	name    *widget.Entry
+	args    *widget.Entry
+	kwargs  *widget.Entry
+	command *widget.Entry
+	daemon  *widget.Check
+	hint    *widget.Label
+	problem *widget.Label
+	// warned holds the call a TypeError warning was shown for: pressing
+	// Create again on the same call creates it, as Python would allow.
+	warned string
+}
+
+func newNewProcessForm(lastTarget string) *newProcessForm {
+	f := &newProcessForm{}
+	f.target = widget.NewSelectEntry(append(procs.TaskNames(), procs.CommandTarget))
+	f.target.SetText(lastTarget)
+	f.name = widget.NewEntry()
+	f.name.SetPlaceHolder("Process-N (automatic)")
+	f.args = widget.NewEntry()
+	f.args.SetPlaceHolder("('Tom', 30)")
+	f.kwargs = widget.NewEntry()
+	f.kwargs.SetPlaceHolder("{'age': 15, 'name': 'Jerry'}")
+	f.command = widget.NewEntry()
+	f.command.SetPlaceHolder("sleep 3   (target command: program and arguments, no shell)")
+	f.daemon = widget.NewCheck("daemon (set before start)", nil)
+	f.hint = widget.NewLabel("")
+	f.hint.Wrapping = fyne.TextWrapWord
+	f.problem = widget.NewLabel("")
+	f.problem.Wrapping = fyne.TextWrapWord
+	f.problem.Importance = widget.DangerImportance
+	f.target.OnChanged = func(string) { f.showHint() }
+	f.showHint()
+	return f
+}
+
+func (f *newProcessForm) showHint() {
+	name := strings.TrimSpace(f.target.Text)
+	if name == procs.CommandTarget {
+		f.hint.SetText("command: runs a program of this machine by argv, without a shell")
+		return
+	}
+	if t, ok := procs.LookupTask(name); ok {
+		f.hint.SetText(t.Signature() + " — " + t.Summary)
+		return
+	}
+	f.hint.SetText("targets: " + strings.Join(procs.TaskNames(), ", ") + ", " + procs.CommandTarget)
+}
+
+// spec reads the fields. A non-nil error says what is wrong and how to
+// fix it; the dialog stays open to let the user do so.
+func (f *newProcessForm) spec() (procs.Spec, error) {
+	s := procs.Spec{Target: strings.TrimSpace(f.target.Text), Name: strings.TrimSpace(f.name.Text), Daemon: f.daemon.Checked}
+	if s.Target == "" {
+		return s, fmt.Errorf("target: choose what the process runs, e.g. dance")
+	}
+	var err error
+	if s.Args, err = procs.ParseArgs(f.args.Text); err != nil {
+		return s, fmt.Errorf("args %w", err)
+	}
+	if s.Kwargs, err = procs.ParseKwargs(f.kwargs.Text); err != nil {
+		return s, fmt.Errorf("kwargs %w", err)
+	}
+	if s.Target == procs.CommandTarget {
+		if s.Command, err = procs.SplitCommand(f.command.Text); err != nil {
+			return s, err
+		}
+		if len(s.Command) == 0 {
+			return s, fmt.Errorf("command: type a program and its arguments, e.g. sleep 3")
+		}
+		return s, nil
+	}
+	if strings.TrimSpace(f.command.Text) != "" {
+		return s, fmt.Errorf("command is only for the target %q: clear it, or set the target to %s", procs.CommandTarget, procs.CommandTarget)
+	}
+	t, ok := procs.LookupTask(s.Target)
+	if !ok {
+		return s, fmt.Errorf("target %q is not a task: choose one of %s, or %s", s.Target, strings.Join(procs.TaskNames(), ", "), procs.CommandTarget)
+	}
+	if err := t.CheckCall(s.Args, s.Kwargs); err != nil {
+		call := fmt.Sprintf("%s|%s|%s", s.Target, f.args.Text, f.kwargs.Text)
+		if f.warned != call {
+			f.warned = call
+			return s, fmt.Errorf("%v — Python raises this in the child once it starts. Fix the arguments, or press Create again to watch it fail", err)
+		}
+	}
+	return s, nil
+}
+
+// showNewProcessDialog opens the form; create returns "" on success or the
+// error to show in the form.
+func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.Spec) error) {
+	f := newNewProcessForm(lastTarget)
+	var d dialog.Dialog
+	submit := func() {
+		s, err := f.spec()
+		if err == nil {
+			err = create(s)
+		}
+		if err != nil {
+			f.problem.SetText(err.Error())
+			return
+		}
+		d.Hide()
+	}
+	for _, e := range []*widget.Entry{f.name, f.args, f.kwargs, f.command} {
+		e.OnSubmitted = func(string) { submit() }
+	}
+	f.target.OnSubmitted = func(string) { submit() }
+	form := widget.NewForm(
+		widget.NewFormItem("Target", f.target),
+		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem("args", f.args),
+		widget.NewFormItem("kwargs", f.kwargs),
+		widget.NewFormItem("Command", f.command),
+		widget.NewFormItem("", f.daemon),
+	)
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	ok := widget.NewButton("Create (Enter)", submit)
+	ok.Importance = widget.HighImportance
+	content := container.NewVBox(form, f.hint, f.problem, container.NewHBox(layoutSpacer(), cancel, ok))
+	d = dialog.NewCustomWithoutButtons("New process — multiprocessing.Process(...)", content, win)
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+	// The target is focused with its text selected: type to replace it,
+	// Enter to create.
+	win.Canvas().Focus(f.target)
+	f.target.TypedShortcut(&fyne.ShortcutSelectAll{})
+}

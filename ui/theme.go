@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"proclab/assets"
+	"proclab/procs"
+)
+
+// labTheme is Fyne's theme with an embedded CJK font first in line. Fyne
+// resolves each character through the theme font, then its own default
+// font: Chinese comes from the embedded font and Latin from Fyne's, so the
+// window reads the same on a machine with no CJK font installed.
+type labTheme struct{ fyne.Theme }
+
+func newLabTheme() fyne.Theme { return &labTheme{theme.DefaultTheme()} }
+
+func (t *labTheme) Font(style fyne.TextStyle) fyne.Resource {
+	if style.Symbol {
+		return t.Theme.Font(style)
+	}
+	return assets.CJKFont
+}
+
+// State colours, the same in the tree, the lanes and the legend.
+var (
+	colorRunning  = color.NRGBA{R: 0x22, G: 0xc5, B: 0x5e, A: 0xff} // green: on a CPU
+	colorSleeping = color.NRGBA{R: 0x3b, G: 0x82, B: 0xf6, A: 0xff} // blue: alive, waiting
+	colorStopped  = color.NRGBA{R: 0xf5, G: 0x9e, B: 0x0b, A: 0xff} // amber: SIGSTOP
+	colorZombie   = color.NRGBA{R: 0xa8, G: 0x55, B: 0xf7, A: 0xff} // purple: ended, not reaped
+	colorEnded    = color.NRGBA{R: 0x9c, G: 0xa3, B: 0xaf, A: 0xff} // grey: exit code known
+	colorFailed   = color.NRGBA{R: 0xef, G: 0x44, B: 0x44, A: 0xff} // red: non-zero exit
+	colorInitial  = color.NRGBA{R: 0x9c, G: 0xa3, B: 0xaf, A: 0xff} // grey: not started
+)
+
+// stateLook is how one process state is drawn: a glyph, a word and a colour.
+type stateLook struct {
+	glyph string
+	word  string
+	color color.Color
+}
+
+// lookOf combines what the lab knows (Python's view) with what the last
+// poll saw (the OS's view); os is nil when the process is not in the poll.
+func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
+	switch s.Status {
+	case procs.Initial:
+		return stateLook{"◌", "not started", colorInitial}
+	case procs.Stopped:
+		c := color.Color(colorEnded)
+		if s.ExitCode != 0 {
+			c = colorFailed
+		}
+		return stateLook{"✕", "exitcode " + procs.ExitCodeName(s.ExitCode), c}
+	}
+	if os == nil {
+		return stateLook{"●", "started", colorSleeping}
+	}
+	return osLook(os.State)
+}
+
+func osLook(state byte) stateLook {
+	word := procs.StateName(state)
+	switch state {
+	case 'R':
+		return stateLook{"●", word, colorRunning}
+	case 'Z':
+		return stateLook{"●", word, colorZombie}
+	case 'T', 't':
+		return stateLook{"●", word, colorStopped}
+	}
+	return stateLook{"●", word, colorSleeping}
+}

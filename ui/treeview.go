@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+const mainUID = "main"
+
+// treeRow is one line of the process tree.
+type treeRow struct {
+	title   string
+	look    stateLook
+	numbers string         // CPU % and memory
+	proc    *procs.Process // a process of the lab, nil for main and grandchildren
+}
+
+func (r *treeRow) stats() string {
+	if r.numbers == "" {
+		return r.look.word
+	}
+	return r.look.word + " · " + r.numbers
+}
+
+// treeModel is the tree as the window shows it: main at the top, the lab's
+// processes under it in creation order (ended ones stay, greyed, with their
+// exit code) and under each the processes it started, as the poll saw them.
+// Row ids are stable (p1 for Process-1, pid:start for others) so rows keep
+// their place while processes come and go.
+type treeModel struct {
+	rows map[string]*treeRow
+	kids map[string][]string
+}
+
+func labUID(p *procs.Process) string { return p.Var() }
+
+// buildTree merges the lab's view with the OS's view of the last poll.
+func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree) *treeModel {
+	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
+	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: stateLook{"●", main.String(), colorRunning}}
+	if main.Phase == procs.MainEnded {
+		mainRow.look.color = colorEnded
+	} else if main.Phase == procs.MainJoining {
+		mainRow.look.color = colorStopped
+	}
+	var info *procs.ProcInfo
+	if t != nil {
+		info = t.Procs[mainPid]
+	}
+	mainRow.numbers = usage(info)
+	m.rows[mainUID] = mainRow
+
+	owned := map[int]bool{}
+	for _, s := range lab {
+		uid := labUID(s.Proc)
+		var os *procs.ProcInfo
+		if t != nil && s.Status == procs.Started {
+			os = t.Procs[s.Pid]
+			owned[s.Pid] = true
+		}
+		look := lookOf(s, os)
+		row := &treeRow{proc: s.Proc, look: look, title: labTitle(s), numbers: usage(os)}
+		m.rows[uid] = row
+		m.kids[mainUID] = append(m.kids[mainUID], uid)
+		if os != nil {
+			m.addOSChildren(t, uid, s.Pid)
+		}
+	}
+	// Processes under main that the lab did not create (none, usually).
+	if t != nil {
+		for _, pid := range t.Children(mainPid) {
+			if !owned[pid] {
+				m.addOS(t, mainUID, pid)
+			}
+		}
+	}
+	return m
+}
+
+func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
+	for _, c := range t.Children(pid) {
+		m.addOS(t, parentUID, c)
+	}
+}
+
+func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) {
+	p := t.Procs[pid]
+	uid := fmt.Sprintf("%d:%d", pid, p.StartTime)
+	look := osLook(p.State)
+	m.rows[uid] = &treeRow{title: fmt.Sprintf("%s · %d", p.Name, pid), look: look, numbers: usage(p)}
+	m.kids[parentUID] = append(m.kids[parentUID], uid)
+	m.addOSChildren(t, uid, pid)
+}
+
+func labTitle(s procs.Snapshot) string {
+	parts := []string{s.Name, s.Target}
+	if s.Pid != 0 {
+		parts = append(parts, fmt.Sprint(s.Pid))
+	}
+	if s.Daemon {
+		parts = append(parts, "daemon")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func usage(p *procs.ProcInfo) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.0f%% · %s", p.CPU, procs.FormatBytes(p.RSS))
+}
+
+// processTree is the tree pane.
+type processTree struct {
+	widget   *widget.Tree
+	model    *treeModel
+	opened   map[string]bool
+	onSelect func(*procs.Process)
+	quiet    bool // set while the window selects a row itself
+	// numbersAt is when CPU and memory figures were last shown. They change
+	// on every poll, and with software rendering each repaint costs a few
+	// percent of a core, so they refresh twice a second while states and
+	// structure refresh on every poll.
+	numbersAt time.Time
+}
+
+const numbersInterval = 500 * time.Millisecond
+
+func newProcessTree(onSelect func(*procs.Process)) *processTree {
+	pt := &processTree{model: &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{}}, opened: map[string]bool{}, onSelect: onSelect}
+	pt.widget = widget.NewTree(
+		func(uid widget.TreeNodeID) []widget.TreeNodeID { return pt.model.kids[uid] },
+		func(uid widget.TreeNodeID) bool { return uid == "" || len(pt.model.kids[uid]) > 0 },
+		func(bool) fyne.CanvasObject {
+			dot := canvas.NewText("●", colorInitial)
+			title := widget.NewLabel("")
+			title.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, dot, widget.NewLabel(""), title)
+		},
+		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
+			row := pt.model.rows[uid]
+			if row == nil {
+				return
+			}
+			c := o.(*fyne.Container)
+			title, dot, stats := c.Objects[0].(*widget.Label), c.Objects[1].(*canvas.Text), c.Objects[2].(*widget.Label)
+			title.SetText(row.title)
+			stats.SetText(row.stats())
+			if dot.Text != row.look.glyph || dot.Color != row.look.color {
+				dot.Text, dot.Color = row.look.glyph, row.look.color
+				dot.Refresh()
+			}
+			if row.proc == nil && uid != mainUID {
+				title.Importance = widget.LowImportance
+			} else {
+				title.Importance = widget.MediumImportance
+			}
+		},
+	)
+	pt.widget.OnSelected = func(uid widget.TreeNodeID) {
+		if pt.quiet {
+			return
+		}
+		if row := pt.model.rows[uid]; row != nil {
+			pt.onSelect(row.proc)
+		}
+	}
+	return pt
+}
+
+// set shows a new model, opening branches the first time they appear and
+// leaving alone those the user closed.
+func (pt *processTree) set(m *treeModel) {
+	old := pt.model
+	if time.Since(pt.numbersAt) >= numbersInterval {
+		pt.numbersAt = time.Now()
+	} else {
+		for uid, row := range m.rows {
+			if prev := old.rows[uid]; prev != nil {
+				row.numbers = prev.numbers
+			}
+		}
+	}
+	pt.model = m
+	for uid := range m.kids {
+		if uid != "" && !pt.opened[uid] {
+			pt.opened[uid] = true
+			pt.widget.OpenBranch(uid)
+		}
+	}
+	if !sameShape(old, m) {
+		pt.widget.Refresh()
+		return
+	}
+	// Same rows in the same places: repaint only those whose text changed.
+	for uid, row := range m.rows {
+		if prev := old.rows[uid]; *prev != *row {
+			pt.widget.RefreshItem(uid)
+		}
+	}
+}
+
+func sameShape(a, b *treeModel) bool {
+	if len(a.kids) != len(b.kids) || len(a.rows) != len(b.rows) {
+		return false
+	}
+	for uid, kids := range a.kids {
+		if !slices.Equal(kids, b.kids[uid]) {
+			return false
+		}
+	}
+	return true
+}
+
+// selectProcess highlights p's row without calling back.
+func (pt *processTree) selectProcess(p *procs.Process) {
+	pt.quiet = true
+	defer func() { pt.quiet = false }()
+	if p == nil {
+		pt.widget.UnselectAll()
+		return
+	}
+	pt.widget.Select(labUID(p))
+}

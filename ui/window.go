@@ -1,0 +1,511 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/assets"
+	"proclab/procs"
+)
+
+// Options configure the window.
+type Options struct {
+	Version string
+	Hz      float64   // tree polls per second; default 10
+	Trace   io.Writer // if set, every lab event is written as one JSON line
+}
+
+// maxMainLines bounds main's lane, the transcript of what main did.
+const maxMainLines = 2000
+
+// refreshInterval bounds how often events reach the widgets: about 30 Hz.
+const refreshInterval = 33 * time.Millisecond
+
+// labWindow is ProcLab's main window: it drives one lab and shows it.
+type labWindow struct {
+	app   fyne.App
+	win   fyne.Window
+	lab   *procs.Lab
+	sub   *procs.Subscription
+	ctx   context.Context
+	stop  context.CancelFunc
+	opts  Options
+	pid   int
+	trace *json.Encoder
+
+	selected   *procs.Process
+	lastTarget string
+	joinCancel context.CancelFunc
+	poll       *procs.Tree
+
+	tree      *processTree
+	laneBox   *fyne.Container
+	lanes     map[*procs.Process]*lane
+	mainLane  *lane
+	mainLines []procs.Line
+	buttons   [actCount]*actionButton
+	selection *widget.Label
+	status    *widget.Label
+	info      *widget.Label
+	hint      string
+	message   string
+}
+
+// Run opens the window and returns the exit status when it closes.
+func Run(opts Options) int {
+	if opts.Hz <= 0 {
+		opts.Hz = 10
+	}
+	lab, err := procs.NewLab(procs.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "proclab:", err)
+		return 1
+	}
+	// go build does not read FyneApp.toml: say here what it says, including
+	// the fyneDo migration, so Fyne checks that UI calls come through fyne.Do.
+	app.SetMetadata(fyne.AppMetadata{ID: "io.github.proclab.ProcLab", Name: "ProcLab", Version: opts.Version,
+		Icon: assets.Icon, Migrations: map[string]bool{"fyneDo": true}})
+	a := app.NewWithID("io.github.proclab.ProcLab")
+	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(newLabTheme())
+	w := newLabWindow(a, lab, opts)
+
+	// Ctrl+C or SIGTERM in the terminal closes the window the normal way,
+	// so the lab's children are ended before ProcLab exits.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case <-sigs:
+			fyne.Do(a.Quit)
+		case <-w.ctx.Done():
+		}
+	}()
+	w.win.ShowAndRun()
+	signal.Stop(sigs)
+	w.shutdown()
+	return 0
+}
+
+func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
+	ctx, stop := context.WithCancel(context.Background())
+	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
+		lastTarget: "dance", lanes: map[*procs.Process]*lane{}}
+	if opts.Trace != nil {
+		w.trace = json.NewEncoder(opts.Trace)
+	}
+	w.win = a.NewWindow("ProcLab — Python multiprocessing with real processes")
+	w.sub = lab.Subscribe()
+	w.build()
+	w.addShortcuts()
+	w.win.Resize(fyne.NewSize(1280, 800))
+	go w.pumpEvents()
+	go procs.Watch(ctx, time.Duration(float64(time.Second)/opts.Hz), func(t *procs.Tree, err error) {
+		if err != nil {
+			return // a failed poll keeps the last tree; the next tick tries again
+		}
+		fyne.Do(func() { w.poll = t; w.refreshViews() })
+	})
+	return w
+}
+
+// shutdown ends every child and goroutine of the window.
+func (w *labWindow) shutdown() {
+	w.stop()
+	w.lab.Close()
+}
+
+func (w *labWindow) build() {
+	explain := func(a action, does string) func() string {
+		return func() string {
+			if why := w.whyNot()[a]; why != "" {
+				return why
+			}
+			return does
+		}
+	}
+	show := func(s string) { w.hint = s; w.refreshStatus() }
+	mk := func(a action, label string, icon fyne.Resource, do func(), does string) {
+		w.buttons[a] = newActionButton(label, icon, do, explain(a, does), show)
+	}
+	mk(actNew, "New", theme.ContentAddIcon(), w.doNew, "create a Process object: p = multiprocessing.Process(target=...) (Ctrl+N)")
+	mk(actStart, "Start", theme.MediaPlayIcon(), w.doStart, "p.start(): create the child process now (Ctrl+R)")
+	mk(actJoin, "Join", theme.HistoryIcon(), w.doJoin, "p.join(): main waits until the child ends; Esc interrupts (Ctrl+J)")
+	mk(actTerminate, "Terminate", theme.MediaStopIcon(), w.doTerminate, "p.terminate(): send SIGTERM, exit code -15 (Ctrl+T)")
+	mk(actKill, "Kill", theme.CancelIcon(), w.doKill, "p.kill(): send SIGKILL, exit code -9 (Ctrl+K)")
+	mk(actDaemon, "Daemon", theme.CheckButtonIcon(), w.doDaemon, "p.daemon = True/False: daemons are terminated when main ends (Ctrl+D)")
+	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
+	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
+	w.buttons[actNew].Importance = widget.HighImportance
+
+	w.selection = widget.NewLabel("")
+	tools := container.NewHBox()
+	for _, b := range w.buttons {
+		tools.Add(b)
+	}
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, w.selection, container.NewHScroll(tools))
+
+	w.tree = newProcessTree(func(p *procs.Process) { w.selectProcess(p) })
+	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
+	w.laneBox = container.New(columns{}, w.mainLane)
+	lanes := container.NewHScroll(w.laneBox)
+	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree.widget)
+	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, lanes)
+	split := container.NewHSplit(treePane, lanesPane)
+	split.Offset = 0.3
+
+	w.status = widget.NewLabel("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it.")
+	w.status.Truncation = fyne.TextTruncateEllipsis
+	w.info = widget.NewLabel("")
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.info, w.status)
+	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyEscape {
+			w.interruptJoin()
+		}
+	})
+	w.refreshViews()
+}
+
+func (w *labWindow) addShortcuts() {
+	for key, do := range map[fyne.KeyName]func(){
+		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
+		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
+		fyne.KeyQ: w.app.Quit,
+	} {
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
+			func(fyne.Shortcut) { do() })
+	}
+}
+
+// whyNot evaluates the action rules for the current selection.
+func (w *labWindow) whyNot() [actCount]string {
+	if w.selected == nil {
+		return whyNot(w.lab.Main(), nil)
+	}
+	s := w.selected.Snapshot()
+	return whyNot(w.lab.Main(), &s)
+}
+
+// allowed reports whether a can run; if not, the status line says why.
+func (w *labWindow) allowed(a action) bool {
+	if why := w.whyNot()[a]; why != "" {
+		w.say(why, true)
+		return false
+	}
+	return true
+}
+
+func (w *labWindow) doNew() {
+	if !w.allowed(actNew) {
+		return
+	}
+	showNewProcessDialog(w.win, w.lastTarget, func(s procs.Spec) error {
+		p, err := w.lab.Create(s)
+		if err != nil {
+			return err
+		}
+		w.lastTarget = s.Target
+		w.ensureLane(p)
+		w.selectProcess(p)
+		return nil
+	})
+}
+
+func (w *labWindow) doStart() {
+	if w.allowed(actStart) {
+		_ = w.lab.Start(w.selected) // errors arrive as events
+	}
+}
+
+func (w *labWindow) doJoin() {
+	if !w.allowed(actJoin) {
+		return
+	}
+	p := w.selected
+	ctx, cancel := context.WithCancel(w.ctx)
+	w.joinCancel = cancel
+	go func() {
+		_, _ = w.lab.Join(ctx, p, 0)
+		cancel()
+	}()
+}
+
+func (w *labWindow) interruptJoin() {
+	if w.joinCancel != nil {
+		w.joinCancel()
+		w.joinCancel = nil
+	}
+}
+
+func (w *labWindow) doTerminate() {
+	if w.allowed(actTerminate) {
+		_ = w.lab.Terminate(w.selected)
+	}
+}
+
+func (w *labWindow) doKill() {
+	if !w.allowed(actKill) {
+		return
+	}
+	if w.lab.Main().Phase == procs.MainJoining {
+		_ = w.lab.KillFromOutside(w.selected)
+		return
+	}
+	_ = w.lab.Kill(w.selected)
+}
+
+func (w *labWindow) doDaemon() {
+	if w.allowed(actDaemon) {
+		_ = w.lab.SetDaemon(w.selected, !w.selected.Daemon())
+	}
+}
+
+func (w *labWindow) doMainEnds() {
+	if w.allowed(actMainEnds) {
+		go func() { _ = w.lab.MainEnds(w.ctx) }()
+	}
+}
+
+func (w *labWindow) doNewLab() {
+	w.interruptJoin()
+	w.say("ending every child of this lab…", false)
+	go w.lab.Reset() // waits up to a second for children to end: not on the UI goroutine
+}
+
+// say puts a message in the status line; problems show in red.
+func (w *labWindow) say(msg string, problem bool) {
+	w.message = msg
+	if problem {
+		w.status.Importance = widget.DangerImportance
+	} else {
+		w.status.Importance = widget.MediumImportance
+	}
+	w.refreshStatus()
+}
+
+func (w *labWindow) refreshStatus() {
+	text := w.message
+	if w.hint != "" {
+		text = w.hint
+	}
+	if w.status.Text != text {
+		w.status.SetText(text)
+	} else {
+		w.status.Refresh()
+	}
+}
+
+func (w *labWindow) selectProcess(p *procs.Process) {
+	w.selected = p
+	w.tree.selectProcess(p)
+	w.refreshViews()
+}
+
+// ensureLane adds p's lane if it has none yet.
+func (w *labWindow) ensureLane(p *procs.Process) *lane {
+	if l := w.lanes[p]; l != nil {
+		return l
+	}
+	l := newLane(p, func() { w.selectProcess(p) })
+	w.lanes[p] = l
+	w.laneBox.Add(l)
+	return l
+}
+
+// pumpEvents moves lab events to the widgets, at most ~30 times a second
+// however fast the children print.
+func (w *labWindow) pumpEvents() {
+	for {
+		select {
+		case _, ok := <-w.sub.C():
+			if !ok {
+				return
+			}
+		case <-w.ctx.Done():
+			return
+		}
+		events, dropped := w.sub.Take()
+		fyne.Do(func() { w.apply(events, dropped) })
+		select {
+		case <-time.After(refreshInterval):
+		case <-w.ctx.Done():
+			return
+		}
+	}
+}
+
+// apply runs on the UI goroutine with one batch of events.
+func (w *labWindow) apply(events []procs.Event, dropped int) {
+	dirty := map[*procs.Process]bool{}
+	for _, e := range events {
+		w.traceEvent(e)
+		switch e.Kind {
+		case procs.EvReset:
+			w.resetViews()
+			dirty = map[*procs.Process]bool{}
+		case procs.EvCreated:
+			w.ensureLane(e.Proc)
+		case procs.EvOutput:
+			dirty[e.Proc] = true
+		case procs.EvError:
+			w.say(pythonError(e), true)
+			w.addMainLine(e.At, procs.Stderr, pythonError(e))
+			continue
+		case procs.EvJoined:
+			if e.Proc != nil {
+				w.say(e.Text, false)
+			}
+		case procs.EvMain:
+			if e.Main.Phase != procs.MainJoining {
+				w.joinCancel = nil
+			}
+		}
+		if e.Python != "" {
+			w.addMainLine(e.At, procs.Stdout, e.Python)
+			if e.Kind != procs.EvError {
+				w.say("Python: "+e.Python, false)
+			}
+		}
+		if e.Kind == procs.EvExited || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0) {
+			w.addMainLine(e.At, procs.Stdout, "# "+e.Proc.Name()+": "+e.Text)
+		}
+	}
+	if dropped > 0 {
+		w.say(fmt.Sprintf("children print faster than the window can show: the lanes show the newest lines (%d events skipped)", dropped), false)
+	}
+	var buf []procs.Line
+	for p := range dirty {
+		if l := w.lanes[p]; l != nil {
+			buf = p.Output().Tail(buf[:0])
+			l.setLines(append([]procs.Line(nil), buf...))
+		}
+	}
+	w.refreshViews()
+}
+
+func pythonError(e procs.Event) string {
+	if e.Python != "" {
+		return e.Python + "  →  " + e.Text
+	}
+	return e.Text
+}
+
+func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {
+	w.mainLines = append(w.mainLines, procs.Line{At: at, Stream: stream, Text: text})
+	if len(w.mainLines) > maxMainLines {
+		w.mainLines = append([]procs.Line(nil), w.mainLines[len(w.mainLines)-maxMainLines:]...)
+	}
+	w.mainLane.setLines(w.mainLines)
+}
+
+func (w *labWindow) resetViews() {
+	w.interruptJoin()
+	for p, l := range w.lanes {
+		w.laneBox.Remove(l)
+		delete(w.lanes, p)
+	}
+	w.selected = nil
+	w.mainLines = nil
+	w.mainLane.setLines(nil)
+	w.say("New lab: Ctrl+N creates a process.", false)
+}
+
+// refreshViews redraws what depends on the lab's state and the last poll:
+// tree, lane headers, toolbar and status counts.
+func (w *labWindow) refreshViews() {
+	snaps := make([]procs.Snapshot, 0, len(w.lanes))
+	for _, p := range w.lab.Processes() {
+		snaps = append(snaps, p.Snapshot())
+	}
+	main := w.lab.Main()
+	w.tree.set(buildTree(snaps, main, w.pid, w.poll))
+
+	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d", w.pid), stateLook{"●", main.String(), colorRunning})
+	w.mainLane.setSelected(w.selected == nil)
+	live := 0
+	for _, s := range snaps {
+		l := w.lanes[s.Proc]
+		if l == nil {
+			continue
+		}
+		var info *procs.ProcInfo
+		if w.poll != nil && s.Status == procs.Started {
+			info = w.poll.Procs[s.Pid]
+		}
+		if s.Status == procs.Started {
+			live++
+		}
+		l.setHeader(labTitle(s), lookOf(s, info))
+		l.setSelected(s.Proc == w.selected)
+	}
+
+	why := w.whyNot()
+	for a, b := range w.buttons {
+		if why[a] == "" {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	daemonIcon := theme.CheckButtonIcon()
+	if w.selected != nil && w.selected.Daemon() {
+		daemonIcon = theme.CheckButtonCheckedIcon()
+	}
+	if daemon := w.buttons[actDaemon]; daemon.Icon != daemonIcon {
+		daemon.SetIcon(daemonIcon)
+	}
+	sel := "selected: MainProcess"
+	if w.selected != nil {
+		sel = fmt.Sprintf("selected: %s (%s)", w.selected.Name(), w.selected.Var())
+	}
+	if w.selection.Text != sel {
+		w.selection.SetText(sel)
+	}
+	info := fmt.Sprintf("%d live · %g Hz · main: %s", live, w.opts.Hz, main)
+	if w.info.Text != info {
+		w.info.SetText(info)
+	}
+}
+
+// traceEvent writes the event as one JSON line for scripts and the
+// end-to-end test: what the window received, with real pids.
+func (w *labWindow) traceEvent(e procs.Event) {
+	if w.trace == nil {
+		return
+	}
+	rec := map[string]any{"t": e.At.Seconds(), "event": e.Kind.String()}
+	if e.Proc != nil {
+		s := e.Proc.Snapshot()
+		rec["name"], rec["pid"], rec["target"] = s.Name, s.Pid, s.Target
+	}
+	switch e.Kind {
+	case procs.EvExited, procs.EvSignalled:
+		rec["code"] = e.Code
+	case procs.EvOutput:
+		rec["line"] = e.Line.Text
+		rec["stream"] = e.Line.Stream.String()
+	case procs.EvMain:
+		rec["main"] = e.Main.String()
+	}
+	if e.Python != "" {
+		rec["python"] = e.Python
+	}
+	if e.Text != "" {
+		rec["text"] = e.Text
+	}
+	_ = w.trace.Encode(rec)
+}
