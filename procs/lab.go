@@ -457,12 +457,14 @@ func (l *Lab) signal(p *Process, sig syscall.Signal, python, method string, byMa
 		l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: "nothing sent: the exit code is already known"})
 		return nil
 	}
+	// Announce first: the child may die and be reaped before Signal returns,
+	// and the transcript must show p.kill() above the exit it caused.
+	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: signalName(sig) + " sent"})
 	// os.Process signals through a pidfd on Linux, so a recycled pid is
 	// never hit; ErrProcessDone means the child ended a moment ago.
 	if err := proc.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
-	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: signalName(sig) + " sent"})
 	return nil
 }
 

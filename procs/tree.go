@@ -25,7 +25,18 @@ type ProcStat struct {
 // ProcInfo is one row of the live tree.
 type ProcInfo struct {
 	ProcStat
-	CPU float64 // percent of one core since the previous poll
+	CPU     float64  // percent of one core since the previous poll
+	Cmdline []string // read once per process, when the poll first sees it
+}
+
+// WorkerName returns the Python name and task of a ProcLab worker, read
+// from its command line (worker --name Process-1:1 --task forever ...).
+func (p *ProcInfo) WorkerName() (name, task string, ok bool) {
+	c := p.Cmdline
+	if len(c) < 6 || c[1] != WorkerCommand || c[2] != "--name" || c[4] != "--task" {
+		return "", "", false
+	}
+	return c[3], c[5], true
 }
 
 // StateName spells out a one-letter process state.
@@ -106,6 +117,7 @@ func (t *Tree) Descendants(root int) []int {
 type Poller struct {
 	prevTicks map[procKey]uint64
 	prevAt    time.Time
+	cmdlines  map[procKey][]string
 }
 
 type procKey struct {
@@ -122,12 +134,18 @@ func (pl *Poller) Poll() (*Tree, error) {
 	}
 	t := &Tree{At: now, Procs: make(map[int]*ProcInfo, len(stats)), children: map[int][]int{}}
 	ticks := make(map[procKey]uint64, len(stats))
+	cmdlines := make(map[procKey][]string, len(stats))
 	elapsed := now.Sub(pl.prevAt).Seconds()
 	for i := range stats {
 		s := &stats[i]
 		info := &ProcInfo{ProcStat: *s}
 		key := procKey{s.Pid, s.StartTime}
 		ticks[key] = s.CPUTicks
+		cmd, seen := pl.cmdlines[key]
+		if !seen {
+			cmd = readCmdline(s.Pid)
+		}
+		cmdlines[key], info.Cmdline = cmd, cmd
 		if prev, ok := pl.prevTicks[key]; ok && elapsed > 0 && s.CPUTicks >= prev {
 			info.CPU = float64(s.CPUTicks-prev) / clockTicks / elapsed * 100
 		}
@@ -147,7 +165,7 @@ func (pl *Poller) Poll() (*Tree, error) {
 			return a - b
 		})
 	}
-	pl.prevTicks, pl.prevAt = ticks, now
+	pl.prevTicks, pl.prevAt, pl.cmdlines = ticks, now, cmdlines
 	return t, nil
 }
 

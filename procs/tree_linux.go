@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // clockTicks is USER_HZ, the unit of CPU times in /proc: 100 on every Linux
@@ -89,4 +90,14 @@ func parseStat(pid int, data []byte) (ProcStat, error) {
 	s.RSS = field(24) * pageSize
 	s.Core = int(field(39))
 	return s, nil
+}
+
+// readCmdline returns a process's argv; nil for kernel threads or when the
+// process is gone or not readable.
+func readCmdline(pid int) []string {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || len(data) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
 }

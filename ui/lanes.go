@@ -13,8 +13,8 @@ import (
 	"proclab/procs"
 )
 
-// laneWidth is the width of one lane: room for about 40 characters.
-const laneWidth = 330
+// laneMinWidth is the narrowest a lane gets: room for about 30 characters.
+const laneMinWidth = 260
 
 // lane is one column of output: a header naming the process and its state,
 // then its timestamped lines, stderr in red. It shows the tail the lab keeps.
@@ -45,6 +45,7 @@ func newLane(p *procs.Process, onTap func()) *lane {
 	l.state = widget.NewLabel("")
 	l.bg = canvas.NewRectangle(color.Transparent)
 	l.bg.CornerRadius = theme.InputRadiusSize()
+	l.bg.StrokeWidth = 2
 	l.list = widget.NewList(
 		func() int { return len(l.lines) },
 		func() fyne.CanvasObject {
@@ -103,9 +104,9 @@ func (l *lane) setSelected(on bool) {
 	}
 	l.selected = on
 	if on {
-		l.bg.FillColor = theme.Color(theme.ColorNameSelection)
+		l.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	} else {
-		l.bg.FillColor = color.Transparent
+		l.bg.StrokeColor = color.Transparent
 	}
 	l.bg.Refresh()
 }
@@ -119,21 +120,27 @@ func (l *lane) setLines(lines []procs.Line) {
 	}
 }
 
-// columns lays lanes side by side, each laneWidth wide and full height,
-// so a horizontal scroll shows as many as fit.
+// columns lays lanes side by side at full height, sharing the width when
+// it is enough and laneMinWidth each otherwise, so the horizontal scroll
+// appears only when the lanes no longer fit.
 type columns struct{}
 
 func (columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
 	pad := theme.Padding()
+	n := float32(len(objs))
+	width := max(laneMinWidth, (size.Width-(n-1)*pad)/n)
 	x := float32(0)
 	for _, o := range objs {
 		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(laneWidth, size.Height))
-		x += laneWidth + pad
+		o.Resize(fyne.NewSize(width, size.Height))
+		x += width + pad
 	}
 }
 
 func (columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	n := float32(len(objs))
-	return fyne.NewSize(n*laneWidth+max(n-1, 0)*theme.Padding(), 120)
+	return fyne.NewSize(n*laneMinWidth+max(n-1, 0)*theme.Padding(), 120)
 }

@@ -109,6 +109,12 @@ func (f *newProcessForm) spec() (procs.Spec, error) {
 func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.Spec) error) {
 	f := newNewProcessForm(lastTarget)
 	var d dialog.Dialog
+	// A hidden entry that keeps the focus keeps its cursor blinking, and
+	// every blink repaints the window: let the focus go with the dialog.
+	close := func() {
+		win.Canvas().Unfocus()
+		d.Hide()
+	}
 	submit := func() {
 		s, err := f.spec()
 		if err == nil {
@@ -118,7 +124,7 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 			f.problem.SetText(err.Error())
 			return
 		}
-		d.Hide()
+		close()
 	}
 	for _, e := range []*widget.Entry{f.name, f.args, f.kwargs, f.command} {
 		e.OnSubmitted = func(string) { submit() }
@@ -132,7 +138,7 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 		widget.NewFormItem("Command", f.command),
 		widget.NewFormItem("", f.daemon),
 	)
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	cancel := widget.NewButton("Cancel", close)
 	ok := widget.NewButton("Create (Enter)", submit)
 	ok.Importance = widget.HighImportance
 	content := container.NewVBox(form, f.hint, f.problem, container.NewHBox(layoutSpacer(), cancel, ok))

@@ -96,7 +96,11 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) {
 	p := t.Procs[pid]
 	uid := fmt.Sprintf("%d:%d", pid, p.StartTime)
 	look := osLook(p.State)
-	m.rows[uid] = &treeRow{title: fmt.Sprintf("%s · %d", p.Name, pid), look: look, numbers: usage(p)}
+	title := fmt.Sprintf("%s · %d", p.Name, pid)
+	if name, task, ok := p.WorkerName(); ok {
+		title = fmt.Sprintf("%s · %s · %d", name, task, pid)
+	}
+	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p)}
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
 }

@@ -53,6 +53,7 @@ type labWindow struct {
 
 	tree      *processTree
 	laneBox   *fyne.Container
+	laneView  *container.Scroll
 	lanes     map[*procs.Process]*lane
 	mainLane  *lane
 	mainLines []procs.Line
@@ -161,9 +162,9 @@ func (w *labWindow) build() {
 	w.tree = newProcessTree(func(p *procs.Process) { w.selectProcess(p) })
 	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
 	w.laneBox = container.New(columns{}, w.mainLane)
-	lanes := container.NewHScroll(w.laneBox)
+	w.laneView = container.NewHScroll(w.laneBox)
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree.widget)
-	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, lanes)
+	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.laneView)
 	split := container.NewHSplit(treePane, lanesPane)
 	split.Offset = 0.3
 
@@ -313,6 +314,23 @@ func (w *labWindow) selectProcess(p *procs.Process) {
 	w.selected = p
 	w.tree.selectProcess(p)
 	w.refreshViews()
+	if l := w.lanes[p]; l != nil {
+		w.showLane(l)
+	}
+}
+
+// showLane scrolls the lanes so that l is in view.
+func (w *labWindow) showLane(l *lane) {
+	w.laneBox.Refresh() // lay out a lane added a moment ago
+	left, right := l.Position().X, l.Position().X+l.Size().Width
+	view := w.laneView.Offset.X
+	width := w.laneView.Size().Width
+	switch {
+	case left < view:
+		w.laneView.ScrollToOffset(fyne.NewPos(left, 0))
+	case right > view+width:
+		w.laneView.ScrollToOffset(fyne.NewPos(right-width, 0))
+	}
 }
 
 // ensureLane adds p's lane if it has none yet.

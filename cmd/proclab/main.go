@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -79,6 +80,13 @@ func runWindow(args []string, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "proclab: unexpected argument %q; see proclab help\n", fs.Arg(0))
 		return 2
+	}
+	if path := os.Getenv("PROCLAB_CPUPROFILE"); path != "" {
+		// For performance work: a CPU profile of the whole window session.
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
 	}
 	opts := ui.Options{Version: version, Hz: *hz}
 	if *trace != "" {

@@ -1,0 +1,383 @@
+//go:build e2e
+
+package main
+
+// The end-to-end test starts the real proclab binary in a real window on
+// Xvfb, drives it with the keyboard through xdotool as a user would, and
+// checks in /proc what really happened to the processes. Run it with
+// make e2e (part of make test).
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+type traceEvent struct {
+	T      float64 `json:"t"`
+	Event  string  `json:"event"`
+	Name   string  `json:"name"`
+	Pid    int     `json:"pid"`
+	Code   int     `json:"code"`
+	Line   string  `json:"line"`
+	Python string  `json:"python"`
+	Text   string  `json:"text"`
+}
+
+type session struct {
+	t       *testing.T
+	display string
+	app     *exec.Cmd
+	trace   string
+	stderr  *bytes.Buffer
+}
+
+func need(t *testing.T, tools ...string) {
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("PROCLAB_E2E_REQUIRED") != "" {
+				t.Fatalf("%s is not installed: run make deps", tool)
+			}
+			t.Skipf("%s is not installed; make test installs it", tool)
+		}
+	}
+}
+
+// startXvfb starts a virtual screen and returns its display name.
+func startXvfb(t *testing.T) string {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb did not report its display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+func buildApp(t *testing.T) string {
+	bin := filepath.Join(t.TempDir(), "proclab")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func startApp(t *testing.T, bin, display string) *session {
+	s := &session{t: t, display: display, trace: filepath.Join(t.TempDir(), "trace.jsonl"), stderr: &bytes.Buffer{}}
+	s.app = exec.Command(bin, "--trace", s.trace)
+	s.app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8")
+	s.app.Stderr = s.stderr
+	if err := s.app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.app.Process.Kill(); _, _ = s.app.Process.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, _ := s.x("xdotool", "search", "--name", "ProcLab")
+		if id := strings.TrimSpace(out); id != "" {
+			_, _ = s.x("xdotool", "windowfocus", strings.Fields(id)[0])
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ProcLab window after 20 s; stderr:\n%s", s.stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // let the first frame settle before typing
+	return s
+}
+
+func (s *session) x(name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+s.display)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func (s *session) key(keys ...string) {
+	for _, k := range keys {
+		if out, err := s.x("xdotool", "key", "--delay", "50", k); err != nil {
+			s.t.Fatalf("xdotool key %s: %v %s", k, err, out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func (s *session) typeText(text string) {
+	if out, err := s.x("xdotool", "type", "--delay", "40", text); err != nil {
+		s.t.Fatalf("xdotool type: %v %s", err, out)
+	}
+	time.Sleep(200 * time.Millisecond)
+}
+
+// newProcess uses the keyboard path: Ctrl+N, type the target, Enter.
+func (s *session) newProcess(target string) {
+	s.key("ctrl+n")
+	time.Sleep(300 * time.Millisecond)
+	if target != "" {
+		s.typeText(target)
+	}
+	s.key("Return")
+}
+
+func (s *session) events() []traceEvent {
+	data, _ := os.ReadFile(s.trace)
+	var out []traceEvent
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var e traceEvent
+		if json.Unmarshal(line, &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// waitFor returns the first event matching, failing after timeout.
+func (s *session) waitFor(what string, timeout time.Duration, match func(traceEvent) bool) traceEvent {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		for _, e := range s.events() {
+			if match(e) {
+				return e
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the window never showed %s; events so far:\n%+v\nstderr:\n%s", what, s.events(), s.stderr)
+	return traceEvent{}
+}
+
+func (s *session) started(name string) traceEvent {
+	return s.waitFor(name+" started", 10*time.Second, func(e traceEvent) bool { return e.Event == "started" && e.Name == name })
+}
+
+func (s *session) exited(name string) traceEvent {
+	return s.waitFor(name+" exited", 10*time.Second, func(e traceEvent) bool { return e.Event == "exited" && e.Name == name })
+}
+
+func (s *session) screenshot(name string) string {
+	dir := os.Getenv("PROCLAB_E2E_OUT")
+	if dir == "" {
+		dir = s.t.TempDir()
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	file := filepath.Join(dir, name)
+	if out, err := s.x("import", "-window", "root", file); err != nil {
+		s.t.Fatalf("screenshot: %v %s", err, out)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		s.t.Fatalf("screenshot %s: %v", file, err)
+	}
+	colors := map[uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 4 {
+		for x := b.Min.X; x < b.Max.X; x += 4 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colors[r>>8<<16|g>>8<<8|bl>>8] = true
+		}
+	}
+	if len(colors) < 20 {
+		s.t.Errorf("screenshot %s has %d colours: the window did not draw", file, len(colors))
+	}
+	s.t.Logf("screenshot: %s", file)
+	return file
+}
+
+// procStat reads state and parent of pid from /proc; ok is false once the
+// process is gone.
+func procStat(pid int) (state byte, ppid int, ok bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	rest := data[bytes.LastIndexByte(data, ')')+2:]
+	f := strings.Fields(string(rest))
+	ppid, _ = strconv.Atoi(f[1])
+	return f[0][0], ppid, true
+}
+
+func cmdline(pid int) string {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	return strings.ReplaceAll(string(data), "\x00", " ")
+}
+
+func gone(pid int) bool {
+	state, _, ok := procStat(pid)
+	return !ok || state == 'Z' // a zombie is dead; only its parent's reaping is left
+}
+
+func waitGone(t *testing.T, pid int, within time.Duration, why string) {
+	deadline := time.Now().Add(within)
+	for !gone(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: process %d (%s) still alive after %v", why, pid, cmdline(pid), within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// descendants lists every process under root, read from /proc.
+func descendants(root int) []int {
+	entries, _ := os.ReadDir("/proc")
+	parent := map[int]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if _, ppid, ok := procStat(pid); ok {
+			parent[pid] = ppid
+		}
+	}
+	var out []int
+	for pid := range parent {
+		for p := parent[pid]; p != 0; p = parent[p] {
+			if p == root {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func TestE2EWindowDrivesRealProcesses(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	s := startApp(t, bin, startXvfb(t))
+	app := s.app.Process.Pid
+
+	// dance: created with Ctrl+N and Enter (dance is the first default),
+	// started with Ctrl+R; a real child of the app runs the dance task.
+	s.newProcess("")
+	s.key("ctrl+r")
+	dance := s.started("Process-1")
+	if state, ppid, ok := procStat(dance.Pid); ok && state != 'Z' {
+		if ppid != app || !strings.Contains(cmdline(dance.Pid), "worker --name Process-1 --task dance") {
+			t.Errorf("pid %d: parent %d, command %q; want a dance worker under the app %d", dance.Pid, ppid, cmdline(dance.Pid), app)
+		}
+	}
+	s.newProcess("sing")
+	s.key("ctrl+r")
+	s.started("Process-2")
+	for _, name := range []string{"Process-1", "Process-2"} {
+		if e := s.exited(name); e.Code != 0 {
+			t.Errorf("%s exited with %d, want 0", name, e.Code)
+		}
+	}
+	lines := map[string]int{}
+	for _, e := range s.events() {
+		if e.Event == "output" {
+			lines[e.Name+" "+e.Line]++
+		}
+	}
+	if lines["Process-1 跳舞中..."] != 3 || lines["Process-2 唱歌中..."] != 3 {
+		t.Errorf("lanes received %v, want 3 跳舞中... and 3 唱歌中...", lines)
+	}
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("window-dance-sing.png")
+
+	// terminate → -15, kill → -9, each checked in /proc too.
+	for _, tc := range []struct {
+		name, key string
+		want      int
+	}{{"Process-3", "ctrl+t", -15}, {"Process-4", "ctrl+k", -9}} {
+		s.newProcess("forever")
+		s.key("ctrl+r")
+		p := s.started(tc.name)
+		if gone(p.Pid) {
+			t.Fatalf("%s (pid %d) is not running", tc.name, p.Pid)
+		}
+		time.Sleep(300 * time.Millisecond)
+		s.key(tc.key)
+		if e := s.exited(tc.name); e.Code != tc.want {
+			t.Errorf("%s after %s: exit code %d, want %d", tc.name, tc.key, e.Code, tc.want)
+		}
+		waitGone(t, p.Pid, 2*time.Second, tc.name+" after "+tc.key)
+	}
+
+	// A join on a running child blocks main, not the window: Esc interrupts.
+	s.newProcess("forever")
+	s.key("ctrl+r")
+	s.started("Process-5")
+	s.key("ctrl+j")
+	s.waitFor("main blocked in join()", 5*time.Second, func(e traceEvent) bool {
+		return e.Event == "main" && strings.Contains(e.Text, "blocked in p5.join()")
+	})
+	s.screenshot("window-join.png")
+	s.key("Escape")
+	s.waitFor("the join interrupted", 5*time.Second, func(e traceEvent) bool {
+		return e.Event == "joined" && strings.Contains(e.Text, "KeyboardInterrupt")
+	})
+
+	// A spawner adds grandchildren. Then the app is killed with SIGKILL:
+	// nothing of its lab may remain.
+	s.newProcess("spawner")
+	s.key("ctrl+r")
+	s.started("Process-6")
+	s.waitFor("the spawner's children", 5*time.Second, func(e traceEvent) bool {
+		return e.Name == "Process-6" && strings.HasPrefix(e.Line, "started Process-6:2")
+	})
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("window-running.png")
+	lab := descendants(app)
+	if len(lab) < 4 {
+		t.Fatalf("want at least 4 processes under the app (forever, spawner, 2 grandchildren), /proc shows %v", lab)
+	}
+	_ = s.app.Process.Signal(syscall.SIGKILL)
+	_, _ = s.app.Process.Wait()
+	for _, pid := range lab {
+		waitGone(t, pid, 2*time.Second, "after SIGKILL of the app")
+	}
+	if strings.Contains(s.stderr.String(), "Error in Fyne call thread") {
+		t.Errorf("the window touched widgets off the UI goroutine:\n%s", s.stderr)
+	}
+}
+
+func TestE2EClosingTheWindowEndsTheLab(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	s := startApp(t, bin, startXvfb(t))
+	s.newProcess("forever")
+	s.key("ctrl+r")
+	p := s.started("Process-1")
+	s.key("ctrl+q")
+	done := make(chan error, 1)
+	go func() { done <- s.app.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the app exited with %v after Ctrl+Q", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not exit within 10 s of Ctrl+Q")
+	}
+	waitGone(t, p.Pid, time.Second, "after the window closed")
+}
