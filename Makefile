@@ -1,0 +1,61 @@
+# ProcLab — every command a developer or CI needs. Start with `make run` or `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/proclab
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+FYNE := fyne.io/tools/cmd/fyne@v1.7.4
+# LANG=C makes Fyne log a locale parse error; a full locale keeps logs clean.
+export LANG := en_US.UTF-8
+
+# Debian/Ubuntu packages: cgo headers for Fyne's GLFW driver, and the
+# virtual screen, keyboard driver and screenshot tool of the end-to-end test.
+DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+DEB_TEST := xvfb xdotool imagemagick
+
+.PHONY: all run build deps deps-test test check unit e2e bench package clean
+
+all: build
+
+## run: install what is missing, build, open the window
+run: build
+	./$(BIN)
+
+## build: compile bin/proclab
+build: deps
+	$(GO) build -o $(BIN) ./cmd/proclab
+
+## deps: install the missing system packages (apt-get; sudo when not root)
+deps:
+	@bash .ci/deps.sh $(DEB_BUILD)
+
+deps-test:
+	@bash .ci/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+## test: formatting, vet, staticcheck, unit tests with -race, end-to-end under Xvfb
+test: deps-test check unit e2e
+
+check:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./cmd/proclab
+	$(GO) run $(STATICCHECK) ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+## e2e: the real binary in a real window on Xvfb, driven by xdotool
+e2e:
+	PROCLAB_E2E_REQUIRED=1 PROCLAB_E2E_OUT=$(CURDIR)/e2e-out $(GO) test -tags e2e -count=1 -v -run E2E ./cmd/proclab
+
+## package: the Linux bundle (dist/ProcLab.tar.xz) with fyne package
+package: deps
+	@# fyne package reads FyneApp.toml from the main package's folder: lend it
+	@# a copy (it also bumps the build number there, which we do not keep).
+	cp FyneApp.toml cmd/proclab/FyneApp.toml
+	cd cmd/proclab && $(GO) run $(FYNE) package --os linux --icon ../../assets/icon.png --release; \
+		status=$$?; rm -f FyneApp.toml fyne_metadata_init.go; exit $$status
+	mkdir -p dist && mv cmd/proclab/ProcLab.tar.xz dist/
+	@echo "dist/ProcLab.tar.xz"
+
+clean:
+	rm -rf bin dist e2e-out
