@@ -83,6 +83,7 @@ func Run(opts Options) int {
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(newLabTheme())
 	w := newLabWindow(a, lab, opts)
+	w.startFeeds()
 
 	// Ctrl+C or SIGTERM in the terminal closes the window the normal way,
 	// so the lab's children are ended before ProcLab exits.
@@ -113,14 +114,19 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	w.build()
 	w.addShortcuts()
 	w.win.Resize(fyne.NewSize(1280, 800))
+	return w
+}
+
+// startFeeds starts the two goroutines that feed the window: lab events
+// and tree polls. Both end with w.ctx.
+func (w *labWindow) startFeeds() {
 	go w.pumpEvents()
-	go procs.Watch(ctx, time.Duration(float64(time.Second)/opts.Hz), func(t *procs.Tree, err error) {
+	go procs.Watch(w.ctx, time.Duration(float64(time.Second)/w.opts.Hz), func(t *procs.Tree, err error) {
 		if err != nil {
 			return // a failed poll keeps the last tree; the next tick tries again
 		}
 		fyne.Do(func() { w.poll = t; w.refreshViews() })
 	})
-	return w
 }
 
 // shutdown ends every child and goroutine of the window.

@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// TestMain lets the test binary be the lab's worker, so the window under
+// test drives real child processes.
+func TestMain(m *testing.M) {
+	procs.MaybeRunWorker()
+	os.Exit(m.Run())
+}
+
+// harness is a window on Fyne's headless driver with its feeds run by
+// hand from the test goroutine (the test driver runs fyne.Do inline).
+type harness struct {
+	t   *testing.T
+	w   *labWindow
+	lab *procs.Lab
+}
+
+func newHarness(t *testing.T) *harness {
+	a := test.NewTempApp(t)
+	lab, err := procs.NewLab(procs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lab.Close)
+	w := newLabWindow(a, lab, Options{Hz: 10})
+	t.Cleanup(w.stop)
+	return &harness{t: t, w: w, lab: lab}
+}
+
+// sync applies the waiting events and a fresh poll, as the feeds would.
+func (h *harness) sync() {
+	evs, dropped := h.w.sub.Take()
+	h.w.apply(evs, dropped)
+	var pl procs.Poller
+	h.w.poll, _ = pl.Poll()
+	h.w.refreshViews()
+}
+
+// create goes through the New-process dialog with the keyboard.
+func (h *harness) create(target string) *procs.Process {
+	h.t.Helper()
+	before := len(h.lab.Processes())
+	h.w.doNew()
+	focused, ok := h.w.win.Canvas().Focused().(*widget.SelectEntry)
+	if !ok {
+		h.t.Fatalf("the dialog did not focus the target field: %T", h.w.win.Canvas().Focused())
+	}
+	if target != "" {
+		test.Type(focused, target)
+	}
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	ps := h.lab.Processes()
+	if len(ps) != before+1 {
+		h.t.Fatalf("Enter in the dialog did not create a process (target %q)", target)
+	}
+	return ps[len(ps)-1]
+}
+
+func labelsIn(o fyne.CanvasObject) []*widget.Label {
+	var out []*widget.Label
+	for _, c := range test.LaidOutObjects(o) {
+		if l, ok := c.(*widget.Label); ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("") // the first default target is dance
+	if p.Spec().Target != "dance" || h.w.selected != p {
+		t.Fatalf("created %s running %s, selected %v", p.Name(), p.Spec().Target, h.w.selected)
+	}
+	h.sync()
+	if why := h.w.whyNot(); why[actStart] != "" || why[actJoin] == "" || h.w.buttons[actJoin].Disabled() == false {
+		t.Errorf("before start: start %q, join %q (disabled=%v)", why[actStart], why[actJoin], h.w.buttons[actJoin].Disabled())
+	}
+	h.w.doStart()
+	h.sync()
+	row := h.w.tree.model.rows[p.Var()]
+	if row == nil || !strings.Contains(row.title, "Process-1 · dance · ") {
+		t.Fatalf("tree row for p1: %+v", row)
+	}
+	<-p.Done()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	l := h.w.lanes[p]
+	l.Resize(fyne.NewSize(300, 400))
+	var texts []string
+	for _, lb := range labelsIn(l) {
+		texts = append(texts, lb.Text)
+	}
+	joined := strings.Join(texts, "\n")
+	if strings.Count(joined, "跳舞中...") != 3 || !strings.Contains(joined, "exitcode 0") {
+		t.Errorf("the dance lane shows:\n%s", joined)
+	}
+	if got := h.w.tree.model.rows[p.Var()].look.word; got != "exitcode 0" {
+		t.Errorf("tree says %q for the ended dance", got)
+	}
+	// The dialog remembers the last target: Ctrl+N then Enter makes another dance.
+	if q := h.create(""); q.Spec().Target != "dance" || q.Name() != "Process-2" {
+		t.Errorf("second Enter created %s running %s", q.Name(), q.Spec().Target)
+	}
+}
+
+func TestWindowTerminateAndStderr(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("forever")
+	h.w.doStart()
+	h.sync()
+	h.w.doTerminate()
+	<-p.Done()
+	bad := h.create("crash")
+	h.w.doStart()
+	<-bad.Done()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	if c, _ := p.ExitCode(); c != -15 {
+		t.Errorf("terminate gave %d", c)
+	}
+	if why := h.w.whyNot()[actKill]; !strings.Contains(why, "has ended with exitcode 1") {
+		t.Errorf("kill on an ended process: %q", why)
+	}
+	l := h.w.lanes[bad]
+	l.Resize(fyne.NewSize(300, 400))
+	found := false
+	for _, lb := range labelsIn(l) {
+		if strings.Contains(lb.Text, "sys.exit(1)") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("crash's lane does not show sys.exit(1)")
+	}
+	// main's lane is the transcript.
+	var transcript []string
+	for _, line := range h.w.mainLines {
+		transcript = append(transcript, line.Text)
+	}
+	want := []string{"p1 = multiprocessing.Process(target=forever)", "p1.start()", "p1.terminate()", "# Process-1: exitcode=-SIGTERM"}
+	if got := strings.Join(transcript[:4], "|"); got != strings.Join(want, "|") {
+		t.Errorf("transcript %q, want %q", transcript[:4], want)
+	}
+}
+
+func TestNewProcessFormExplainsBadInput(t *testing.T) {
+	test.NewTempApp(t)
+	for _, tc := range []struct {
+		target, args, kwargs, command, want string
+	}{
+		{"", "", "", "", "target: choose what the process runs"},
+		{"nope", "", "", "", `target "nope" is not a task`},
+		{"show_info", "Tom, 30", "", "", "args column 1: Tom is not a value: put text in quotes"},
+		{"show_info", "", "{'age' 15}", "", "kwargs column 8: expected ':' after key 'age'"},
+		{"show_info", "'Tom'", "", "", "show_info() missing 1 required positional argument: 'age' — Python raises this"},
+		{"command", "", "", "", "command: type a program"},
+		{"command", "", "", "echo 'x", "quote is not closed"},
+		{"dance", "", "", "sleep 1", "command is only for the target"},
+	} {
+		f := newNewProcessForm(tc.target)
+		f.args.SetText(tc.args)
+		f.kwargs.SetText(tc.kwargs)
+		f.command.SetText(tc.command)
+		_, err := f.spec()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want %q", tc, err, tc.want)
+		}
+	}
+	// A TypeError is a warning: Create again goes ahead, as Python would.
+	f := newNewProcessForm("show_info")
+	f.args.SetText("'Tom'")
+	_, _ = f.spec()
+	if s, err := f.spec(); err != nil || len(s.Args) != 1 {
+		t.Errorf("second Create: %v %+v", err, s)
+	}
+	f = newNewProcessForm("show_info")
+	f.kwargs.SetText("{'age': 15, 'name': 'Jerry'}")
+	if s, err := f.spec(); err != nil || procs.ReprKwargs(s.Kwargs) != "{'age': 15, 'name': 'Jerry'}" {
+		t.Errorf("kwargs form: %v %+v", err, s)
+	}
+}
+
+func TestActionRules(t *testing.T) {
+	lab, _ := procs.NewLab(procs.Options{})
+	defer lab.Close()
+	p, _ := lab.Create(procs.Spec{Target: "dance"})
+	initial := p.Snapshot()
+	running := initial
+	running.Status = procs.Started
+	ended := initial
+	ended.Status, ended.ExitCode = procs.Stopped, -9
+	free := procs.MainState{}
+	for _, tc := range []struct {
+		main procs.MainState
+		sel  *procs.Snapshot
+		act  action
+		want string // "" for allowed, else part of the reason
+	}{
+		{free, nil, actNew, ""},
+		{free, nil, actStart, "select a process first"},
+		{free, &initial, actStart, ""},
+		{free, &initial, actJoin, "can only join a started process"},
+		{free, &initial, actDaemon, ""},
+		{free, &running, actStart, "cannot start a process twice"},
+		{free, &running, actDaemon, "process has already started"},
+		{free, &running, actKill, ""},
+		{free, &ended, actTerminate, "exitcode -SIGKILL"},
+		{free, &ended, actJoin, ""},
+		{procs.MainState{Phase: procs.MainJoining, Joining: p}, &running, actStart, "blocked in p1.join()"},
+		{procs.MainState{Phase: procs.MainJoining, Joining: p}, &running, actKill, ""},
+		{procs.MainState{Phase: procs.MainEnded}, nil, actNew, "main has ended"},
+		{procs.MainState{Phase: procs.MainEnded}, nil, actNewLab, ""},
+	} {
+		got := whyNot(tc.main, tc.sel)[tc.act]
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("main %v, action %d: %q, want %q", tc.main, tc.act, got, tc.want)
+		}
+	}
+}
+
+func TestTreeKeepsEndedProcessesAndShowsGrandchildren(t *testing.T) {
+	h := newHarness(t)
+	sp := h.create("spawner")
+	h.w.doStart()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(sp.Output().Tail(nil)) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.sync()
+	kids := h.w.tree.model.kids[sp.Var()]
+	if len(kids) != 2 {
+		t.Fatalf("the spawner has %d rows under it, want 2", len(kids))
+	}
+	if title := h.w.tree.model.rows[kids[0]].title; !strings.HasPrefix(title, "Process-1:1 · forever · ") {
+		t.Errorf("grandchild row %q", title)
+	}
+	h.w.doKill()
+	<-sp.Done()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	if row := h.w.tree.model.rows[sp.Var()]; row == nil || row.look.word != "exitcode -SIGKILL" {
+		t.Errorf("the killed spawner's row: %+v", row)
+	}
+}
