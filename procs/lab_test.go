@@ -361,3 +361,34 @@ func TestChildrenDieWithAKilledApp(t *testing.T) {
 	_ = host.Wait()
 	waitGone(t, child, 2*time.Second)
 }
+
+// A child printing as fast as it can fills neither the subscriber's queue
+// nor its lane beyond their bounds, and every line is still counted.
+func TestFloodStaysBounded(t *testing.T) {
+	lab, err := NewLab(Options{LaneLines: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	sub := lab.Subscribe()
+	p := mustCreate(t, lab, Spec{Target: "flood", Args: []any{0.5}})
+	mustStart(t, lab, p)
+	if c := join(t, lab, p); c != 0 {
+		t.Fatalf("flood exit code %d", c)
+	}
+	events, dropped := sub.Take()
+	if len(events) > MaxQueuedEvents+20 {
+		t.Errorf("%d events queued, bound is %d", len(events), MaxQueuedEvents)
+	}
+	total := p.Output().Total()
+	if total < 2*MaxQueuedEvents || dropped == 0 {
+		t.Errorf("%d lines and %d dropped events: the flood did not outrun the queue", total, dropped)
+	}
+	tail := p.Output().Tail(nil)
+	if len(tail) != 100 || tail[99].Seq != total {
+		t.Errorf("lane holds %d lines ending at %d, want the last 100 of %d", len(tail), tail[len(tail)-1].Seq, total)
+	}
+	if last := tail[99].Text; !strings.HasPrefix(last, "flood ") || len(last) != 63 {
+		t.Errorf("last line %q", last)
+	}
+}

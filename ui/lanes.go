@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -29,6 +30,10 @@ type lane struct {
 	bg       *canvas.Rectangle
 	lines    []procs.Line
 	selected bool
+	// shownTotal and shownAt: the lane buffer's line count and the time
+	// when the lines were last drawn.
+	shownTotal uint64
+	shownAt    time.Time
 }
 
 var (

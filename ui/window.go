@@ -51,18 +51,20 @@ type labWindow struct {
 	joinCancel context.CancelFunc
 	poll       *procs.Tree
 
-	tree      *processTree
-	laneBox   *fyne.Container
-	laneView  *container.Scroll
-	lanes     map[*procs.Process]*lane
-	mainLane  *lane
-	mainLines []procs.Line
-	buttons   [actCount]*actionButton
-	selection *widget.Label
-	status    *widget.Label
-	info      *widget.Label
-	hint      string
-	message   string
+	tree     *processTree
+	laneBox  *fyne.Container
+	laneView *container.Scroll
+	lanes    map[*procs.Process]*lane
+	// pendingLanes have lines not drawn yet (see flushLanes).
+	pendingLanes map[*procs.Process]bool
+	mainLane     *lane
+	mainLines    []procs.Line
+	buttons      [actCount]*actionButton
+	selection    *widget.Label
+	status       *widget.Label
+	info         *widget.Label
+	hint         string
+	message      string
 }
 
 // Run opens the window and returns the exit status when it closes.
@@ -105,7 +107,7 @@ func Run(opts Options) int {
 func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
-		lastTarget: "dance", lanes: map[*procs.Process]*lane{}}
+		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}}
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
 	}
@@ -125,8 +127,23 @@ func (w *labWindow) startFeeds() {
 		if err != nil {
 			return // a failed poll keeps the last tree; the next tick tries again
 		}
-		fyne.Do(func() { w.poll = t; w.refreshViews() })
+		w.onUI(func() { w.poll = t; w.flushLanes(); w.refreshViews() })
 	})
+}
+
+// onUI runs fn on the UI goroutine and waits until it has run, so a feed
+// never queues more work than the window can do: when the window is slow,
+// the feeds slow down and the lab's bounded queue absorbs the difference.
+// It reports false when the window is closing.
+func (w *labWindow) onUI(fn func()) bool {
+	done := make(chan struct{})
+	fyne.Do(func() { fn(); close(done) })
+	select {
+	case <-done:
+		return true
+	case <-w.ctx.Done():
+		return false
+	}
 }
 
 // shutdown ends every child and goroutine of the window.
@@ -363,7 +380,9 @@ func (w *labWindow) pumpEvents() {
 			return
 		}
 		events, dropped := w.sub.Take()
-		fyne.Do(func() { w.apply(events, dropped) })
+		if !w.onUI(func() { w.apply(events, dropped) }) {
+			return
+		}
 		select {
 		case <-time.After(refreshInterval):
 		case <-w.ctx.Done():
@@ -409,16 +428,47 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		}
 	}
 	if dropped > 0 {
-		w.say(fmt.Sprintf("children print faster than the window can show: the lanes show the newest lines (%d events skipped)", dropped), false)
+		// A constant text: a changing count would make a new text texture
+		// for every batch while a child floods.
+		w.say("a child prints faster than anyone can read: its lane shows the newest lines twice a second", false)
 	}
-	var buf []procs.Line
 	for p := range dirty {
-		if l := w.lanes[p]; l != nil {
-			buf = p.Output().Tail(buf[:0])
-			l.setLines(append([]procs.Line(nil), buf...))
-		}
+		w.pendingLanes[p] = true
 	}
+	w.flushLanes()
 	w.refreshViews()
+}
+
+// floodLines is how many new lines between two refreshes mark a lane as
+// flooding; floodInterval is how often a flooding lane is redrawn. Every
+// distinct line drawn costs a text texture that Fyne keeps for a minute, so
+// redrawing a flood 30 times a second would grow memory by megabytes a
+// second, and nobody can read that fast anyway. The lane's buffer and the
+// line count stay exact.
+const (
+	floodLines    = 60
+	floodInterval = 500 * time.Millisecond
+)
+
+// flushLanes redraws lanes with new lines, flooding ones at most every
+// floodInterval. The tree poll calls it too, so the last lines of a flood
+// show up even when no event follows them.
+func (w *labWindow) flushLanes() {
+	now := time.Now()
+	for p := range w.pendingLanes {
+		l := w.lanes[p]
+		if l == nil {
+			delete(w.pendingLanes, p)
+			continue
+		}
+		total := p.Output().Total()
+		if total-l.shownTotal > floodLines && now.Sub(l.shownAt) < floodInterval {
+			continue
+		}
+		l.shownTotal, l.shownAt = total, now
+		l.setLines(p.Output().Tail(nil))
+		delete(w.pendingLanes, p)
+	}
 }
 
 func pythonError(e procs.Event) string {
