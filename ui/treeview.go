@@ -46,12 +46,7 @@ func labUID(p *procs.Process) string { return p.Var() }
 // buildTree merges the lab's view with the OS's view of the last poll.
 func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
-	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: stateLook{"●", main.String(), colorRunning}}
-	if main.Phase == procs.MainEnded {
-		mainRow.look.color = colorEnded
-	} else if main.Phase == procs.MainJoining {
-		mainRow.look.color = colorStopped
-	}
+	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main)}
 	var info *procs.ProcInfo
 	if t != nil {
 		info = t.Procs[mainPid]
@@ -189,7 +184,9 @@ func (pt *processTree) set(m *treeModel) {
 		pt.numbersAt = time.Now()
 	} else {
 		for uid, row := range m.rows {
-			if prev := old.rows[uid]; prev != nil {
+			// Keep showing the previous figures, unless the process has
+			// none any more (it ended): then it shows none at once.
+			if prev := old.rows[uid]; prev != nil && row.numbers != "" {
 				row.numbers = prev.numbers
 			}
 		}
@@ -234,4 +231,17 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 		return
 	}
 	pt.widget.Select(labUID(p))
+}
+
+// mainLook draws main: green while it runs its code, amber while blocked
+// in join() or waiting for its children at the end, grey once it ended.
+func mainLook(main procs.MainState) stateLook {
+	look := stateLook{"●", main.String(), colorRunning}
+	switch main.Phase {
+	case procs.MainJoining, procs.MainEnding:
+		look.color = colorStopped
+	case procs.MainEnded:
+		look.color = colorEnded
+	}
+	return look
 }

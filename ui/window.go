@@ -508,7 +508,7 @@ func (w *labWindow) refreshViews() {
 	main := w.lab.Main()
 	w.tree.set(buildTree(snaps, main, w.pid, w.poll))
 
-	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d", w.pid), stateLook{"●", main.String(), colorRunning})
+	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
 	live := 0
 	for _, s := range snaps {
