@@ -15,11 +15,11 @@ import (
 // newProcessForm is the New-process dialog: multiprocessing.Process's
 // arguments as fields. Enter in any field creates the process.
 type newProcessForm struct {
-	target  *widget.SelectEntry
-	name    *widget.Entry
-	args    *widget.Entry
-	kwargs  *widget.Entry
-	command *widget.Entry
+	target  *escSelectEntry
+	name    *escEntry
+	args    *escEntry
+	kwargs  *escEntry
+	command *escEntry
 	daemon  *widget.Check
 	hint    *widget.Label
 	problem *widget.Label
@@ -30,15 +30,15 @@ type newProcessForm struct {
 
 func newNewProcessForm(lastTarget string) *newProcessForm {
 	f := &newProcessForm{}
-	f.target = widget.NewSelectEntry(append(procs.TaskNames(), procs.CommandTarget))
+	f.target = newEscSelectEntry(append(procs.TaskNames(), procs.CommandTarget))
 	f.target.SetText(lastTarget)
-	f.name = widget.NewEntry()
+	f.name = newEscEntry()
 	f.name.SetPlaceHolder("Process-N (automatic)")
-	f.args = widget.NewEntry()
+	f.args = newEscEntry()
 	f.args.SetPlaceHolder("('Tom', 30)")
-	f.kwargs = widget.NewEntry()
+	f.kwargs = newEscEntry()
 	f.kwargs.SetPlaceHolder("{'age': 15, 'name': 'Jerry'}")
-	f.command = widget.NewEntry()
+	f.command = newEscEntry()
 	f.command.SetPlaceHolder("sleep 3   (target command: program and arguments, no shell)")
 	f.daemon = widget.NewCheck("daemon (set before start)", nil)
 	f.hint = widget.NewLabel("")
@@ -126,10 +126,12 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 		}
 		close()
 	}
-	for _, e := range []*widget.Entry{f.name, f.args, f.kwargs, f.command} {
+	for _, e := range []*escEntry{f.name, f.args, f.kwargs, f.command} {
 		e.OnSubmitted = func(string) { submit() }
+		e.onEscape = close
 	}
 	f.target.OnSubmitted = func(string) { submit() }
+	f.target.onEscape = close
 	form := widget.NewForm(
 		widget.NewFormItem("Target", f.target),
 		widget.NewFormItem("Name", f.name),
@@ -138,7 +140,7 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 		widget.NewFormItem("Command", f.command),
 		widget.NewFormItem("", f.daemon),
 	)
-	cancel := widget.NewButton("Cancel", close)
+	cancel := widget.NewButton("Cancel (Esc)", close)
 	ok := widget.NewButton("Create (Enter)", submit)
 	ok.Importance = widget.HighImportance
 	content := container.NewVBox(form, f.hint, f.problem, container.NewHBox(layoutSpacer(), cancel, ok))
@@ -149,4 +151,46 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 	// Enter to create.
 	win.Canvas().Focus(f.target)
 	f.target.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// escEntry and escSelectEntry are the form's fields: Enter creates, Esc
+// cancels, as in any dialog. Fyne's entries swallow Esc otherwise.
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEscEntry() *escEntry {
+	e := &escEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+type escSelectEntry struct {
+	widget.SelectEntry
+	onEscape func()
+}
+
+func newEscSelectEntry(options []string) *escSelectEntry {
+	e := &escSelectEntry{}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+func (e *escSelectEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.SelectEntry.TypedKey(k)
 }

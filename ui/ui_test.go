@@ -54,7 +54,7 @@ func (h *harness) create(target string) *procs.Process {
 	h.t.Helper()
 	before := len(h.lab.Processes())
 	h.w.doNew()
-	focused, ok := h.w.win.Canvas().Focused().(*widget.SelectEntry)
+	focused, ok := h.w.win.Canvas().Focused().(*escSelectEntry)
 	if !ok {
 		h.t.Fatalf("the dialog did not focus the target field: %T", h.w.win.Canvas().Focused())
 	}
@@ -67,6 +67,16 @@ func (h *harness) create(target string) *procs.Process {
 		h.t.Fatalf("Enter in the dialog did not create a process (target %q)", target)
 	}
 	return ps[len(ps)-1]
+}
+
+func TestEscapeClosesTheDialogWithoutCreating(t *testing.T) {
+	h := newHarness(t)
+	h.w.doNew()
+	focused := h.w.win.Canvas().Focused().(*escSelectEntry)
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if n := len(h.lab.Processes()); n != 0 || h.w.win.Canvas().Focused() != nil {
+		t.Errorf("after Esc: %d processes, focus on %T", n, h.w.win.Canvas().Focused())
+	}
 }
 
 func labelsIn(o fyne.CanvasObject) []*widget.Label {
