@@ -63,12 +63,18 @@ func ParseKwargs(src string) ([]KV, error) {
 	}
 	var out []KV
 	seen := map[string]bool{}
-	add := func(k string, v any) error {
-		if seen[k] {
-			return fmt.Errorf("kwargs: keyword argument %q repeated", k)
+	// valueFor reads the value after "key:" or "key=" and records the pair.
+	valueFor := func(key string) error {
+		v, err := p.value()
+		if err != nil {
+			return err
 		}
-		seen[k] = true
-		out = append(out, KV{k, v})
+		if seen[key] {
+			return fmt.Errorf("kwargs: keyword argument %q repeated", key)
+		}
+		seen[key] = true
+		out = append(out, KV{key, v})
+		p.skipSpace()
 		return nil
 	}
 	if p.peek() == '{' {
@@ -95,14 +101,9 @@ func ParseKwargs(src string) ([]KV, error) {
 				return nil, p.errorf("expected ':' after key %s", Repr(k))
 			}
 			p.pos++
-			v, err := p.value()
-			if err != nil {
+			if err := valueFor(key); err != nil {
 				return nil, err
 			}
-			if err := add(key, v); err != nil {
-				return nil, err
-			}
-			p.skipSpace()
 			if !p.eof() && p.peek() == ',' {
 				p.pos++
 				continue
@@ -132,14 +133,9 @@ func ParseKwargs(src string) ([]KV, error) {
 			return nil, p.errorf("expected '=' after %s", key)
 		}
 		p.pos++
-		v, err := p.value()
-		if err != nil {
+		if err := valueFor(key); err != nil {
 			return nil, err
 		}
-		if err := add(key, v); err != nil {
-			return nil, err
-		}
-		p.skipSpace()
 		if p.eof() {
 			return out, nil
 		}

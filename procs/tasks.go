@@ -158,13 +158,9 @@ func init() {
 		Name: "burn", Params: []Param{opt("seconds", nil)},
 		Summary: "keeps one core busy for seconds (None: until stopped)",
 		run: func(w *Worker, a map[string]any) error {
-			var limit time.Duration
-			if a["seconds"] != nil {
-				d, err := seconds("burn", a["seconds"])
-				if err != nil {
-					return err
-				}
-				limit = d
+			limit, err := optionalSeconds("burn", a["seconds"])
+			if err != nil {
+				return err
 			}
 			start := time.Now()
 			next := start.Add(time.Second)
@@ -199,13 +195,9 @@ func init() {
 		Name: "flood", Params: []Param{opt("seconds", nil)},
 		Summary: "prints 64-byte lines as fast as it can (None: until stopped)",
 		run: func(w *Worker, a map[string]any) error {
-			var limit time.Duration
-			if a["seconds"] != nil {
-				d, err := seconds("flood", a["seconds"])
-				if err != nil {
-					return err
-				}
-				limit = d
+			limit, err := optionalSeconds("flood", a["seconds"])
+			if err != nil {
+				return err
 			}
 			out := bufio.NewWriterSize(w.stdout, 64<<10)
 			defer out.Flush()
@@ -238,6 +230,14 @@ func seconds(task string, v any) (time.Duration, error) {
 		}
 	}
 	return 0, pyError{"ValueError", fmt.Sprintf("%s(): seconds must be a number >= 0, not %s", task, Repr(v))}
+}
+
+// optionalSeconds reads a seconds=None parameter: 0 stands for None, no limit.
+func optionalSeconds(task string, v any) (time.Duration, error) {
+	if v == nil {
+		return 0, nil
+	}
+	return seconds(task, v)
 }
 
 // runSpawner starts children named Process-N:1, Process-N:2, ... as
