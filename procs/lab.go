@@ -50,12 +50,12 @@ const (
 	EvSignalled                  // a signal was sent
 	EvExited                     // the child ended; Code holds the exit code
 	EvJoined                     // a join() returned; Code is 1 if the child had ended
-	EvMain                       // main changed phase
+	EvState                       // main changed phase
 	EvError                      // an action raised; Text says what Python would print
 	EvReset                      // a new lab began: forget every process
 )
 
-var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "joined", "main", "error", "reset"}
+var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "joined", "state", "error", "reset"}
 
 func (k EventKind) String() string { return eventNames[k] }
 
@@ -65,7 +65,7 @@ type Event struct {
 	Kind   EventKind
 	Proc   *Process  // nil for main
 	Line   Line      // EvOutput
-	Main   MainState // EvMain
+	Main   MainState // EvState
 	Python string    // the Python statement the action stands for, if any
 	Text   string    // a message for people
 	Code   int       // EvExited: exit code; EvSignalled: signal; EvJoined: 1 if ended
@@ -421,7 +421,7 @@ func (l *Lab) setMain(m MainState, python string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.main = m
-	l.publishLocked(Event{Kind: EvMain, Main: m, Python: python, Text: "main: " + m.String()})
+	l.publishLocked(Event{Kind: EvState, Main: m, Python: python, Text: "main: " + m.String()})
 }
 
 // Terminate is p.terminate(): SIGTERM.
@@ -484,7 +484,7 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 		}
 	}
 	for _, p := range active {
-		l.publish(Event{Kind: EvMain, Main: MainState{Phase: MainEnding, Joining: p}, Python: p.Var() + ".join()", Text: "main waits for " + p.Name()})
+		l.publish(Event{Kind: EvState, Main: MainState{Phase: MainEnding, Joining: p}, Python: p.Var() + ".join()", Text: "main waits for " + p.Name()})
 		select {
 		case <-p.Done():
 			l.publish(Event{Kind: EvJoined, Proc: p, Code: 1, Text: p.Var() + ".join() returned: " + p.Var() + ".exitcode == " + exitRepr(p)})
@@ -494,7 +494,7 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	l.main = MainState{Phase: MainEnded}
-	l.publishLocked(Event{Kind: EvMain, Main: l.main, Text: "main: ended"})
+	l.publishLocked(Event{Kind: EvState, Main: l.main, Text: "main: ended"})
 	l.mu.Unlock()
 	return nil
 }

@@ -286,7 +286,7 @@ func TestEventsArriveInOrder(t *testing.T) {
 	for {
 		evs, _ := sub.Take()
 		for _, e := range evs {
-			if e.Kind != EvMain {
+			if e.Kind != EvState {
 				kinds = append(kinds, e.Kind.String())
 			}
 			if e.Python != "" {

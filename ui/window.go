@@ -412,7 +412,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			if e.Proc != nil {
 				w.say(e.Text, false)
 			}
-		case procs.EvMain:
+		case procs.EvState:
 			if e.Main.Phase != procs.MainJoining {
 				w.joinCancel = nil
 			}
@@ -572,7 +572,7 @@ func (w *labWindow) traceEvent(e procs.Event) {
 	case procs.EvOutput:
 		rec["line"] = e.Line.Text
 		rec["stream"] = e.Line.Stream.String()
-	case procs.EvMain:
+	case procs.EvState:
 		rec["main"] = e.Main.String()
 	}
 	if e.Python != "" {

@@ -329,7 +329,7 @@ func TestE2EWindowDrivesRealProcesses(t *testing.T) {
 	s.started("Process-5")
 	s.key("ctrl+j")
 	s.waitFor("main blocked in join()", 5*time.Second, func(e traceEvent) bool {
-		return e.Event == "main" && strings.Contains(e.Text, "blocked in p5.join()")
+		return e.Event == "state" && strings.Contains(e.Text, "blocked in p5.join()")
 	})
 	s.screenshot("window-join.png")
 	s.key("Escape")
