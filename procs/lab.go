@@ -50,7 +50,7 @@ const (
 	EvSignalled                  // a signal was sent
 	EvExited                     // the child ended; Code holds the exit code
 	EvJoined                     // a join() returned; Code is 1 if the child had ended
-	EvState                       // main changed phase
+	EvState                      // main changed phase
 	EvError                      // an action raised; Text says what Python would print
 	EvReset                      // a new lab began: forget every process
 )
