@@ -48,14 +48,16 @@ const (
 	EvStarted                    // start() created the child
 	EvOutput                     // the child printed a line
 	EvSignalled                  // a signal was sent
-	EvExited                     // the child ended; Code holds the exit code
+	EvExited                     // the child ended (a zombie until reaped); Code holds its exit code
+	EvReaped                     // main reaped it: Python's exitcode is known; Text says which call
 	EvJoined                     // a join() returned; Code is 1 if the child had ended
 	EvState                      // main changed phase
 	EvError                      // an action raised; Text says what Python would print
 	EvReset                      // a new lab began: forget every process
+	EvPolled                     // is_alive() or active_children() answered; Text is the result
 )
 
-var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "joined", "state", "error", "reset"}
+var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled"}
 
 func (k EventKind) String() string { return eventNames[k] }
 
@@ -131,15 +133,81 @@ func (l *Lab) Main() MainState {
 	return l.main
 }
 
-// ActiveChildren is Python's multiprocessing.active_children().
-func (l *Lab) ActiveChildren() []*Process {
+// live lists the processes started and not yet reaped (zombies included),
+// without reaping anything: the lab's own bookkeeping, not a Python call.
+func (l *Lab) live() []*Process {
 	var out []*Process
 	for _, p := range l.Processes() {
-		if p.IsAlive() {
+		if p.Snapshot().Status == Started {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// ActiveChildren is multiprocessing.active_children(): it reaps every child
+// that has ended and returns those still running.
+func (l *Lab) ActiveChildren() []*Process {
+	python := "multiprocessing.active_children()"
+	l.reapEnded(python)
+	var alive []*Process
+	var names []string
+	for _, p := range l.live() {
+		alive = append(alive, p)
+		names = append(names, p.Repr())
+	}
+	l.publish(Event{Kind: EvPolled, Python: python, Text: "[" + strings.Join(names, ", ") + "]"})
+	return alive
+}
+
+// IsAlive is p.is_alive(): it reaps p if p has ended.
+func (l *Lab) IsAlive(p *Process) bool {
+	python := p.Var() + ".is_alive()"
+	l.reap(p, python)
+	alive := p.Snapshot().Status == Started
+	l.publish(Event{Kind: EvPolled, Proc: p, Python: python, Text: Repr(alive)})
+	return alive
+}
+
+// reapEnded reaps every child that has ended, as multiprocessing's
+// _cleanup() does before start() and in active_children().
+func (l *Lab) reapEnded(by string) {
+	for _, p := range l.live() {
+		l.reap(p, by)
+	}
+}
+
+// reap collects p's exit status if p has ended and is not reaped yet: the
+// zombie goes away and Python's exitcode becomes known. by names the Python
+// call that did it. It reports whether it reaped.
+func (l *Lab) reap(p *Process, by string) bool {
+	p.mu.Lock()
+	if p.status != Started || !p.ended {
+		p.mu.Unlock()
+		return false
+	}
+	code := p.osExitCode
+	if err := p.cmd.Wait(); err == nil || p.cmd.ProcessState != nil {
+		code = exitCodeOf(p.cmd.ProcessState)
+	}
+	p.status = Stopped
+	p.exitCode = code
+	p.reapedBy = by
+	close(p.done)
+	p.mu.Unlock()
+	l.publish(Event{Kind: EvReaped, Proc: p, Code: code, Text: fmt.Sprintf("reaped by %s: exitcode=%s", by, ExitCodeName(code))})
+	return true
+}
+
+func exitCodeOf(state *os.ProcessState) int {
+	ws, ok := state.Sys().(syscall.WaitStatus)
+	if !ok {
+		return state.ExitCode()
+	}
+	if ws.Signaled() {
+		return -int(ws.Signal())
+	}
+	return ws.ExitStatus()
 }
 
 // publish stamps an event and queues it for every subscriber. Callers may
@@ -207,7 +275,7 @@ func (l *Lab) Create(spec Spec) (*Process, error) {
 	}
 	l.mu.Lock()
 	l.created++
-	p := &Process{lab: l, id: l.created, spec: spec, output: NewLineBuffer(l.opts.LaneLines), daemon: spec.Daemon, done: make(chan struct{})}
+	p := &Process{lab: l, id: l.created, spec: spec, output: NewLineBuffer(l.opts.LaneLines), daemon: spec.Daemon, exited: make(chan struct{}), done: make(chan struct{})}
 	p.name = spec.Name
 	if p.name == "" {
 		p.name = fmt.Sprintf("Process-%d", p.id)
@@ -268,6 +336,11 @@ func (l *Lab) Start(p *Process) error {
 	if err := l.mayAct(); err != nil {
 		return l.fail(p, python, err)
 	}
+	if p.Snapshot().Status != Initial {
+		return l.fail(p, python, ErrStartTwice)
+	}
+	// Python's start() first reaps every child that has ended (_cleanup).
+	l.reapEnded(python)
 	p.mu.Lock()
 	if p.status != Initial {
 		p.mu.Unlock()
@@ -305,6 +378,7 @@ func (l *Lab) Start(p *Process) error {
 		errR.Close()
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
+	p.cmd = cmd
 	p.osProc = cmd.Process
 	p.pid = cmd.Process.Pid
 	p.status = Started
@@ -330,25 +404,20 @@ func (l *Lab) Start(p *Process) error {
 	return nil
 }
 
-// own is the one goroutine that waits for the child: it records the exit
-// code Python would report and tells everyone through p.done and an event.
+// own is the one goroutine that waits for the child. It sees the exit
+// without reaping it: the child stays a zombie, and Python's exitcode stays
+// None, until main reaps it (join, is_alive, active_children, start).
 func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 	defer l.owners.Done()
-	err := cmd.Wait()
-	code := 0
-	if cmd.ProcessState != nil {
-		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
-		switch {
-		case ws.Signaled():
-			code = -int(ws.Signal())
-		default:
-			code = ws.ExitStatus()
-		}
-	} else if err != nil {
-		code = 1
+	code, err := waitExited(cmd.Process.Pid)
+	zombie := err == nil
+	if !zombie {
+		// This system cannot wait without reaping: reap now.
+		_ = cmd.Wait()
+		code = exitCodeOf(cmd.ProcessState)
 	}
 	// Let the last lines arrive before the exit is announced, so a lane
-	// never shows "exited" above output the child printed before exiting.
+	// never shows the end above output the child printed before it.
 	// Something the child started may keep the pipe open: do not wait long.
 	drained := make(chan struct{})
 	go func() { readers.Wait(); close(drained) }()
@@ -357,12 +426,20 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 	case <-time.After(200 * time.Millisecond):
 	}
 	p.mu.Lock()
-	p.status = Stopped
-	p.exitCode = code
+	p.ended = true
+	p.osExitCode = code
 	p.endedAt = l.Since()
-	close(p.done)
+	close(p.exited)
+	if !zombie {
+		p.status, p.exitCode, p.reapedBy = Stopped, code, "ProcLab"
+		close(p.done)
+	}
 	p.mu.Unlock()
-	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: "exitcode=" + ExitCodeName(code)})
+	text := fmt.Sprintf("ended with exit status %s; a zombie until main reaps it", ExitCodeName(code))
+	if !zombie {
+		text = "exitcode=" + ExitCodeName(code)
+	}
+	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: text})
 }
 
 // Join is p.join(timeout): main blocks until the child ends, the timeout
@@ -389,8 +466,9 @@ func (l *Lab) Join(ctx context.Context, p *Process, timeout time.Duration) (bool
 	var ended bool
 	var err error
 	select {
-	case <-p.done:
+	case <-p.exited:
 		ended = true
+		l.reap(p, python)
 	case <-expire:
 	case <-ctx.Done():
 		err = &PyError{"KeyboardInterrupt", "join interrupted"}
@@ -447,7 +525,7 @@ func (l *Lab) signal(p *Process, sig syscall.Signal, python, method string, byMa
 		}
 	}
 	p.mu.Lock()
-	status, proc := p.status, p.osProc
+	status, proc, ended := p.status, p.osProc, p.ended
 	p.mu.Unlock()
 	switch status {
 	case Initial:
@@ -459,7 +537,12 @@ func (l *Lab) signal(p *Process, sig syscall.Signal, python, method string, byMa
 	}
 	// Announce first: the child may die and be reaped before Signal returns,
 	// and the transcript must show p.kill() above the exit it caused.
-	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: signalName(sig) + " sent"})
+	text := signalName(sig) + " sent"
+	if ended {
+		// Python still signals: exitcode is None until the zombie is reaped.
+		text += " to a zombie: it has already ended, so nothing happens"
+	}
+	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: text})
 	// os.Process signals through a pidfd on Linux, so a recycled pid is
 	// never hit; ErrProcessDone means the child ended a moment ago.
 	if err := proc.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
@@ -477,17 +560,21 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 		return l.fail(nil, python, err)
 	}
 	l.setMain(MainState{Phase: MainEnding}, python)
+	// multiprocessing's _exit_function: active_children() reaps the ended
+	// ones; daemonic children are terminated; then every child is joined.
 	active := l.ActiveChildren()
 	for _, p := range active {
 		if p.Daemon() {
 			_ = l.signal(p, syscall.SIGTERM, p.Var()+".terminate()  # daemonic: terminated when main ends", "terminate", false)
 		}
 	}
-	for _, p := range active {
-		l.publish(Event{Kind: EvState, Main: MainState{Phase: MainEnding, Joining: p}, Python: p.Var() + ".join()", Text: "main waits for " + p.Name()})
+	for _, p := range l.ActiveChildren() {
+		python := p.Var() + ".join()"
+		l.publish(Event{Kind: EvState, Main: MainState{Phase: MainEnding, Joining: p}, Python: python, Text: "main waits for " + p.Name()})
 		select {
-		case <-p.Done():
-			l.publish(Event{Kind: EvJoined, Proc: p, Code: 1, Text: p.Var() + ".join() returned: " + p.Var() + ".exitcode == " + exitRepr(p)})
+		case <-p.exited:
+			l.reap(p, python)
+			l.publish(Event{Kind: EvJoined, Proc: p, Code: 1, Text: python + " returned: " + p.Var() + ".exitcode == " + exitRepr(p)})
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -530,28 +617,28 @@ func (l *Lab) Close() {
 // stopAll terminates every live child, waits up to grace, then kills what
 // remains and waits for all of them to be reaped.
 func (l *Lab) stopAll(grace time.Duration) {
-	live := l.ActiveChildren()
-	for _, p := range live {
-		p.mu.Lock()
-		if p.osProc != nil && p.status == Started {
-			_ = p.osProc.Signal(syscall.SIGTERM)
+	live := l.live()
+	send := func(sig syscall.Signal) {
+		for _, p := range live {
+			p.mu.Lock()
+			if p.osProc != nil && !p.ended {
+				_ = p.osProc.Signal(sig)
+			}
+			p.mu.Unlock()
 		}
-		p.mu.Unlock()
 	}
+	send(syscall.SIGTERM)
 	deadline := time.After(grace)
 	for _, p := range live {
 		select {
-		case <-p.done:
+		case <-p.exited:
 		case <-deadline:
 		}
 	}
+	send(syscall.SIGKILL)
 	for _, p := range live {
-		p.mu.Lock()
-		if p.osProc != nil && p.status == Started {
-			_ = p.osProc.Signal(syscall.SIGKILL)
-		}
-		p.mu.Unlock()
-		<-p.done
+		<-p.exited
+		l.reap(p, "ProcLab (the lab closed)")
 	}
 }
 

@@ -62,8 +62,8 @@ func TestExitCodesOfTerminateAndKill(t *testing.T) {
 	} {
 		p := mustCreate(t, lab, Spec{Target: "forever", Args: []any{0.05}})
 		mustStart(t, lab, p)
-		if _, ok := p.ExitCode(); ok || !p.IsAlive() {
-			t.Fatalf("running child: exit code known or not alive")
+		if _, ok := p.ExitCode(); ok || p.Snapshot().Status != Started {
+			t.Fatalf("running child: exit code known or not started")
 		}
 		if err := tc.action(p); err != nil {
 			t.Fatal(err)
@@ -215,7 +215,7 @@ func TestJoinTimeoutAndJoinAgain(t *testing.T) {
 func mustCreateQuiet(lab *Lab) *Process {
 	p, _ := lab.Create(Spec{Target: "sing"})
 	if p == nil {
-		p = &Process{lab: lab, done: make(chan struct{})}
+		p = &Process{lab: lab, exited: make(chan struct{}), done: make(chan struct{})}
 	}
 	return p
 }
@@ -298,7 +298,7 @@ func TestEventsArriveInOrder(t *testing.T) {
 		}
 		<-sub.C()
 	}
-	want := []string{"created", "started", "output", "output", "output", "exited", "joined"}
+	want := []string{"created", "started", "output", "output", "output", "exited", "reaped", "joined"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("events %v, want %v", kinds, want)
 	}
@@ -391,4 +391,81 @@ func TestFloodStaysBounded(t *testing.T) {
 	if last := tail[99].Text; !strings.HasPrefix(last, "flood ") || len(last) != 63 {
 		t.Errorf("last line %q", last)
 	}
+}
+
+// A child that ended stays a zombie, with Python's exitcode None, until a
+// Python call reaps it; each call that reaps says so.
+func TestZombieUntilReaped(t *testing.T) {
+	for _, tc := range []struct {
+		by   string
+		reap func(lab *Lab, p *Process)
+	}{
+		{"p1.is_alive()", func(lab *Lab, p *Process) {
+			if lab.IsAlive(p) {
+				t.Error("is_alive() of an ended child is True")
+			}
+		}},
+		{"multiprocessing.active_children()", func(lab *Lab, p *Process) {
+			if n := len(lab.ActiveChildren()); n != 0 {
+				t.Errorf("active_children() lists %d", n)
+			}
+		}},
+		{"p2.start()", func(lab *Lab, p *Process) {
+			mustStart(t, lab, mustCreate(t, lab, Spec{Target: "sing"}))
+		}},
+		{"p1.join()", func(lab *Lab, p *Process) { join(t, lab, p) }},
+	} {
+		t.Run(tc.by, func(t *testing.T) {
+			lab := newLab(t)
+			sub := lab.Subscribe()
+			p := mustCreate(t, lab, Spec{Target: "crash", Args: []any{int64(7)}})
+			mustStart(t, lab, p)
+			<-p.Exited()
+			st, err := ReadStat(p.Pid())
+			if err != nil || st.State != 'Z' {
+				t.Fatalf("ended child in /proc: %+v %v, want state Z", st, err)
+			}
+			if _, ok := p.ExitCode(); ok {
+				t.Fatal("exitcode known before reaping")
+			}
+			if s := p.Snapshot(); !s.Zombie || s.ExitCode != 7 {
+				t.Fatalf("snapshot %+v, want a zombie with status 7", s)
+			}
+			if !strings.Contains(p.Repr(), " started>") {
+				t.Errorf("repr of a zombie %s, want started (Python has not polled it)", p.Repr())
+			}
+			tc.reap(lab, p)
+			if _, err := ReadStat(p.Pid()); err == nil {
+				t.Errorf("pid %d still in /proc after %s", p.Pid(), tc.by)
+			}
+			if c, ok := p.ExitCode(); !ok || c != 7 {
+				t.Errorf("exitcode %d %v after reaping, want 7", c, ok)
+			}
+			found := false
+			for _, e := range drain(sub) {
+				found = found || (e.Kind == EvReaped && e.Proc == p && strings.HasPrefix(e.Text, "reaped by "+tc.by))
+			}
+			if !found {
+				t.Errorf("no reaped event naming %s", tc.by)
+			}
+		})
+	}
+}
+
+func TestSignalsToAZombieChangeNothing(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "sing"})
+	mustStart(t, lab, p)
+	<-p.Exited()
+	if err := lab.Kill(p); err != nil {
+		t.Errorf("kill of a zombie: %v", err)
+	}
+	if c := join(t, lab, p); c != 0 {
+		t.Errorf("a zombie killed after it ended reports %d, want its own 0", c)
+	}
+}
+
+func drain(sub *Subscription) []Event {
+	evs, _ := sub.Take()
+	return evs
 }

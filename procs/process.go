@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -50,15 +51,20 @@ type Process struct {
 	spec   Spec
 	output *LineBuffer
 
-	mu        sync.Mutex
-	daemon    bool
-	status    Status
-	osProc    *os.Process
-	pid       int
-	exitCode  int
-	startedAt time.Duration
-	endedAt   time.Duration
-	done      chan struct{} // closed once the exit code is known
+	mu         sync.Mutex
+	daemon     bool
+	status     Status
+	cmd        *exec.Cmd
+	osProc     *os.Process
+	pid        int
+	ended      bool // the OS process has ended; a zombie while status is Started
+	osExitCode int  // its exit status as Python will report it, once ended
+	exitCode   int  // Python's exitcode, once reaped
+	reapedBy   string
+	startedAt  time.Duration
+	endedAt    time.Duration
+	exited     chan struct{} // closed once the child has ended (it may be a zombie)
+	done       chan struct{} // closed once it is reaped and the exit code is known
 }
 
 // Snapshot is a consistent copy of a Process's state for display.
@@ -71,7 +77,9 @@ type Snapshot struct {
 	Daemon    bool
 	Status    Status
 	Pid       int
-	ExitCode  int // meaningful when Status == Stopped
+	Zombie    bool   // ended but not reaped: Python's exitcode is still None
+	ExitCode  int    // meaningful when Status == Stopped, or the OS status of a zombie
+	ReapedBy  string // the call that reaped it
 	StartedAt time.Duration
 	EndedAt   time.Duration
 }
@@ -80,11 +88,16 @@ type Snapshot struct {
 func (p *Process) Snapshot() Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Snapshot{
+	s := Snapshot{
 		Proc: p, ID: p.id, Name: p.name, Var: p.Var(), Target: p.spec.Target,
 		Daemon: p.daemon, Status: p.status, Pid: p.pid, ExitCode: p.exitCode,
+		Zombie: p.status == Started && p.ended, ReapedBy: p.reapedBy,
 		StartedAt: p.startedAt, EndedAt: p.endedAt,
 	}
+	if s.Zombie {
+		s.ExitCode = p.osExitCode
+	}
+	return s
 }
 
 // Name is the process's name attribute.
@@ -113,22 +126,21 @@ func (p *Process) Pid() int {
 	return p.pid
 }
 
-// ExitCode is Python's exitcode: ok is false while it is None.
+// ExitCode is Python's exitcode as the lab last learned it: ok is false
+// while it is None, which includes a zombie that main has not reaped yet.
+// Reading it does not reap (in Python reading exitcode does: Lab.IsAlive
+// is that call).
 func (p *Process) ExitCode() (code int, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.exitCode, p.status == Stopped
 }
 
-// IsAlive is Python's is_alive(): started and not yet ended.
-func (p *Process) IsAlive() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.status == Started
-}
-
-// Done is closed once the exit code is known.
+// Done is closed once the process is reaped and its exit code known.
 func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Exited is closed once the process has ended, reaped or not.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
 
 // Repr is the object's repr() exactly as CPython prints it.
 func (p *Process) Repr() string {

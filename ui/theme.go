@@ -56,6 +56,9 @@ func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
 		}
 		return stateLook{"✕", "exitcode " + procs.ExitCodeName(s.ExitCode), c}
 	}
+	if s.Zombie {
+		return stateLook{"●", "zombie · not reaped", colorZombie}
+	}
 	if os == nil {
 		return stateLook{"●", "started", colorSleeping}
 	}

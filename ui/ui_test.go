@@ -105,8 +105,15 @@ func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {
 	if row == nil || !strings.Contains(row.title, "Process-1 · dance · ") {
 		t.Fatalf("tree row for p1: %+v", row)
 	}
-	<-p.Done()
+	<-p.Exited()
 	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	// Ended but not joined: a zombie, as in Python.
+	if got := h.w.tree.model.rows[p.Var()].look.word; got != "zombie · not reaped" {
+		t.Errorf("tree says %q for the ended, unjoined dance", got)
+	}
+	h.w.doJoin()
+	<-p.Done()
 	h.sync()
 	l := h.w.lanes[p]
 	l.Resize(fyne.NewSize(300, 400))
@@ -133,9 +140,11 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	h.w.doStart()
 	h.sync()
 	h.w.doTerminate()
-	<-p.Done()
+	<-p.Exited()
 	bad := h.create("crash")
-	h.w.doStart()
+	h.w.doStart() // reaps the terminated p1 first, as Python's start() does
+	<-bad.Exited()
+	h.w.doJoin()
 	<-bad.Done()
 	time.Sleep(50 * time.Millisecond)
 	h.sync()
@@ -161,9 +170,12 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	for _, line := range h.w.mainLines {
 		transcript = append(transcript, line.Text)
 	}
-	want := []string{"p1 = multiprocessing.Process(target=forever)", "p1.start()", "p1.terminate()", "# Process-1: exitcode=-SIGTERM"}
-	if got := strings.Join(transcript[:4], "|"); got != strings.Join(want, "|") {
-		t.Errorf("transcript %q, want %q", transcript[:4], want)
+	want := []string{"p1 = multiprocessing.Process(target=forever)", "p1.start()", "p1.terminate()",
+		"# Process-1: ended with exit status -SIGTERM; a zombie until main reaps it",
+		"p2 = multiprocessing.Process(target=crash)",
+		"# Process-1: reaped by p2.start(): exitcode=-SIGTERM", "p2.start()"}
+	if got := strings.Join(transcript[:7], "|"); got != strings.Join(want, "|") {
+		t.Errorf("transcript\n%s\nwant\n%s", strings.Join(transcript, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -259,7 +271,8 @@ func TestTreeKeepsEndedProcessesAndShowsGrandchildren(t *testing.T) {
 		t.Errorf("grandchild row %q", title)
 	}
 	h.w.doKill()
-	<-sp.Done()
+	<-sp.Exited()
+	h.lab.ActiveChildren()
 	time.Sleep(50 * time.Millisecond)
 	h.sync()
 	if row := h.w.tree.model.rows[sp.Var()]; row == nil || row.look.word != "exitcode -SIGKILL" {

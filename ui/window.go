@@ -423,7 +423,10 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 				w.say("Python: "+e.Python, false)
 			}
 		}
-		if e.Kind == procs.EvExited || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0) {
+		switch {
+		case e.Kind == procs.EvPolled:
+			w.addMainLine(e.At, procs.Stdout, "# → "+e.Text)
+		case e.Kind == procs.EvExited || e.Kind == procs.EvReaped || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0):
 			w.addMainLine(e.At, procs.Stdout, "# "+e.Proc.Name()+": "+e.Text)
 		}
 	}
@@ -520,7 +523,7 @@ func (w *labWindow) refreshViews() {
 		if w.poll != nil && s.Status == procs.Started {
 			info = w.poll.Procs[s.Pid]
 		}
-		if s.Status == procs.Started {
+		if s.Status == procs.Started && !s.Zombie {
 			live++
 		}
 		l.setHeader(labTitle(s), lookOf(s, info))
@@ -567,7 +570,7 @@ func (w *labWindow) traceEvent(e procs.Event) {
 		rec["name"], rec["pid"], rec["target"] = s.Name, s.Pid, s.Target
 	}
 	switch e.Kind {
-	case procs.EvExited, procs.EvSignalled:
+	case procs.EvExited, procs.EvSignalled, procs.EvReaped:
 		rec["code"] = e.Code
 	case procs.EvOutput:
 		rec["line"] = e.Line.Text

@@ -1,0 +1,48 @@
+package procs
+
+import (
+	"encoding/binary"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// keepsZombies: on Linux a child's exit can be seen without reaping it, so
+// a finished child stays a zombie until main reaps it, as in Python.
+const keepsZombies = true
+
+// waitExited blocks until pid has ended and returns its exit code in
+// Python's terms, leaving the child a zombie (WNOWAIT): its status stays
+// with the kernel until someone reaps it.
+func waitExited(pid int) (int, error) {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		return siginfoExitCode(&info), nil
+	}
+}
+
+// siginfoExitCode decodes the SIGCHLD fields of a siginfo_t, which
+// x/sys/unix keeps opaque: si_status follows si_pid and si_uid at the start
+// of the union, which is pointer-aligned after three ints.
+func siginfoExitCode(info *unix.Siginfo) int {
+	raw := (*[unsafe.Sizeof(*info)]byte)(unsafe.Pointer(info))
+	union := 12
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		union = 16
+	}
+	status := int(int32(binary.NativeEndian.Uint32(raw[union+8:])))
+	// si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3 (x/sys/unix does not name them).
+	switch info.Code {
+	case 2, 3:
+		return -status
+	default:
+		return status
+	}
+}
