@@ -1,9 +1,13 @@
 package procs
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -55,9 +59,10 @@ const (
 	EvError                      // an action raised; Text says what Python would print
 	EvReset                      // a new lab began: forget every process
 	EvPolled                     // is_alive() or active_children() answered; Text is the result
+	EvVars                       // a worker reported its variables (see Process.Vars)
 )
 
-var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled"}
+var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled", "vars"}
 
 func (k EventKind) String() string { return eventNames[k] }
 
@@ -350,10 +355,22 @@ func (l *Lab) Start(p *Process) error {
 	if p.spec.Target == CommandTarget {
 		cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)
 	} else {
-		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs)...)
+		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
 	}
 	cmd.SysProcAttr = childAttr()
 	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	var stateR *os.File
+	if p.spec.Target != CommandTarget {
+		r, w, err := os.Pipe()
+		if err != nil {
+			p.mu.Unlock()
+			return l.fail(p, python, fmt.Errorf("OSError: %w", err))
+		}
+		defer w.Close() // the child has its own copy once started
+		stateR = r
+		cmd.ExtraFiles = []*os.File{w} // fd 3 in the child
+		cmd.Env = append(cmd.Env, stateFDEnv+"=3")
+	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		p.mu.Unlock()
@@ -376,6 +393,9 @@ func (l *Lab) Start(p *Process) error {
 		p.mu.Unlock()
 		outR.Close()
 		errR.Close()
+		if stateR != nil {
+			stateR.Close()
+		}
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
 	p.cmd = cmd
@@ -400,8 +420,44 @@ func (l *Lab) Start(p *Process) error {
 	}
 	go capture(outR, Stdout)
 	go capture(errR, Stderr)
+	if stateR != nil {
+		l.owners.Add(1)
+		readers.Add(1)
+		go func() {
+			defer l.owners.Done()
+			defer readers.Done()
+			defer stateR.Close()
+			l.readState(p, stateR)
+		}()
+	}
 	go l.own(p, cmd, &readers)
 	return nil
+}
+
+// readState reads a worker's variable reports: one JSON object a line,
+// names to values. Each value is kept as Python's repr of it.
+func (l *Lab) readState(p *Process, r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		var raw map[string]json.RawMessage
+		if json.Unmarshal(sc.Bytes(), &raw) != nil {
+			continue // a malformed report changes nothing
+		}
+		vars := make(map[string]string, len(raw))
+		for name, value := range raw {
+			d := json.NewDecoder(bytes.NewReader(value))
+			d.UseNumber()
+			var v any
+			if d.Decode(&v) == nil {
+				vars[name] = Repr(normalize(v))
+			}
+		}
+		p.mu.Lock()
+		p.vars = vars
+		p.mu.Unlock()
+		l.publish(Event{Kind: EvVars, Proc: p})
+	}
 }
 
 // own is the one goroutine that waits for the child. It sees the exit

@@ -144,6 +144,25 @@ func TestGlobalsAreNotShared(t *testing.T) {
 	if got := texts(read); !slices.Equal(got, []string{"stdout: read: []"}) {
 		t.Errorf("read_data printed %q", got)
 	}
+	// Each process reported its own copy of g_list to the lab.
+	if g := add.Vars()["g_list"]; g != "[0, 1, 2]" {
+		t.Errorf("add_data's g_list %q", g)
+	}
+	if g := read.Vars()["g_list"]; g != "[]" {
+		t.Errorf("read_data's g_list %q", g)
+	}
+}
+
+func TestDaemonicProcessCannotHaveChildren(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "spawner", Daemon: true})
+	mustStart(t, lab, p)
+	if c := join(t, lab, p); c != 1 {
+		t.Errorf("daemonic spawner exit code %d, want 1", c)
+	}
+	if got := strings.Join(texts(p), "\n"); !strings.Contains(got, "stderr: AssertionError: daemonic processes are not allowed to have children") {
+		t.Errorf("stderr:\n%s", got)
+	}
 }
 
 func TestPythonErrorsWordForWord(t *testing.T) {
@@ -286,7 +305,7 @@ func TestEventsArriveInOrder(t *testing.T) {
 	for {
 		evs, _ := sub.Take()
 		for _, e := range evs {
-			if e.Kind != EvState {
+			if e.Kind != EvState && e.Kind != EvVars {
 				kinds = append(kinds, e.Kind.String())
 			}
 			if e.Python != "" {

@@ -61,6 +61,7 @@ type Process struct {
 	osExitCode int  // its exit status as Python will report it, once ended
 	exitCode   int  // Python's exitcode, once reaped
 	reapedBy   string
+	vars       map[string]string // the worker's globals, as Python reprs
 	startedAt  time.Duration
 	endedAt    time.Duration
 	exited     chan struct{} // closed once the child has ended (it may be a zombie)
@@ -134,6 +135,14 @@ func (p *Process) ExitCode() (code int, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.exitCode, p.status == Stopped
+}
+
+// Vars returns the process's own globals as it last reported them, each as
+// Python's repr (g_list: "[0, 1, 2]"); nil before the first report.
+func (p *Process) Vars() map[string]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.vars
 }
 
 // Done is closed once the process is reaped and its exit code known.

@@ -112,6 +112,7 @@ func init() {
 		run: func(w *Worker, _ map[string]any) error {
 			for i := range 3 {
 				w.gList = append(w.gList, int64(i))
+				w.report()
 				w.Print("add:", int64(i))
 				time.Sleep(200 * time.Millisecond)
 			}
@@ -243,6 +244,9 @@ func optionalSeconds(task string, v any) (time.Duration, error) {
 // runSpawner starts children named Process-N:1, Process-N:2, ... as
 // multiprocessing names a child's own children.
 func runSpawner(w *Worker, a map[string]any) error {
+	if w.Daemon {
+		return pyError{"AssertionError", "daemonic processes are not allowed to have children"}
+	}
 	n, ok := a["n"].(int64)
 	if !ok || n < 0 || n > 64 {
 		return pyError{"ValueError", fmt.Sprintf("spawner(): n must be an int from 0 to 64, not %s", Repr(a["n"]))}
@@ -258,7 +262,7 @@ func runSpawner(w *Worker, a map[string]any) error {
 	var wg sync.WaitGroup
 	for i := int64(1); i <= n; i++ {
 		name := fmt.Sprintf("%s:%d", w.Name, i)
-		cmd := exec.Command(exe, workerArgs(name, target, nil, nil)...)
+		cmd := exec.Command(exe, workerArgs(name, target, nil, nil, false)...)
 		cmd.Stdout, cmd.Stderr = w.stdout, w.stderr
 		cmd.SysProcAttr = childAttr()
 		if err := cmd.Start(); err != nil {

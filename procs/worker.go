@@ -1,11 +1,13 @@
 package procs
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -13,16 +15,27 @@ import (
 // (or a test binary) into a child running one task.
 const WorkerCommand = "worker"
 
-func workerArgs(name, task string, args []any, kwargs []KV) []string {
+func workerArgs(name, task string, args []any, kwargs []KV, daemon bool) []string {
 	a, k := encodeValues(args, kwargs)
-	return []string{WorkerCommand, "--name", name, "--task", task, "--args", a, "--kwargs", k}
+	argv := []string{WorkerCommand, "--name", name, "--task", task, "--args", a, "--kwargs", k}
+	if daemon {
+		argv = append(argv, "--daemon")
+	}
+	return argv
 }
+
+// stateFDEnv names the descriptor on which a worker reports its variables
+// to the lab, one JSON object a line, so the inspector can show each
+// process's own copy of its globals.
+const stateFDEnv = "PROCLAB_STATE_FD"
 
 // Worker is the child side: the running task's name and its own globals.
 type Worker struct {
 	Name   string
+	Daemon bool
 	stdout io.Writer
 	stderr io.Writer
+	state  io.Writer // the lab's state pipe, or nil
 	// gList is this process's own copy of the note's global g_list: each
 	// process starts with an empty one, which is the lesson of 3.6(1).
 	gList []any
@@ -42,6 +55,17 @@ func (w *Worker) Print(a ...any) {
 	fmt.Fprintln(w.stdout, strings.Join(parts, " "))
 }
 
+// report sends the worker's variables to the lab.
+func (w *Worker) report() {
+	if w.state == nil {
+		return
+	}
+	line, err := json.Marshal(map[string]any{"g_list": plain(w.gList)})
+	if err == nil {
+		_, _ = w.state.Write(append(line, '\n'))
+	}
+}
+
 // RunWorker runs the task described by argv (the arguments after
 // WorkerCommand) and returns the process exit code, as Python's
 // multiprocessing bootstrap would: 0, n for sys.exit(n), 1 for an uncaught
@@ -53,10 +77,18 @@ func RunWorker(argv []string, stdout, stderr io.Writer) int {
 	taskName := fs.String("task", "", "task to run")
 	argsJSON := fs.String("args", "[]", "positional arguments (JSON)")
 	kwargsJSON := fs.String("kwargs", "[]", "keyword arguments (JSON pairs)")
+	daemon := fs.Bool("daemon", false, "the process is daemonic")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
-	w := &Worker{Name: *name, stdout: stdout, stderr: stderr, gList: []any{}}
+	w := &Worker{Name: *name, Daemon: *daemon, stdout: stdout, stderr: stderr, gList: []any{}}
+	if fd, err := strconv.Atoi(os.Getenv(stateFDEnv)); err == nil && fd > 2 {
+		w.state = os.NewFile(uintptr(fd), "state")
+	}
+	// The descriptor is this process's alone: its own children must not
+	// believe they have one.
+	os.Unsetenv(stateFDEnv)
+	w.report()
 	task, ok := LookupTask(*taskName)
 	if !ok {
 		fmt.Fprintf(stderr, "proclab worker: unknown task %q; known tasks: %s\n", *taskName, strings.Join(TaskNames(), ", "))
