@@ -60,9 +60,10 @@ const (
 	EvReset                      // a new lab began: forget every process
 	EvPolled                     // is_alive() or active_children() answered; Text is the result
 	EvVars                       // a worker reported its variables (see Process.Vars)
+	EvClosed                     // p.close() released the object
 )
 
-var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled", "vars"}
+var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled", "vars", "closed"}
 
 func (k EventKind) String() string { return eventNames[k] }
 
@@ -168,6 +169,10 @@ func (l *Lab) ActiveChildren() []*Process {
 // IsAlive is p.is_alive(): it reaps p if p has ended.
 func (l *Lab) IsAlive(p *Process) bool {
 	python := p.Var() + ".is_alive()"
+	if err := p.checkOpen(); err != nil {
+		_ = l.fail(p, python, err)
+		return false
+	}
 	l.reap(p, python)
 	alive := p.Snapshot().Status == Started
 	l.publish(Event{Kind: EvPolled, Proc: p, Python: python, Text: Repr(alive)})
@@ -324,6 +329,9 @@ func (l *Lab) SetDaemon(p *Process, on bool) error {
 	if err := l.mayAct(); err != nil {
 		return l.fail(p, python, err)
 	}
+	if err := p.checkOpen(); err != nil {
+		return l.fail(p, python, err)
+	}
 	p.mu.Lock()
 	if p.status != Initial {
 		p.mu.Unlock()
@@ -339,6 +347,9 @@ func (l *Lab) SetDaemon(p *Process, on bool) error {
 func (l *Lab) Start(p *Process) error {
 	python := p.Var() + ".start()"
 	if err := l.mayAct(); err != nil {
+		return l.fail(p, python, err)
+	}
+	if err := p.checkOpen(); err != nil {
 		return l.fail(p, python, err)
 	}
 	if p.Snapshot().Status != Initial {
@@ -509,6 +520,9 @@ func (l *Lab) Join(ctx context.Context, p *Process, timeout time.Duration) (bool
 	if err := l.mayAct(); err != nil {
 		return false, l.fail(p, python, err)
 	}
+	if err := p.checkOpen(); err != nil {
+		return false, l.fail(p, python, err)
+	}
 	if p.Snapshot().Status == Initial {
 		return false, l.fail(p, python, ErrJoinNotStarted)
 	}
@@ -558,38 +572,96 @@ func (l *Lab) setMain(m MainState, python string) {
 	l.publishLocked(Event{Kind: EvState, Main: m, Python: python, Text: "main: " + m.String()})
 }
 
+// CloseProcess is p.close(): it releases the object once the child has
+// ended (reaping it if needed); afterwards every method raises ValueError.
+func (l *Lab) CloseProcess(p *Process) error {
+	python := p.Var() + ".close()"
+	if err := l.mayAct(); err != nil {
+		return l.fail(p, python, err)
+	}
+	if err := p.checkOpen(); err != nil {
+		return l.fail(p, python, err)
+	}
+	l.reap(p, python)
+	p.mu.Lock()
+	if p.status == Started {
+		p.mu.Unlock()
+		return l.fail(p, python, ErrCloseRunning)
+	}
+	p.closed = true
+	p.mu.Unlock()
+	l.publish(Event{Kind: EvClosed, Proc: p, Python: python, Text: p.Repr()})
+	return nil
+}
+
 // Terminate is p.terminate(): SIGTERM.
 func (l *Lab) Terminate(p *Process) error {
-	return l.signal(p, syscall.SIGTERM, p.Var()+".terminate()", "terminate", true)
+	return l.signal(p, syscall.SIGTERM, p.Var()+".terminate()", false, true)
 }
 
 // Kill is p.kill(): SIGKILL.
 func (l *Lab) Kill(p *Process) error {
-	return l.signal(p, syscall.SIGKILL, p.Var()+".kill()", "kill", true)
+	return l.signal(p, syscall.SIGKILL, p.Var()+".kill()", false, true)
 }
 
 // KillFromOutside is os.kill(pid, SIGKILL) from another program: allowed
 // even while main is blocked in join(), as a shell next to the program could.
 func (l *Lab) KillFromOutside(p *Process) error {
-	return l.signal(p, syscall.SIGKILL, fmt.Sprintf("os.kill(%s.pid, signal.SIGKILL)", p.Var()), "kill", false)
+	return l.signal(p, syscall.SIGKILL, fmt.Sprintf("os.kill(%s.pid, signal.SIGKILL)", p.Var()), true, false)
 }
 
-func (l *Lab) signal(p *Process, sig syscall.Signal, python, method string, byMain bool) error {
+// Stop is os.kill(p.pid, signal.SIGSTOP): the child is frozen (state T).
+func (l *Lab) Stop(p *Process) error {
+	return l.signal(p, syscall.SIGSTOP, fmt.Sprintf("os.kill(%s.pid, signal.SIGSTOP)", p.Var()), true, true)
+}
+
+// Continue is os.kill(p.pid, signal.SIGCONT): a stopped child runs again.
+func (l *Lab) Continue(p *Process) error {
+	return l.signal(p, syscall.SIGCONT, fmt.Sprintf("os.kill(%s.pid, signal.SIGCONT)", p.Var()), true, true)
+}
+
+// signal sends sig to p for p.terminate()/p.kill() or, with viaOSKill, for
+// os.kill(p.pid, sig); byMain says main's own code does it, which it
+// cannot while blocked. Signals go only to the lab's own children, through
+// their pidfd, and never to a reaped pid that may belong to someone else now.
+func (l *Lab) signal(p *Process, sig syscall.Signal, python string, viaOSKill, byMain bool) error {
 	if byMain {
 		if err := l.mayAct(); err != nil {
 			return l.fail(p, python, err)
 		}
 	}
+	if err := p.checkOpen(); err != nil {
+		return l.fail(p, python, err)
+	}
 	p.mu.Lock()
 	status, proc, ended := p.status, p.osProc, p.ended
 	p.mu.Unlock()
-	switch status {
-	case Initial:
+	switch {
+	case status == Initial && viaOSKill:
+		return l.fail(p, python, &PyError{"TypeError", "'NoneType' object cannot be interpreted as an integer"})
+	case status == Initial:
+		method := "terminate"
+		if sig == syscall.SIGKILL {
+			method = "kill"
+		}
 		return l.fail(p, python, errNotStarted(method))
-	case Stopped:
+	case status == Stopped && viaOSKill:
+		// The pid was reaped: it may name another process by now.
+		return l.fail(p, python, &PyError{"ProcessLookupError", "[Errno 3] No such process"})
+	case status == Stopped:
 		// Python does nothing once the exit code is known.
 		l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: "nothing sent: the exit code is already known"})
 		return nil
+	}
+	if !ended {
+		p.mu.Lock()
+		switch sig {
+		case syscall.SIGSTOP:
+			p.frozen = true
+		case syscall.SIGCONT:
+			p.frozen = false
+		}
+		p.mu.Unlock()
 	}
 	// Announce first: the child may die and be reaped before Signal returns,
 	// and the transcript must show p.kill() above the exit it caused.
@@ -621,7 +693,7 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 	active := l.ActiveChildren()
 	for _, p := range active {
 		if p.Daemon() {
-			_ = l.signal(p, syscall.SIGTERM, p.Var()+".terminate()  # daemonic: terminated when main ends", "terminate", false)
+			_ = l.signal(p, syscall.SIGTERM, p.Var()+".terminate()  # daemonic: terminated when main ends", false, false)
 		}
 	}
 	for _, p := range l.ActiveChildren() {
@@ -684,6 +756,7 @@ func (l *Lab) stopAll(grace time.Duration) {
 		}
 	}
 	send(syscall.SIGTERM)
+	send(syscall.SIGCONT) // a stopped child only acts on SIGTERM once continued
 	deadline := time.After(grace)
 	for _, p := range live {
 		select {

@@ -488,3 +488,68 @@ func drain(sub *Subscription) []Event {
 	evs, _ := sub.Take()
 	return evs
 }
+
+func waitState(t *testing.T, pid int, want byte) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		st, err := ReadStat(pid)
+		if err == nil && st.State == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d in state %c, want %c", pid, st.State, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestStopAndContinue(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "burn"})
+	if err := lab.Stop(p); err == nil || err.Error() != "TypeError: 'NoneType' object cannot be interpreted as an integer" {
+		t.Errorf("stop before start: %v", err)
+	}
+	mustStart(t, lab, p)
+	if err := lab.Stop(p); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p.Pid(), 'T')
+	if !p.Snapshot().Frozen {
+		t.Error("snapshot does not say stopped")
+	}
+	if err := lab.Continue(p); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p.Pid(), 'R')
+	if err := lab.Kill(p); err != nil {
+		t.Fatal(err)
+	}
+	join(t, lab, p)
+	if err := lab.Stop(p); err == nil || err.Error() != "ProcessLookupError: [Errno 3] No such process" {
+		t.Errorf("os.kill after the pid was reaped: %v", err)
+	}
+}
+
+func TestCloseFollowsPython(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "forever"})
+	mustStart(t, lab, p)
+	want := "ValueError: Cannot close a process while it is still running. You should first call join() or terminate()."
+	if err := lab.CloseProcess(p); err == nil || err.Error() != want {
+		t.Errorf("close while running: %v", err)
+	}
+	_ = lab.Terminate(p)
+	<-p.Exited()
+	// close() polls, so it reaps the zombie and then succeeds.
+	if err := lab.CloseProcess(p); err != nil {
+		t.Fatalf("close after terminate: %v", err)
+	}
+	wantRepr := "<Process name='Process-1' parent=" + strconv.Itoa(os.Getpid()) + " closed>"
+	if p.Repr() != wantRepr {
+		t.Errorf("repr %s, want %s", p.Repr(), wantRepr)
+	}
+	if _, err := lab.Join(context.Background(), p, 0); err == nil || err.Error() != "ValueError: process object is closed" {
+		t.Errorf("join after close: %v", err)
+	}
+}

@@ -62,6 +62,8 @@ type Process struct {
 	exitCode   int  // Python's exitcode, once reaped
 	reapedBy   string
 	vars       map[string]string // the worker's globals, as Python reprs
+	frozen     bool              // SIGSTOP sent and no SIGCONT since
+	closed     bool              // p.close() was called
 	startedAt  time.Duration
 	endedAt    time.Duration
 	exited     chan struct{} // closed once the child has ended (it may be a zombie)
@@ -81,6 +83,8 @@ type Snapshot struct {
 	Zombie    bool   // ended but not reaped: Python's exitcode is still None
 	ExitCode  int    // meaningful when Status == Stopped, or the OS status of a zombie
 	ReapedBy  string // the call that reaped it
+	Frozen    bool   // stopped with SIGSTOP
+	Closed    bool   // p.close() was called
 	StartedAt time.Duration
 	EndedAt   time.Duration
 }
@@ -93,6 +97,7 @@ func (p *Process) Snapshot() Snapshot {
 		Proc: p, ID: p.id, Name: p.name, Var: p.Var(), Target: p.spec.Target,
 		Daemon: p.daemon, Status: p.status, Pid: p.pid, ExitCode: p.exitCode,
 		Zombie: p.status == Started && p.ended, ReapedBy: p.reapedBy,
+		Frozen: p.frozen && !p.ended, Closed: p.closed,
 		StartedAt: p.startedAt, EndedAt: p.endedAt,
 	}
 	if s.Zombie {
@@ -155,6 +160,9 @@ func (p *Process) Exited() <-chan struct{} { return p.exited }
 func (p *Process) Repr() string {
 	s := p.Snapshot()
 	info := []string{"Process", "name=" + reprString(s.Name)}
+	if s.Closed {
+		return fmt.Sprintf("<Process name=%s parent=%d closed>", reprString(s.Name), os.Getpid())
+	}
 	if s.Status != Initial {
 		info = append(info, fmt.Sprintf("pid=%d", s.Pid))
 	}
@@ -205,7 +213,18 @@ var (
 	ErrStartTwice     = &PyError{"AssertionError", "cannot start a process twice"}
 	ErrDaemonStarted  = &PyError{"AssertionError", "process has already started"}
 	ErrJoinNotStarted = &PyError{"AssertionError", "can only join a started process"}
+	ErrCloseRunning   = &PyError{"ValueError", "Cannot close a process while it is still running. You should first call join() or terminate()."}
+	ErrClosed         = &PyError{"ValueError", "process object is closed"}
 )
+
+func (p *Process) checkOpen() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
+	return nil
+}
 
 // errNotStarted is what Python raises for terminate()/kill() before start():
 // the Popen object does not exist yet.

@@ -16,6 +16,11 @@ const (
 	actTerminate
 	actKill
 	actDaemon
+	actStop
+	actContinue
+	actClose
+	actIsAlive
+	actActiveChildren
 	actMainEnds
 	actNewLab
 	actCount
@@ -52,23 +57,44 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		}
 		return why
 	}
+	perProcess := []action{actStart, actJoin, actTerminate, actKill, actDaemon, actStop, actContinue, actClose, actIsAlive}
 	if sel == nil {
-		for _, a := range []action{actStart, actJoin, actTerminate, actKill, actDaemon} {
+		for _, a := range perProcess {
 			why[a] = noSel
 		}
 		return why
 	}
 	name := sel.Name
+	if sel.Closed {
+		for _, a := range perProcess {
+			why[a] = name + " is closed — Python: ValueError: process object is closed"
+		}
+		return why
+	}
+	if !sel.Frozen {
+		why[actContinue] = name + " is not stopped: Stop (Ctrl+Z) freezes it first"
+	}
 	switch sel.Status {
 	case procs.Initial:
 		notStarted := fmt.Sprintf("%s has not started: start it first (Ctrl+R)", name)
 		why[actJoin] = notStarted + " — Python: AssertionError: can only join a started process"
 		why[actTerminate] = notStarted
 		why[actKill] = notStarted
+		why[actStop] = notStarted + " — it has no pid yet"
 	case procs.Started:
 		why[actStart] = name + " has already started — Python: AssertionError: cannot start a process twice"
 		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"
+		if !sel.Zombie {
+			why[actClose] = "Python: ValueError: Cannot close a process while it is still running. You should first call join() or terminate()."
+		}
+		if sel.Frozen {
+			why[actStop] = name + " is already stopped: Continue (Ctrl+Shift+Z) resumes it"
+		}
+		if sel.Zombie {
+			why[actStop] = name + " has ended: a zombie cannot be stopped"
+		}
 	case procs.Stopped:
+		why[actStop] = name + " was reaped: its pid may belong to another process now — Python: ProcessLookupError"
 		ended := fmt.Sprintf("%s has ended with exitcode %s: there is nothing left to signal", name, procs.ExitCodeName(sel.ExitCode))
 		why[actStart] = name + " has already run — Python: AssertionError: cannot start a process twice"
 		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"

@@ -46,6 +46,9 @@ type stateLook struct {
 // lookOf combines what the lab knows (Python's view) with what the last
 // poll saw (the OS's view); os is nil when the process is not in the poll.
 func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
+	if s.Closed {
+		return stateLook{"✕", "closed", colorEnded}
+	}
 	switch s.Status {
 	case procs.Initial:
 		return stateLook{"◌", "not started", colorInitial}
@@ -58,6 +61,9 @@ func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
 	}
 	if s.Zombie {
 		return stateLook{"●", "zombie · not reaped", colorZombie}
+	}
+	if s.Frozen {
+		return stateLook{"●", "stopped (SIGSTOP)", colorStopped}
 	}
 	if os == nil {
 		return stateLook{"●", "started", colorSleeping}

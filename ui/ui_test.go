@@ -279,3 +279,34 @@ func TestTreeKeepsEndedProcessesAndShowsGrandchildren(t *testing.T) {
 		t.Errorf("the killed spawner's row: %+v", row)
 	}
 }
+
+func TestInspectorShowsBothViewsAndReapingOnDemand(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("add_data")
+	h.w.doStart()
+	<-p.Exited()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	field := func(name string) string { return h.w.inspector.fields[name].Text }
+	if got := field("globals"); got != "g_list = [0, 1, 2]" {
+		t.Errorf("globals %q", got)
+	}
+	if got := field("exitcode"); got != "None until reaped (the kernel holds 0)" {
+		t.Errorf("exitcode of a zombie %q", got)
+	}
+	if got := field("state"); got != "zombie (Z)" {
+		t.Errorf("OS state %q", got)
+	}
+	h.w.doIsAlive()
+	h.sync()
+	if field("exitcode") != "0" || field("reaped by") != "p1.is_alive()" || field("is_alive()") != "False" {
+		t.Errorf("after is_alive(): exitcode %q, reaped by %q, is_alive %q", field("exitcode"), field("reaped by"), field("is_alive()"))
+	}
+	h.w.selectProcess(nil)
+	if got := field("globals"); got != "g_list = []" {
+		t.Errorf("main's own g_list %q", got)
+	}
+	if last := h.w.mainLines[len(h.w.mainLines)-1].Text; last != "# → False" {
+		t.Errorf("transcript ends with %q", last)
+	}
+}

@@ -51,10 +51,11 @@ type labWindow struct {
 	joinCancel context.CancelFunc
 	poll       *procs.Tree
 
-	tree     *processTree
-	laneBox  *fyne.Container
-	laneView *container.Scroll
-	lanes    map[*procs.Process]*lane
+	tree      *processTree
+	inspector *inspector
+	laneBox   *fyne.Container
+	laneView  *container.Scroll
+	lanes     map[*procs.Process]*lane
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	mainLane     *lane
@@ -170,14 +171,22 @@ func (w *labWindow) build() {
 	mk(actJoin, "Join", theme.HistoryIcon(), w.doJoin, "p.join(): main waits until the child ends; Esc interrupts (Ctrl+J)")
 	mk(actTerminate, "Terminate", theme.MediaStopIcon(), w.doTerminate, "p.terminate(): send SIGTERM, exit code -15 (Ctrl+T)")
 	mk(actKill, "Kill", theme.CancelIcon(), w.doKill, "p.kill(): send SIGKILL, exit code -9 (Ctrl+K)")
+	mk(actStop, "Stop", theme.MediaPauseIcon(), w.doStop, "os.kill(p.pid, signal.SIGSTOP): freeze the child, state T (Ctrl+Z)")
+	mk(actContinue, "Continue", theme.MediaFastForwardIcon(), w.doContinue, "os.kill(p.pid, signal.SIGCONT): let a stopped child run again (Ctrl+Shift+Z)")
 	mk(actDaemon, "Daemon", theme.CheckButtonIcon(), w.doDaemon, "p.daemon = True/False: daemons are terminated when main ends (Ctrl+D)")
+	mk(actClose, "Close", theme.DeleteIcon(), w.doClose, "p.close(): release an ended process; its methods raise ValueError afterwards")
+	mk(actIsAlive, "is_alive()", theme.QuestionIcon(), w.doIsAlive, "p.is_alive(): asks, and reaps the child if it has ended (Ctrl+I)")
+	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
 	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
 	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
 	w.buttons[actNew].Importance = widget.HighImportance
 
 	w.selection = widget.NewLabel("")
 	tools := container.NewHBox()
-	for _, b := range w.buttons {
+	for a, b := range w.buttons {
+		if action(a) == actIsAlive || action(a) == actActiveChildren {
+			continue // in the inspector
+		}
 		tools.Add(b)
 	}
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, w.selection, container.NewHScroll(tools))
@@ -188,8 +197,15 @@ func (w *labWindow) build() {
 	w.laneView = container.NewHScroll(w.laneBox)
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree.widget)
 	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.laneView)
-	split := container.NewHSplit(treePane, lanesPane)
-	split.Offset = 0.3
+	w.inspector = newInspector(w.buttons[actIsAlive], w.buttons[actActiveChildren])
+	inspectorPane := container.NewBorder(widget.NewLabelWithStyle("Inspector", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.inspector.content)
+	// The tree and the inspector share the left column, so the lanes keep
+	// the whole right side: at 1280 pixels three columns would leave each
+	// too narrow to read.
+	left := container.NewVSplit(treePane, inspectorPane)
+	left.Offset = 0.42
+	split := container.NewHSplit(left, lanesPane)
+	split.Offset = 0.36
 
 	w.status = widget.NewLabel("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it.")
 	w.status.Truncation = fyne.TextTruncateEllipsis
@@ -208,11 +224,13 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit,
+		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
 	}
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
+		func(fyne.Shortcut) { w.doContinue() })
 }
 
 // whyNot evaluates the action rules for the current selection.
@@ -290,6 +308,36 @@ func (w *labWindow) doKill() {
 		return
 	}
 	_ = w.lab.Kill(w.selected)
+}
+
+func (w *labWindow) doStop() {
+	if w.allowed(actStop) {
+		_ = w.lab.Stop(w.selected)
+	}
+}
+
+func (w *labWindow) doContinue() {
+	if w.allowed(actContinue) {
+		_ = w.lab.Continue(w.selected)
+	}
+}
+
+func (w *labWindow) doClose() {
+	if w.allowed(actClose) {
+		_ = w.lab.CloseProcess(w.selected)
+	}
+}
+
+func (w *labWindow) doIsAlive() {
+	if w.allowed(actIsAlive) {
+		w.lab.IsAlive(w.selected)
+	}
+}
+
+func (w *labWindow) doActiveChildren() {
+	if w.allowed(actActiveChildren) {
+		w.lab.ActiveChildren()
+	}
 }
 
 func (w *labWindow) doDaemon() {
@@ -529,6 +577,8 @@ func (w *labWindow) refreshViews() {
 		l.setHeader(labTitle(s), lookOf(s, info))
 		l.setSelected(s.Proc == w.selected)
 	}
+
+	w.inspector.show(w.selected, w.pid, main, w.poll)
 
 	why := w.whyNot()
 	for a, b := range w.buttons {
