@@ -61,9 +61,10 @@ const (
 	EvPolled                     // is_alive() or active_children() answered; Text is the result
 	EvVars                       // a worker reported its variables (see Process.Vars)
 	EvClosed                     // p.close() released the object
+	EvAdopted                    // an orphan was re-parented to ProcLab; Code is its pid
 )
 
-var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled", "vars", "closed"}
+var eventNames = [...]string{"created", "daemon", "started", "output", "signalled", "exited", "reaped", "joined", "state", "error", "reset", "polled", "vars", "closed", "adopted"}
 
 func (k EventKind) String() string { return eventNames[k] }
 
@@ -99,8 +100,16 @@ type Lab struct {
 	procs   []*Process
 	main    MainState
 	subs    map[*Subscription]struct{}
-	owners  sync.WaitGroup // one goroutine per started child, plus its pipe readers
+	owners  sync.WaitGroup // one goroutine per started child, its pipe readers, the orphan watch
 	closed  bool
+
+	// startMu keeps the orphan watch from looking while a child is being
+	// started and has no pid in the lab yet.
+	startMu    sync.Mutex
+	groups     map[int]bool   // process groups led by lab children: their descendants are the lab's
+	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
+	subreaper  bool
+	stopOrphan context.CancelFunc
 }
 
 // NewLab returns an empty lab whose clock starts now.
@@ -115,8 +124,20 @@ func NewLab(opts Options) (*Lab, error) {
 	if opts.LaneLines <= 0 {
 		opts.LaneLines = DefaultLaneLines
 	}
-	return &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{}}, nil
+	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
+		groups: map[int]bool{}, adopted: map[int]Orphan{}}
+	l.subreaper = becomeSubreaper()
+	if l.subreaper {
+		ctx, cancel := context.WithCancel(context.Background())
+		l.stopOrphan = cancel
+		l.owners.Add(1)
+		go l.watchOrphans(ctx)
+	}
+	return l, nil
 }
+
+// Subreaper reports whether orphans of the lab are adopted by ProcLab.
+func (l *Lab) Subreaper() bool { return l.subreaper }
 
 // Since is the time since the lab began.
 func (l *Lab) Since() time.Duration {
@@ -395,12 +416,15 @@ func (l *Lab) Start(p *Process) error {
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
+	l.startMu.Lock()
 	err = cmd.Start()
 	// The child holds its own copies of the write ends; closing ours lets
 	// the readers see EOF when the child (and anything it started) is done.
 	outW.Close()
 	errW.Close()
 	if err != nil {
+		l.startMu.Unlock()
 		p.mu.Unlock()
 		outR.Close()
 		errR.Close()
@@ -412,6 +436,10 @@ func (l *Lab) Start(p *Process) error {
 	p.cmd = cmd
 	p.osProc = cmd.Process
 	p.pid = cmd.Process.Pid
+	l.mu.Lock()
+	l.groups[p.pid] = true // the child leads its own process group (childAttr)
+	l.mu.Unlock()
+	l.startMu.Unlock()
 	p.status = Started
 	p.startedAt = l.Since()
 	p.mu.Unlock()
@@ -720,6 +748,7 @@ func (l *Lab) Reset() {
 	l.stopAll(time.Second)
 	l.mu.Lock()
 	l.procs = nil
+	l.groups = map[int]bool{}
 	l.created = 0
 	l.t0 = time.Now()
 	l.main = MainState{}
@@ -734,6 +763,9 @@ func (l *Lab) Close() {
 	l.closed = true
 	l.mu.Unlock()
 	l.stopAll(time.Second)
+	if l.stopOrphan != nil {
+		l.stopOrphan()
+	}
 	l.owners.Wait()
 	l.mu.Lock()
 	for s := range l.subs {
@@ -768,6 +800,9 @@ func (l *Lab) stopAll(grace time.Duration) {
 	for _, p := range live {
 		<-p.exited
 		l.reap(p, "ProcLab (the lab closed)")
+	}
+	if l.subreaper {
+		l.killOrphans()
 	}
 }
 

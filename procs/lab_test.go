@@ -369,16 +369,109 @@ func TestChildrenDieWithAKilledApp(t *testing.T) {
 	}
 	buf := make([]byte, 64)
 	n, _ := out.Read(buf)
-	child, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
-	if err != nil {
-		t.Fatalf("host printed %q", buf[:n])
+	var pids []int
+	for _, f := range strings.Fields(string(buf[:n])) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("host printed %q", buf[:n])
+		}
+		pids = append(pids, pid)
 	}
-	if !alive(child) {
-		t.Fatal("the host's child is not running")
+	// Wait for the spawner's two children.
+	var pl Poller
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		tree, _ := pl.Poll()
+		if kids := tree.Children(pids[1]); len(kids) == 2 {
+			pids = append(pids, kids...)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the host's spawner did not start its children")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	_ = host.Process.Signal(syscall.SIGKILL)
 	_ = host.Wait()
-	waitGone(t, child, 2*time.Second)
+	for _, pid := range pids {
+		waitGone(t, pid, 2*time.Second)
+	}
+}
+
+// Kill a spawner and its children are orphans: the kernel re-parents them
+// to the lab's process (the subreaper), the lab marks them adopted, and it
+// reaps them when they end.
+func TestOrphansAreAdoptedAndReaped(t *testing.T) {
+	lab := newLab(t)
+	if !lab.Subreaper() {
+		t.Skip("this system has no child subreaper")
+	}
+	sub := lab.Subscribe()
+	sp := mustCreate(t, lab, Spec{Target: "spawner"})
+	mustStart(t, lab, sp)
+	var pl Poller
+	var kids []int
+	deadline := time.Now().Add(5 * time.Second)
+	for len(kids) < 2 {
+		tree, _ := pl.Poll()
+		kids = tree.Children(sp.Pid())
+		if time.Now().After(deadline) {
+			t.Fatal("the spawner did not start its children")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := lab.Kill(sp); err != nil {
+		t.Fatal(err)
+	}
+	join(t, lab, sp)
+	for _, kid := range kids {
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			st, err := ReadStat(kid)
+			if err == nil && st.PPid == os.Getpid() && st.State != 'Z' {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("orphan %d: %+v %v, want it alive under this process %d", kid, st, err, os.Getpid())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	deadline = time.Now().Add(3 * time.Second)
+	for len(lab.Adopted()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	adopted := lab.Adopted()
+	if o := adopted[kids[0]]; o.Name != "Process-1:1" && o.Name != "Process-1:2" {
+		t.Fatalf("adopted %+v, want both of %v named Process-1:N", adopted, kids)
+	}
+	// An adopted orphan that dies is reaped by the lab: no zombie stays.
+	_ = syscall.Kill(kids[0], syscall.SIGKILL)
+	deadline = time.Now().Add(3 * time.Second)
+	for {
+		if _, err := ReadStat(kids[0]); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("orphan %d was not reaped", kids[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var seen []string
+	deadline = time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) && !slices.ContainsFunc(seen, func(s string) bool { return strings.Contains(s, "reaped by MainProcess: exit status -SIGKILL") }) {
+		for _, e := range drain(sub) {
+			if e.Kind == EvAdopted || (e.Kind == EvReaped && e.Proc == nil) {
+				seen = append(seen, e.Kind.String()+": "+e.Text)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(seen) < 3 {
+		t.Errorf("events %q, want two adoptions and a reaping", seen)
+	}
+	lab.Close()
+	waitGone(t, kids[1], 2*time.Second)
 }
 
 // A child printing as fast as it can fills neither the subscriber's queue

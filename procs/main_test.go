@@ -28,10 +28,11 @@ func hostLab() {
 		os.Exit(3)
 	}
 	p, _ := lab.Create(Spec{Target: "forever"})
-	if err := lab.Start(p); err != nil {
+	sp, _ := lab.Create(Spec{Target: "spawner"})
+	if lab.Start(p) != nil || lab.Start(sp) != nil {
 		os.Exit(4)
 	}
-	fmt.Println(p.Pid())
+	fmt.Println(p.Pid(), sp.Pid())
 	select {}
 }
 

@@ -264,7 +264,7 @@ func runSpawner(w *Worker, a map[string]any) error {
 		name := fmt.Sprintf("%s:%d", w.Name, i)
 		cmd := exec.Command(exe, workerArgs(name, target, nil, nil, false)...)
 		cmd.Stdout, cmd.Stderr = w.stdout, w.stderr
-		cmd.SysProcAttr = childAttr()
+		cmd.SysProcAttr = grandchildAttr()
 		if err := cmd.Start(); err != nil {
 			return pyError{"OSError", err.Error()}
 		}

@@ -13,6 +13,7 @@ import (
 // parent, state and the raw counters the tree shows.
 type ProcStat struct {
 	Pid, PPid int
+	PGid      int    // process group: a lab child leads the group of what it starts
 	Name      string // the kernel's short name (comm)
 	State     byte   // R running, S sleeping, D disk wait, Z zombie, T stopped, I idle
 	CPUTicks  uint64 // user + system time, in clock ticks

@@ -84,6 +84,7 @@ func parseStat(pid int, data []byte) (ProcStat, error) {
 	}
 	s.State = fields[0][0]
 	s.PPid = int(field(4))
+	s.PGid = int(field(5))
 	s.CPUTicks = field(14) + field(15)
 	s.Threads = int(field(20))
 	s.StartTime = field(22)

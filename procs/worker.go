@@ -88,6 +88,8 @@ func RunWorker(argv []string, stdout, stderr io.Writer) int {
 	// The descriptor is this process's alone: its own children must not
 	// believe they have one.
 	os.Unsetenv(stateFDEnv)
+	labPid, _ := strconv.Atoi(os.Getenv(labPidEnv))
+	watchParentDeath(w, labPid)
 	w.report()
 	task, ok := LookupTask(*taskName)
 	if !ok {

@@ -44,7 +44,7 @@ type treeModel struct {
 func labUID(p *procs.Process) string { return p.Var() }
 
 // buildTree merges the lab's view with the OS's view of the last poll.
-func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree) *treeModel {
+func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
 	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main)}
 	var info *procs.ProcInfo
@@ -70,11 +70,15 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 			m.addOSChildren(t, uid, s.Pid)
 		}
 	}
-	// Processes under main that the lab did not create (none, usually).
+	// Processes under main that the lab did not create: orphans it adopted.
 	if t != nil {
 		for _, pid := range t.Children(mainPid) {
 			if !owned[pid] {
-				m.addOS(t, mainUID, pid)
+				uid := m.addOS(t, mainUID, pid)
+				if _, ok := adopted[pid]; ok {
+					m.rows[uid].title += " · adopted"
+					m.rows[uid].look.glyph = "◆"
+				}
 			}
 		}
 	}
@@ -87,7 +91,7 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 	}
 }
 
-func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) {
+func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 	p := t.Procs[pid]
 	uid := fmt.Sprintf("%d:%d", pid, p.StartTime)
 	look := osLook(p.State)
@@ -98,6 +102,7 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) {
 	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p)}
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
+	return uid
 }
 
 func labTitle(s procs.Snapshot) string {

@@ -474,6 +474,9 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		switch {
 		case e.Kind == procs.EvPolled:
 			w.addMainLine(e.At, procs.Stdout, "# → "+e.Text)
+		case e.Proc == nil && (e.Kind == procs.EvAdopted || e.Kind == procs.EvReaped):
+			w.addMainLine(e.At, procs.Stdout, "# "+e.Text)
+			w.say(e.Text, false)
 		case e.Kind == procs.EvExited || e.Kind == procs.EvReaped || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0):
 			w.addMainLine(e.At, procs.Stdout, "# "+e.Proc.Name()+": "+e.Text)
 		}
@@ -557,7 +560,7 @@ func (w *labWindow) refreshViews() {
 		snaps = append(snaps, p.Snapshot())
 	}
 	main := w.lab.Main()
-	w.tree.set(buildTree(snaps, main, w.pid, w.poll))
+	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted()))
 
 	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
@@ -620,7 +623,7 @@ func (w *labWindow) traceEvent(e procs.Event) {
 		rec["name"], rec["pid"], rec["target"] = s.Name, s.Pid, s.Target
 	}
 	switch e.Kind {
-	case procs.EvExited, procs.EvSignalled, procs.EvReaped:
+	case procs.EvExited, procs.EvSignalled, procs.EvReaped, procs.EvAdopted:
 		rec["code"] = e.Code
 	case procs.EvOutput:
 		rec["line"] = e.Line.Text

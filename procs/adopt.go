@@ -1,0 +1,120 @@
+package procs
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Orphan is a process the lab adopted: its parent, a child of the lab,
+// died first, and the kernel re-parented it to ProcLab, the subreaper.
+type Orphan struct {
+	Pid  int
+	Name string // its Python name, e.g. Process-2:1, or its command
+}
+
+// Adopted returns the orphans the lab has adopted and not yet reaped.
+func (l *Lab) Adopted() map[int]Orphan {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[int]Orphan, len(l.adopted))
+	for pid, o := range l.adopted {
+		out[pid] = o
+	}
+	return out
+}
+
+// watchOrphans notices adoptions and reaps adopted orphans that ended. It
+// looks on every SIGCHLD and, in case one was merged with another, twice a
+// second. It ends with ctx.
+func (l *Lab) watchOrphans(ctx context.Context) {
+	defer l.owners.Done()
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGCHLD)
+	defer signal.Stop(sigs)
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sigs:
+		case <-tick.C:
+		}
+		l.scanOrphans()
+	}
+}
+
+// scanOrphans finds ProcLab's children that the lab did not start but
+// that belong to a lab child's process group: orphans of the lab. New ones
+// are announced; ended ones are reaped.
+func (l *Lab) scanOrphans() {
+	stats, err := readAllStats()
+	if err != nil {
+		return
+	}
+	self := os.Getpid()
+	// Hold off Start while deciding, so a child that was just started and
+	// has no pid in the lab yet is never taken for an orphan.
+	// Lock order: startMu, then l.mu (Start holds p.mu, then startMu).
+	l.startMu.Lock()
+	defer l.startMu.Unlock()
+	l.mu.Lock()
+	groups := maps.Clone(l.groups) // every lab child leads a group: these are also the lab's pids
+	l.mu.Unlock()
+	for _, s := range stats {
+		if s.PPid != self || groups[s.Pid] || !groups[s.PGid] {
+			continue
+		}
+		l.mu.Lock()
+		o, known := l.adopted[s.Pid]
+		l.mu.Unlock()
+		if !known {
+			o = Orphan{Pid: s.Pid, Name: s.Name}
+			info := ProcInfo{ProcStat: s, Cmdline: readCmdline(s.Pid)}
+			if name, _, ok := info.WorkerName(); ok {
+				o.Name = name
+			}
+			l.mu.Lock()
+			l.adopted[s.Pid] = o
+			l.publishLocked(Event{Kind: EvAdopted, Code: s.Pid, Text: fmt.Sprintf("%s (pid %d) lost its parent: adopted by MainProcess", o.Name, s.Pid)})
+			l.mu.Unlock()
+		}
+		if s.State != 'Z' {
+			continue
+		}
+		if code, ok := reapOrphan(s.Pid); ok {
+			l.mu.Lock()
+			delete(l.adopted, s.Pid)
+			l.publishLocked(Event{Kind: EvReaped, Code: code, Text: fmt.Sprintf("%s (pid %d), an adopted orphan, reaped by MainProcess: exit status %s", o.Name, s.Pid, ExitCodeName(code))})
+			l.mu.Unlock()
+		}
+	}
+}
+
+// killOrphans ends every orphan of the lab and reaps it; used when the
+// lab closes or resets. Orphans appear a moment after their parent dies,
+// so it scans until two scans in a row find none. Signalling by pid is safe
+// here: an orphan is ProcLab's own child, and its pid cannot be reused
+// before ProcLab reaps it.
+func (l *Lab) killOrphans() {
+	deadline := time.Now().Add(2 * time.Second)
+	quiet := 0
+	for quiet < 2 && time.Now().Before(deadline) {
+		l.scanOrphans()
+		adopted := l.Adopted()
+		if len(adopted) == 0 {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		for pid := range adopted {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
