@@ -34,8 +34,8 @@ func (r *treeRow) stats() string {
 // treeModel is the tree as the window shows it: main at the top, the lab's
 // processes under it in creation order (ended ones stay, greyed, with their
 // exit code) and under each the processes it started, as the poll saw them.
-// Row ids are stable (p1 for Process-1, pid:start for others) so rows keep
-// their place while processes come and go.
+// Row ids are stable (p1 for Process-1, parent/pid:start for others) so
+// rows keep their place while processes come and go.
 type treeModel struct {
 	rows map[string]*treeRow
 	kids map[string][]string
@@ -93,7 +93,10 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 
 func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 	p := t.Procs[pid]
-	uid := fmt.Sprintf("%d:%d", pid, p.StartTime)
+	// The parent is part of the id: Fyne's tree keeps a visible row's depth
+	// by id, so a process re-parented (an orphan adopted by main) must come
+	// back as a new row to be drawn at its new depth.
+	uid := fmt.Sprintf("%s/%d:%d", parentUID, pid, p.StartTime)
 	look := osLook(p.State)
 	title := fmt.Sprintf("%s · %d", p.Name, pid)
 	if name, task, ok := p.WorkerName(); ok {
