@@ -110,6 +110,8 @@ type Lab struct {
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
 	stopOrphan context.CancelFunc
+
+	transcript []Statement // what main did, as Python (see ExportPython)
 }
 
 // NewLab returns an empty lab whose clock starts now.
@@ -253,6 +255,7 @@ func (l *Lab) publishLocked(e Event) {
 	if e.At == 0 {
 		e.At = time.Since(l.t0)
 	}
+	l.record(e)
 	for s := range l.subs {
 		s.push(e)
 	}
@@ -328,7 +331,7 @@ func createPython(p *Process) string {
 		for i, a := range s.Command {
 			argv[i] = a
 		}
-		parts = append(parts, "target=subprocess.run", "args=("+Repr(argv)+",)")
+		parts = append(parts, "target=run_command", "args="+ReprArgs(argv))
 	} else {
 		parts = append(parts, "target="+s.Target)
 	}
@@ -555,6 +558,7 @@ func (l *Lab) Join(ctx context.Context, p *Process, timeout time.Duration) (bool
 		return false, l.fail(p, python, ErrJoinNotStarted)
 	}
 	l.setMain(MainState{Phase: MainJoining, Joining: p}, python)
+	joinedAt := time.Now()
 	var expire <-chan time.Time
 	if timeout > 0 {
 		t := time.NewTimer(timeout)
@@ -570,6 +574,7 @@ func (l *Lab) Join(ctx context.Context, p *Process, timeout time.Duration) (bool
 	case <-expire:
 	case <-ctx.Done():
 		err = &PyError{"KeyboardInterrupt", "join interrupted"}
+		l.markInterrupted(python, time.Since(joinedAt))
 	}
 	l.setMain(MainState{Phase: MainRunning}, "")
 	e := Event{Kind: EvJoined, Proc: p}
@@ -748,6 +753,7 @@ func (l *Lab) Reset() {
 	l.stopAll(time.Second)
 	l.mu.Lock()
 	l.procs = nil
+	l.transcript = nil
 	l.groups = map[int]bool{}
 	l.created = 0
 	l.t0 = time.Now()

@@ -23,6 +23,7 @@ const (
 	actActiveChildren
 	actMainEnds
 	actNewLab
+	actExport
 	actCount
 )
 
@@ -38,6 +39,7 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 			why[a] = "main has ended: press New lab (Ctrl+L) to start again"
 		}
 		why[actNewLab] = ""
+		why[actExport] = ""
 		return why
 	case procs.MainEnding:
 		for a := range actCount {

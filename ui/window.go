@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -179,6 +180,7 @@ func (w *labWindow) build() {
 	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
 	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
 	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
+	mk(actExport, "Export .py", theme.DocumentSaveIcon(), w.doExport, "save this lab as a Python program that does the same (Ctrl+S)")
 	w.buttons[actNew].Importance = widget.HighImportance
 
 	w.selection = widget.NewLabel("")
@@ -224,7 +226,7 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren,
+		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
@@ -350,6 +352,30 @@ func (w *labWindow) doMainEnds() {
 	if w.allowed(actMainEnds) {
 		go func() { _ = w.lab.MainEnds(w.ctx) }()
 	}
+}
+
+// doExport saves the lab's transcript as a runnable Python program.
+func (w *labWindow) doExport() {
+	if !w.allowed(actExport) {
+		return
+	}
+	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
+		if err != nil {
+			w.say("cannot save: "+err.Error(), true)
+			return
+		}
+		if out == nil {
+			return // cancelled
+		}
+		defer out.Close()
+		if _, err := io.WriteString(out, w.lab.ExportPython()); err != nil {
+			w.say("cannot save "+out.URI().Name()+": "+err.Error(), true)
+			return
+		}
+		w.say("saved "+out.URI().Path()+": run it with python3 to see the same processes", false)
+	}, w.win)
+	d.SetFileName("proclab-lab.py")
+	d.Show()
 }
 
 func (w *labWindow) doNewLab() {
@@ -562,7 +588,7 @@ func (w *labWindow) refreshViews() {
 	main := w.lab.Main()
 	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted()))
 
-	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d", w.pid), mainLook(main))
+	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d · transcript", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
 	live := 0
 	for _, s := range snaps {
