@@ -646,3 +646,30 @@ func TestCloseFollowsPython(t *testing.T) {
 		t.Errorf("join after close: %v", err)
 	}
 }
+
+// Once a child is reaped its pid may be reused by any process on the
+// machine. The lab never signals it again: terminate/kill do nothing, as in
+// Python, os.kill-style actions are refused, and the handle underneath (a
+// pidfd on Linux) refuses too.
+func TestNoSignalAfterReaping(t *testing.T) {
+	lab := newLab(t)
+	sub := lab.Subscribe()
+	p := mustCreate(t, lab, Spec{Target: "sing"})
+	mustStart(t, lab, p)
+	join(t, lab, p)
+	drain(sub)
+	if err := lab.Kill(p); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range drain(sub) {
+		if e.Kind == EvSignalled && e.Code != 0 {
+			t.Errorf("a signal was sent to a reaped child: %+v", e)
+		}
+	}
+	if err := lab.Stop(p); err == nil || !strings.Contains(err.Error(), "ProcessLookupError") {
+		t.Errorf("SIGSTOP to a reaped pid: %v", err)
+	}
+	if err := p.osProc.Signal(syscall.SIGKILL); !errors.Is(err, os.ErrProcessDone) {
+		t.Errorf("the process handle still signals after reaping: %v", err)
+	}
+}

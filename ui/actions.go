@@ -24,6 +24,7 @@ const (
 	actMainEnds
 	actNewLab
 	actExport
+	actClear
 	actCount
 )
 
@@ -40,6 +41,7 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		}
 		why[actNewLab] = ""
 		why[actExport] = ""
+		why[actClear] = ""
 		return why
 	case procs.MainEnding:
 		for a := range actCount {

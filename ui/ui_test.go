@@ -310,3 +310,23 @@ func TestInspectorShowsBothViewsAndReapingOnDemand(t *testing.T) {
 		t.Errorf("transcript ends with %q", last)
 	}
 }
+
+func TestClearEndedHidesOnlyReapedProcesses(t *testing.T) {
+	h := newHarness(t)
+	ended := h.create("sing")
+	h.w.doStart()
+	<-ended.Exited()
+	h.lab.ActiveChildren() // reaps it
+	zombie := h.create("sing")
+	h.w.doStart()
+	<-zombie.Exited()
+	h.sync()
+	h.w.doClear()
+	h.sync()
+	if _, ok := h.w.tree.model.rows[ended.Var()]; ok || h.w.lanes[ended] != nil {
+		t.Error("the reaped process is still shown")
+	}
+	if _, ok := h.w.tree.model.rows[zombie.Var()]; !ok || h.w.lanes[zombie] == nil {
+		t.Error("the zombie was cleared: it has not been reaped yet")
+	}
+}

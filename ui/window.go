@@ -57,6 +57,7 @@ type labWindow struct {
 	laneBox   *fyne.Container
 	laneView  *container.Scroll
 	lanes     map[*procs.Process]*lane
+	cleared   map[*procs.Process]bool // hidden by Clear ended
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	mainLane     *lane
@@ -109,7 +110,7 @@ func Run(opts Options) int {
 func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
-		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}}
+		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{}}
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
 	}
@@ -180,6 +181,7 @@ func (w *labWindow) build() {
 	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
 	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
 	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
+	mk(actClear, "Clear ended", theme.ContentClearIcon(), w.doClear, "remove reaped processes from the tree and the lanes; the transcript keeps them (Ctrl+Shift+L)")
 	mk(actExport, "Export .py", theme.DocumentSaveIcon(), w.doExport, "save this lab as a Python program that does the same (Ctrl+S)")
 	w.buttons[actNew].Importance = widget.HighImportance
 
@@ -233,6 +235,8 @@ func (w *labWindow) addShortcuts() {
 	}
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
 		func(fyne.Shortcut) { w.doContinue() })
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
+		func(fyne.Shortcut) { w.doClear() })
 }
 
 // whyNot evaluates the action rules for the current selection.
@@ -354,6 +358,27 @@ func (w *labWindow) doMainEnds() {
 	}
 }
 
+// doClear hides the processes whose exit code is known: ended processes
+// stay, greyed with their exit code, until the user clears them.
+func (w *labWindow) doClear() {
+	n := 0
+	for _, p := range w.lab.Processes() {
+		if s := p.Snapshot(); s.Status == procs.Stopped && !w.cleared[p] {
+			w.cleared[p] = true
+			if l := w.lanes[p]; l != nil {
+				w.laneBox.Remove(l)
+				delete(w.lanes, p)
+			}
+			if w.selected == p {
+				w.selected = nil
+			}
+			n++
+		}
+	}
+	w.say(fmt.Sprintf("cleared %d ended process(es); zombies stay until they are reaped", n), false)
+	w.refreshViews()
+}
+
 // doExport saves the lab's transcript as a runnable Python program.
 func (w *labWindow) doExport() {
 	if !w.allowed(actExport) {
@@ -432,7 +457,7 @@ func (w *labWindow) showLane(l *lane) {
 
 // ensureLane adds p's lane if it has none yet.
 func (w *labWindow) ensureLane(p *procs.Process) *lane {
-	if l := w.lanes[p]; l != nil {
+	if l := w.lanes[p]; l != nil || w.cleared[p] {
 		return l
 	}
 	l := newLane(p, func() { w.selectProcess(p) })
@@ -573,6 +598,7 @@ func (w *labWindow) resetViews() {
 		delete(w.lanes, p)
 	}
 	w.selected = nil
+	w.cleared = map[*procs.Process]bool{}
 	w.mainLines = nil
 	w.mainLane.setLines(nil)
 	w.say("New lab: Ctrl+N creates a process.", false)
@@ -583,7 +609,9 @@ func (w *labWindow) resetViews() {
 func (w *labWindow) refreshViews() {
 	snaps := make([]procs.Snapshot, 0, len(w.lanes))
 	for _, p := range w.lab.Processes() {
-		snaps = append(snaps, p.Snapshot())
+		if !w.cleared[p] {
+			snaps = append(snaps, p.Snapshot())
+		}
 	}
 	main := w.lab.Main()
 	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted()))
