@@ -76,7 +76,7 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 			if !owned[pid] {
 				uid := m.addOS(t, mainUID, pid)
 				if _, ok := adopted[pid]; ok {
-					m.rows[uid].title += " · adopted"
+					m.rows[uid].look.word = "adopted · " + m.rows[uid].look.word
 					m.rows[uid].look.glyph = "◆"
 				}
 			}

@@ -188,8 +188,11 @@ func (w *labWindow) build() {
 	w.selection = widget.NewLabel("")
 	tools := container.NewHBox()
 	for a, b := range w.buttons {
-		if action(a) == actIsAlive || action(a) == actActiveChildren {
+		switch action(a) {
+		case actIsAlive, actActiveChildren:
 			continue // in the inspector
+		case actNewLab, actClear, actExport:
+			continue // in the Lab menu
 		}
 		tools.Add(b)
 	}
@@ -216,6 +219,11 @@ func (w *labWindow) build() {
 	w.info = widget.NewLabel("")
 	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.info, w.status)
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Lab",
+		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
+		fyne.NewMenuItem("Clear ended processes (Ctrl+Shift+L)", w.doClear),
+		fyne.NewMenuItem("Export as Python… (Ctrl+S)", w.doExport),
+	)))
 	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyEscape {
 			w.interruptJoin()

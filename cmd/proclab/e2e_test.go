@@ -92,15 +92,20 @@ func startApp(t *testing.T, bin, display string) *session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.app.Process.Kill(); _, _ = s.app.Process.Wait() })
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		out, _ := s.x("xdotool", "search", "--name", "ProcLab")
 		if id := strings.TrimSpace(out); id != "" {
 			_, _ = s.x("xdotool", "windowfocus", strings.Fields(id)[0])
 			break
 		}
+		state, _, running := procStat(s.app.Process.Pid)
+		if !running || state == 'Z' {
+			t.Fatalf("the app exited before showing its window; stderr:\n%s", s.stderr)
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no ProcLab window after 20 s; stderr:\n%s", s.stderr)
+			all, _ := s.x("xdotool", "search", "--onlyvisible", "--name", ".")
+			t.Fatalf("no ProcLab window after 30 s (app state %c, windows %q); stderr:\n%s", state, all, s.stderr)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -304,6 +309,21 @@ func TestE2EWindowDrivesRealProcesses(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("window-dance-sing.png")
 
+	// sing ended but nobody joined it: a zombie, in /proc too, until main
+	// reaps it. Ctrl+I asks p2.is_alive(), which reaps it.
+	sing := s.started("Process-2")
+	if state, _, ok := procStat(sing.Pid); !ok || state != 'Z' {
+		t.Errorf("the unjoined sing (pid %d) is in state %c (present: %v), want a zombie", sing.Pid, state, ok)
+	}
+	s.screenshot("state-zombie.png")
+	s.key("ctrl+i")
+	s.waitFor("p2 reaped by is_alive()", 5*time.Second, func(e traceEvent) bool {
+		return e.Event == "reaped" && e.Name == "Process-2" && strings.Contains(e.Text, "reaped by p2.is_alive()")
+	})
+	if _, _, ok := procStat(sing.Pid); ok {
+		t.Errorf("pid %d still in /proc after is_alive() reaped it", sing.Pid)
+	}
+
 	// terminate → -15, kill → -9, each checked in /proc too.
 	for _, tc := range []struct {
 		name, key string
@@ -337,19 +357,37 @@ func TestE2EWindowDrivesRealProcesses(t *testing.T) {
 		return e.Event == "joined" && strings.Contains(e.Text, "KeyboardInterrupt")
 	})
 
-	// A spawner adds grandchildren. Then the app is killed with SIGKILL:
-	// nothing of its lab may remain.
+	// A spawner adds grandchildren. Killing it makes them orphans, which
+	// the app adopts (it is their subreaper).
 	s.newProcess("spawner")
 	s.key("ctrl+r")
-	s.started("Process-6")
+	spawner := s.started("Process-6")
 	s.waitFor("the spawner's children", 5*time.Second, func(e traceEvent) bool {
 		return e.Name == "Process-6" && strings.HasPrefix(e.Line, "started Process-6:2")
 	})
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("window-running.png")
+	grandchildren := descendants(spawner.Pid)
+	if len(grandchildren) != 2 {
+		t.Fatalf("the spawner has %v under it in /proc, want 2 children", grandchildren)
+	}
+	s.key("ctrl+k")
+	for _, pid := range grandchildren {
+		s.waitFor(fmt.Sprintf("pid %d adopted", pid), 5*time.Second, func(e traceEvent) bool {
+			return e.Event == "adopted" && e.Code == pid
+		})
+		if state, ppid, ok := procStat(pid); !ok || state == 'Z' || ppid != app {
+			t.Errorf("orphan %d: state %c, parent %d; want it alive under the app %d", pid, state, ppid, app)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("state-orphan.png")
+
+	// Then the app is killed with SIGKILL: nothing of its lab may remain,
+	// adopted orphans included.
 	lab := descendants(app)
 	if len(lab) < 4 {
-		t.Fatalf("want at least 4 processes under the app (forever, spawner, 2 grandchildren), /proc shows %v", lab)
+		t.Fatalf("want at least 4 processes under the app (forever, the killed spawner, 2 orphans), /proc shows %v", lab)
 	}
 	_ = s.app.Process.Signal(syscall.SIGKILL)
 	_, _ = s.app.Process.Wait()
@@ -380,4 +418,38 @@ func TestE2EClosingTheWindowEndsTheLab(t *testing.T) {
 		t.Fatal("the app did not exit within 10 s of Ctrl+Q")
 	}
 	waitGone(t, p.Pid, time.Second, "after the window closed")
+}
+
+// The note's 3.6(2) fix 1: a daemonic child — here an endless loop, the
+// note's motivating case — is terminated when main's code ends, while main
+// still waits for the other child.
+func TestE2EMainEndsTerminatesTheDaemon(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	s := startApp(t, bin, startXvfb(t))
+	s.newProcess("forever")
+	s.key("ctrl+d", "ctrl+r")
+	s.started("Process-1")
+	s.newProcess("task")
+	s.key("ctrl+r")
+	s.started("Process-2")
+	s.key("ctrl+e")
+	if e := s.exited("Process-1"); e.Code != -15 {
+		t.Errorf("the daemon ended with %d, want -15", e.Code)
+	}
+	if e := s.exited("Process-2"); e.Code != 0 {
+		t.Errorf("the other child ended with %d, want 0", e.Code)
+	}
+	s.waitFor("main ended", 5*time.Second, func(e traceEvent) bool { return e.Event == "state" && e.Text == "main: ended" })
+	lines := 0
+	for _, e := range s.events() {
+		if e.Event == "output" && e.Name == "Process-2" {
+			lines++
+		}
+	}
+	if lines != 10 {
+		t.Errorf("the non-daemonic task printed %d lines, want all 10: main waits for it", lines)
+	}
+	time.Sleep(300 * time.Millisecond)
+	s.screenshot("state-daemon-main-ends.png")
 }
