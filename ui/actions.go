@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"proclab/procs"
 )
@@ -27,6 +28,17 @@ const (
 	actClear
 	actCount
 )
+
+// pythonSays marks a reason that is Python's own answer: the action is
+// disabled on screen, but a shortcut still runs it, so that the transcript
+// shows the exception Python raises (or that the call does nothing).
+const pythonSays = " — Python: "
+
+// runsAnyway reports whether a shortcut should run an action whose button
+// is disabled for reason why.
+func runsAnyway(why string) bool {
+	return strings.Contains(why, pythonSays) || strings.HasPrefix(why, "Python: ")
+}
 
 // whyNot says, for each action, why it cannot run now; "" means it can.
 // sel is the selected process, nil when none is. This is the single place
@@ -84,7 +96,9 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		why[actJoin] = notStarted + " — Python: AssertionError: can only join a started process"
 		why[actTerminate] = notStarted
 		why[actKill] = notStarted
-		why[actStop] = notStarted + " — it has no pid yet"
+		why[actStop] = notStarted + " — Python: TypeError: its pid is None"
+		why[actTerminate] += " — Python: AttributeError"
+		why[actKill] += " — Python: AttributeError"
 	case procs.Started:
 		why[actStart] = name + " has already started — Python: AssertionError: cannot start a process twice"
 		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"
@@ -99,7 +113,7 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		}
 	case procs.Stopped:
 		why[actStop] = name + " was reaped: its pid may belong to another process now — Python: ProcessLookupError"
-		ended := fmt.Sprintf("%s has ended with exitcode %s: there is nothing left to signal", name, procs.ExitCodeName(sel.ExitCode))
+		ended := fmt.Sprintf("%s has ended with exitcode %s: there is nothing left to signal — Python: the call does nothing once the exit code is known", name, procs.ExitCodeName(sel.ExitCode))
 		why[actStart] = name + " has already run — Python: AssertionError: cannot start a process twice"
 		why[actDaemon] = "daemon can only be set before start() — Python: AssertionError: process has already started"
 		why[actTerminate] = ended

@@ -330,3 +330,33 @@ func TestClearEndedHidesOnlyReapedProcesses(t *testing.T) {
 		t.Error("the zombie was cleared: it has not been reaped yet")
 	}
 }
+
+// A shortcut on an action Python would refuse runs it anyway: the button is
+// disabled, but the transcript shows the exception, word for word.
+func TestShortcutsShowPythonsErrors(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("forever")
+	h.w.doJoin() // before start
+	h.w.doStart()
+	h.w.doStart() // twice
+	h.w.doDaemon()
+	h.w.doClose()
+	h.w.doKill()
+	<-p.Exited()
+	h.sync()
+	var errs []string
+	for _, l := range h.w.mainLines {
+		if l.Stream == procs.Stderr {
+			errs = append(errs, l.Text)
+		}
+	}
+	want := []string{
+		"p1.join()  →  AssertionError: can only join a started process",
+		"p1.start()  →  AssertionError: cannot start a process twice",
+		"p1.daemon = True  →  AssertionError: process has already started",
+		"p1.close()  →  ValueError: Cannot close a process while it is still running. You should first call join() or terminate().",
+	}
+	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("transcript errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+}

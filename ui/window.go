@@ -256,13 +256,16 @@ func (w *labWindow) whyNot() [actCount]string {
 	return whyNot(w.lab.Main(), &s)
 }
 
-// allowed reports whether a can run; if not, the status line says why.
+// allowed reports whether a should run; if not, the status line says why.
+// An action whose only obstacle is a Python error runs anyway, so the lab
+// raises it and the transcript shows it.
 func (w *labWindow) allowed(a action) bool {
-	if why := w.whyNot()[a]; why != "" {
-		w.say(why, true)
-		return false
+	why := w.whyNot()[a]
+	if why == "" || runsAnyway(why) {
+		return true
 	}
-	return true
+	w.say(why, true)
+	return false
 }
 
 func (w *labWindow) doNew() {
@@ -292,6 +295,10 @@ func (w *labWindow) doJoin() {
 		return
 	}
 	p := w.selected
+	if s := p.Snapshot(); s.Status == procs.Initial || s.Closed {
+		_, _ = w.lab.Join(w.ctx, p, 0) // raises at once; no need to wait aside
+		return
+	}
 	ctx, cancel := context.WithCancel(w.ctx)
 	w.joinCancel = cancel
 	go func() {
