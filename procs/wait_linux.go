@@ -7,10 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// keepsZombies: on Linux a child's exit can be seen without reaping it, so
-// a finished child stays a zombie until main reaps it, as in Python.
-const keepsZombies = true
-
 // waitExited blocks until pid has ended and returns its exit code in
 // Python's terms, leaving the child a zombie (WNOWAIT): its status stays
 // with the kernel until someone reaps it.
