@@ -86,6 +86,9 @@ type Options struct {
 	Exe string
 	// LaneLines is how many recent lines each lane keeps; default DefaultLaneLines.
 	LaneLines int
+	// LogDir receives the full output of each lab; default DefaultLogDir().
+	// "-" turns the log off.
+	LogDir string
 }
 
 // Lab is one experiment: main (this program) and the children it creates.
@@ -110,8 +113,11 @@ type Lab struct {
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
 	stopOrphan context.CancelFunc
+	closing    chan struct{} // closed by Close: ends the lab's own goroutines
+	closeOnce  sync.Once
 
 	transcript []Statement // what main did, as Python (see ExportPython)
+	log        *labLog     // every output line, on disk; nil when off or failed
 }
 
 // NewLab returns an empty lab whose clock starts now.
@@ -126,8 +132,14 @@ func NewLab(opts Options) (*Lab, error) {
 	if opts.LaneLines <= 0 {
 		opts.LaneLines = DefaultLaneLines
 	}
+	if opts.LogDir == "" {
+		opts.LogDir = DefaultLogDir()
+	}
 	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
-		groups: map[int]bool{}, adopted: map[int]Orphan{}}
+		groups: map[int]bool{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
+	l.openLog()
+	l.owners.Add(1)
+	go l.flushLog()
 	l.subreaper = becomeSubreaper()
 	if l.subreaper {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -136,6 +148,58 @@ func NewLab(opts Options) (*Lab, error) {
 		go l.watchOrphans(ctx)
 	}
 	return l, nil
+}
+
+// openLog starts a new log for the current lab; a lab without a log still
+// works, and says why in an event.
+func (l *Lab) openLog() {
+	if l.opts.LogDir == "-" {
+		return
+	}
+	g, err := openLabLog(l.opts.LogDir)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.log != nil {
+		l.log.close()
+	}
+	l.log = g
+	if err != nil {
+		l.log = nil
+		l.publishLocked(Event{Kind: EvError, Text: fmt.Sprintf("the full output cannot be logged to disk (%v): lanes still show the newest lines", err)})
+	}
+}
+
+// flushLog writes the log's buffer out every half second, so the file is
+// current while children print; it ends when the lab closes.
+func (l *Lab) flushLog() {
+	defer l.owners.Done()
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-l.closing:
+			return
+		case <-tick.C:
+			if g := l.currentLog(); g != nil {
+				g.flush()
+			}
+		}
+	}
+}
+
+func (l *Lab) currentLog() *labLog {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.log
+}
+
+// LogPath is the file holding every line of the current lab, "" if none.
+func (l *Lab) LogPath() string {
+	if g := l.currentLog(); g != nil {
+		g.flush()
+		return g.path
+	}
+	return ""
 }
 
 // Subreaper reports whether orphans of the lab are adopted by ProcLab.
@@ -455,8 +519,14 @@ func (l *Lab) Start(p *Process) error {
 		defer l.owners.Done()
 		defer readers.Done()
 		defer r.Close()
+		log := l.currentLog()
 		_ = captureLines(r, func(text string) {
 			line := p.output.add(Line{At: l.Since(), Stream: stream, Text: text})
+			if log != nil {
+				if err := log.write(p.name, p.pid, line); err != nil {
+					l.publish(Event{Kind: EvError, Proc: p, Text: "the log stopped: " + err.Error()})
+				}
+			}
 			l.publish(Event{At: line.At, Kind: EvOutput, Proc: p, Line: line})
 		})
 	}
@@ -760,11 +830,16 @@ func (l *Lab) Reset() {
 	l.main = MainState{}
 	l.publishLocked(Event{Kind: EvReset, Text: "new lab"})
 	l.mu.Unlock()
+	l.openLog()
 }
 
 // Close ends every child and waits for every goroutine the lab started.
 // After Close no process of the lab remains.
 func (l *Lab) Close() {
+	l.closeOnce.Do(l.close)
+}
+
+func (l *Lab) close() {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
@@ -772,7 +847,11 @@ func (l *Lab) Close() {
 	if l.stopOrphan != nil {
 		l.stopOrphan()
 	}
+	close(l.closing)
 	l.owners.Wait()
+	if g := l.currentLog(); g != nil {
+		g.close()
+	}
 	l.mu.Lock()
 	for s := range l.subs {
 		s.closeLocked()

@@ -3,6 +3,7 @@ package procs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -477,7 +478,7 @@ func TestOrphansAreAdoptedAndReaped(t *testing.T) {
 // A child printing as fast as it can fills neither the subscriber's queue
 // nor its lane beyond their bounds, and every line is still counted.
 func TestFloodStaysBounded(t *testing.T) {
-	lab, err := NewLab(Options{LaneLines: 100})
+	lab, err := NewLab(Options{LaneLines: 100, LogDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,6 +503,20 @@ func TestFloodStaysBounded(t *testing.T) {
 	}
 	if last := tail[99].Text; !strings.HasPrefix(last, "flood ") || len(last) != 63 {
 		t.Errorf("last line %q", last)
+	}
+	// The log on disk holds every line, in order.
+	data, err := os.ReadFile(lab.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if uint64(len(lines)) != total {
+		t.Fatalf("the log has %d lines, the lane counted %d", len(lines), total)
+	}
+	for i, line := range lines {
+		if want := fmt.Sprintf("flood %012d ", i); !strings.Contains(line, "\tProcess-1\t") || !strings.Contains(line, want) {
+			t.Fatalf("log line %d is %q, want %q", i, line, want)
+		}
 	}
 }
 

@@ -38,7 +38,7 @@ func hostLab() {
 
 func newLab(t *testing.T) *Lab {
 	t.Helper()
-	lab, err := NewLab(Options{})
+	lab, err := NewLab(Options{LogDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

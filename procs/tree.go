@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/shirou/gopsutil/v3/cpu"
 )
 
 // ProcStat is what one read of a process's stat record gives: identity,
@@ -65,6 +67,7 @@ func StateName(state byte) string {
 type Tree struct {
 	At       time.Time
 	Procs    map[int]*ProcInfo
+	Cores    []float64 // busy percent of each CPU core since the previous poll
 	children map[int][]int
 }
 
@@ -119,6 +122,7 @@ type Poller struct {
 	prevTicks map[procKey]uint64
 	prevAt    time.Time
 	cmdlines  map[procKey][]string
+	prevCores []cpu.TimesStat
 }
 
 type procKey struct {
@@ -167,7 +171,29 @@ func (pl *Poller) Poll() (*Tree, error) {
 		})
 	}
 	pl.prevTicks, pl.prevAt, pl.cmdlines = ticks, now, cmdlines
+	// System figures come from gopsutil: one read of the per-CPU counters.
+	if cores, err := cpu.Times(true); err == nil {
+		if len(cores) == len(pl.prevCores) {
+			t.Cores = make([]float64, len(cores))
+			for i, c := range cores {
+				t.Cores[i] = busyPercent(pl.prevCores[i], c)
+			}
+		}
+		pl.prevCores = cores
+	}
 	return t, nil
+}
+
+func busyPercent(a, b cpu.TimesStat) float64 {
+	idle := func(t cpu.TimesStat) float64 { return t.Idle + t.Iowait }
+	total := func(t cpu.TimesStat) float64 {
+		return t.User + t.System + t.Nice + t.Iowait + t.Irq + t.Softirq + t.Steal + t.Idle
+	}
+	dt := total(b) - total(a)
+	if dt <= 0 {
+		return 0
+	}
+	return max(0, min(100, (dt-(idle(b)-idle(a)))/dt*100))
 }
 
 func compare(a, b uint64) int {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -223,6 +224,7 @@ func (w *labWindow) build() {
 		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
 		fyne.NewMenuItem("Clear ended processes (Ctrl+Shift+L)", w.doClear),
 		fyne.NewMenuItem("Export as Python… (Ctrl+S)", w.doExport),
+		fyne.NewMenuItem("Full output log…", w.doShowLog),
 	)))
 	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyEscape {
@@ -392,6 +394,26 @@ func (w *labWindow) doClear() {
 	}
 	w.say(fmt.Sprintf("cleared %d ended process(es); zombies stay until they are reaped", n), false)
 	w.refreshViews()
+}
+
+// doShowLog tells where every line of this lab is kept on disk: lanes keep
+// only the newest lines in memory.
+func (w *labWindow) doShowLog() {
+	path := w.lab.LogPath()
+	if path == "" {
+		w.say("this lab has no log on disk: see the error above in the transcript", true)
+		return
+	}
+	entry := widget.NewEntry()
+	entry.SetText(path)
+	open := widget.NewButton("Open", func() {
+		if err := w.app.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+			w.say("cannot open the log: "+err.Error(), true)
+		}
+	})
+	dialog.ShowCustom("Full output log", "Close", container.NewVBox(
+		widget.NewLabel("Every line every process of this lab printed, with its time, name, pid and stream:"),
+		entry, open), w.win)
 }
 
 // doExport saves the lab's transcript as a runnable Python program.

@@ -1,0 +1,77 @@
+package procs
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// labLog is the lab's full output on disk: every line every child printed,
+// so that nothing is lost while lanes keep only a bounded tail in memory.
+// One line a line: seconds since the lab began, name, pid, stream, text.
+type labLog struct {
+	mu   sync.Mutex
+	file *os.File
+	w    *bufio.Writer
+	path string
+	err  error // the first write error; logging stops after it
+}
+
+// openLabLog creates a new log file in dir.
+func openLabLog(dir string) (*labLog, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("lab-%s-%d.log", time.Now().Format("20060102-150405"), os.Getpid())
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &labLog{file: f, w: bufio.NewWriterSize(f, 256<<10), path: f.Name()}, nil
+}
+
+// write appends one line; it reports the error that stopped logging, once.
+func (g *labLog) write(name string, pid int, l Line) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.err != nil || g.w == nil {
+		return nil
+	}
+	_, err := fmt.Fprintf(g.w, "%.6f\t%s\t%d\t%s\t%s\n", l.At.Seconds(), name, pid, l.Stream, strings.ReplaceAll(l.Text, "\t", " "))
+	if err != nil {
+		g.err = err
+		return err
+	}
+	return nil
+}
+
+func (g *labLog) flush() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.w != nil && g.err == nil {
+		g.err = g.w.Flush()
+	}
+}
+
+func (g *labLog) close() {
+	g.flush()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.file != nil {
+		g.file.Close()
+		g.file, g.w = nil, nil
+	}
+}
+
+// DefaultLogDir is where labs write their logs unless told otherwise: the
+// user's cache folder, or the temporary folder when there is none.
+func DefaultLogDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "proclab", "logs")
+	}
+	return filepath.Join(os.TempDir(), "proclab-logs")
+}
