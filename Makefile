@@ -11,6 +11,8 @@ export LANG := en_US.UTF-8
 # virtual screen, keyboard driver and screenshot tool of the end-to-end test.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 DEB_TEST := xvfb xdotool imagemagick
+# The peers the benchmarks measure ProcLab against.
+DEB_BENCH := tmux btop htop procps
 
 .PHONY: all run build deps deps-test test check unit e2e bench package clean
 
@@ -46,6 +48,11 @@ unit:
 ## e2e: the real binary in a real window on Xvfb, driven by xdotool
 e2e:
 	PROCLAB_E2E_REQUIRED=1 PROCLAB_E2E_OUT=$(CURDIR)/e2e-out $(GO) test -tags e2e -count=1 -v -run E2E ./cmd/proclab
+
+## bench: ProcLab against a bare /proc read, ps, btop and htop, on this machine (prints a table)
+bench: build
+	@bash .ci/deps.sh $(DEB_TEST) $(DEB_BENCH) || echo "some peers could not be installed: the table says which were skipped"
+	./$(BIN) bench --seconds 20
 
 ## package: the Linux bundle (dist/ProcLab.tar.xz) with fyne package
 package: deps

@@ -894,7 +894,7 @@ func (l *Lab) stopAll(grace time.Duration) {
 // MaxQueuedEvents bounds a subscriber's queue. When a child prints faster
 // than the window drains, output events beyond it are dropped (the lines
 // stay in the lane's buffer); other events are never dropped.
-const MaxQueuedEvents = 20000
+const MaxQueuedEvents = 4000
 
 // Subscription receives the lab's events in order.
 type Subscription struct {

@@ -25,6 +25,9 @@ type inspector struct {
 	fields   map[string]*widget.Label
 	started  map[startKey]time.Time // start times, looked up once per process
 	mainVars map[string]string
+	// numbersAt and numbersPid: when and for whom CPU and memory were shown.
+	numbersAt  time.Time
+	numbersPid int
 }
 
 type startKey struct {
@@ -143,8 +146,13 @@ func (in *inspector) showOS(pid int, info *procs.ProcInfo, mainPid int, main pro
 	}
 	in.set("parent", parent)
 	in.set("state", fmt.Sprintf("%s (%c)", procs.StateName(info.State), info.State))
-	in.set("CPU", fmt.Sprintf("%.1f %% of a core", info.CPU))
-	in.set("memory", procs.FormatBytes(info.RSS)+" resident")
+	// Figures change on every poll; like the tree, show them twice a second
+	// (each change repaints the window).
+	if time.Since(in.numbersAt) >= numbersInterval || in.numbersPid != info.Pid {
+		in.numbersAt, in.numbersPid = time.Now(), info.Pid
+		in.set("CPU", fmt.Sprintf("%.1f %% of a core", info.CPU))
+		in.set("memory", procs.FormatBytes(info.RSS)+" resident")
+	}
 	in.set("threads", fmt.Sprint(info.Threads))
 	in.set("last core", fmt.Sprint(info.Core))
 	in.set("started", in.startTime(info))

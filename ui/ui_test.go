@@ -30,7 +30,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	a := test.NewTempApp(t)
-	lab, err := procs.NewLab(procs.Options{})
+	lab, err := procs.NewLab(procs.Options{LogDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestNewProcessFormExplainsBadInput(t *testing.T) {
 }
 
 func TestActionRules(t *testing.T) {
-	lab, _ := procs.NewLab(procs.Options{})
+	lab, _ := procs.NewLab(procs.Options{LogDir: "-"})
 	defer lab.Close()
 	p, _ := lab.Create(procs.Spec{Target: "dance"})
 	initial := p.Snapshot()

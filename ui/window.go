@@ -28,6 +28,14 @@ type Options struct {
 	Version string
 	Hz      float64   // tree polls per second; default 10
 	Trace   io.Writer // if set, every lab event is written as one JSON line
+	// Preload is started as soon as the window opens (for benchmarks and
+	// demonstrations): each spec once.
+	Preload []procs.Spec
+	// Stats, if set, receives measurements of the window when it closes
+	// (for benchmarks): the longest time work waited for the UI goroutine.
+	Stats io.Writer
+	// LogDir is where the lab's full output goes; "" for the default.
+	LogDir string
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -76,7 +84,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
-	lab, err := procs.NewLab(procs.Options{})
+	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
 		return 1
@@ -102,9 +110,16 @@ func Run(opts Options) int {
 		case <-w.ctx.Done():
 		}
 	}()
+	var probe *uiProbe
+	if opts.Stats != nil {
+		probe = startUIProbe(w.ctx)
+	}
 	w.win.ShowAndRun()
 	signal.Stop(sigs)
 	w.shutdown()
+	if probe != nil {
+		probe.write(opts.Stats, w.lab.LogPath())
+	}
 	return 0
 }
 
@@ -126,6 +141,15 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 // startFeeds starts the two goroutines that feed the window: lab events
 // and tree polls. Both end with w.ctx.
 func (w *labWindow) startFeeds() {
+	if len(w.opts.Preload) > 0 {
+		go func() {
+			for _, spec := range w.opts.Preload {
+				if p, err := w.lab.Create(spec); err == nil {
+					_ = w.lab.Start(p)
+				}
+			}
+		}()
+	}
 	go w.pumpEvents()
 	go procs.Watch(w.ctx, time.Duration(float64(time.Second)/w.opts.Hz), func(t *procs.Tree, err error) {
 		if err != nil {
@@ -203,6 +227,7 @@ func (w *labWindow) build() {
 	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
 	w.laneBox = container.New(columns{}, w.mainLane)
 	w.laneView = container.NewHScroll(w.laneBox)
+	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree.widget)
 	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.laneView)
 	w.inspector = newInspector(w.buttons[actIsAlive], w.buttons[actActiveChildren])
@@ -478,6 +503,23 @@ func (w *labWindow) selectProcess(p *procs.Process) {
 	}
 }
 
+// cullLanes hides the lanes outside the visible part of the lane strip, so
+// that a lab of hundreds of processes costs only the lanes on screen when
+// the window repaints.
+func (w *labWindow) cullLanes() {
+	left := w.laneView.Offset.X
+	right := left + w.laneView.Size().Width
+	for _, o := range w.laneBox.Objects {
+		x := o.Position().X
+		visible := x+o.Size().Width >= left && x <= right
+		if visible && !o.Visible() {
+			o.Show()
+		} else if !visible && o.Visible() {
+			o.Hide()
+		}
+	}
+}
+
 // showLane scrolls the lanes so that l is in view.
 func (w *labWindow) showLane(l *lane) {
 	w.laneBox.Refresh() // lay out a lane added a moment ago
@@ -673,6 +715,8 @@ func (w *labWindow) refreshViews() {
 	}
 
 	w.inspector.show(w.selected, w.pid, main, w.poll)
+
+	w.cullLanes()
 
 	why := w.whyNot()
 	for a, b := range w.buttons {

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,9 +27,13 @@ var version = "0.1.0"
 const usage = `ProcLab %s — watch and control real processes, the way Python's multiprocessing does.
 
 Usage:
-  proclab [--hz N] [--trace FILE]
+  proclab [--hz N] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]
                           open the window; --hz sets tree polls per second (1-20,
-                          default 10); --trace writes every lab event as a JSON line
+                          default 10); --trace writes every lab event as a JSON line;
+                          --preload starts N processes of TASK at once; --log-dir is
+                          where the full output of each lab is kept
+  proclab bench [--seconds N]
+                          measure ProcLab against a bare /proc read, ps, btop and htop
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
       --watch             repeat until interrupted
       --hz N              polls per second with --watch (1-20, default 2)
@@ -48,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "tree":
 		return runTree(args[1:], stdout, stderr)
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "proclab %s\n", version)
 		return 0
@@ -69,8 +76,16 @@ func runWindow(args []string, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	hz := fs.Float64("hz", 10, "")
 	trace := fs.String("trace", "", "")
+	preload := fs.String("preload", "", "")
+	stats := fs.String("stats", "", "")
+	logDir := fs.String("log-dir", "", "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--trace FILE]\n", err)
+		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]\n", err)
+		return 2
+	}
+	specs, err := parsePreload(*preload)
+	if err != nil {
+		fmt.Fprintf(stderr, "proclab: --preload: %v\n", err)
 		return 2
 	}
 	if *hz < 1 || *hz > 20 {
@@ -88,7 +103,16 @@ func runWindow(args []string, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
-	opts := ui.Options{Version: version, Hz: *hz}
+	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir}
+	if *stats != "" {
+		f, err := os.Create(*stats)
+		if err != nil {
+			fmt.Fprintf(stderr, "proclab: cannot write the stats: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		opts.Stats = f
+	}
 	if *trace != "" {
 		f, err := os.Create(*trace)
 		if err != nil {
@@ -99,6 +123,41 @@ func runWindow(args []string, stderr io.Writer) int {
 		opts.Trace = f
 	}
 	return ui.Run(opts)
+}
+
+// parsePreload reads --preload: comma-separated TASK:N[:SECONDS], N
+// processes running TASK, with SECONDS as its first argument when given
+// (pid_info:200:3600 is 200 children that sleep an hour).
+func parsePreload(s string) ([]procs.Spec, error) {
+	var specs []procs.Spec
+	if s == "" {
+		return nil, nil
+	}
+	for _, item := range strings.Split(s, ",") {
+		parts := strings.Split(item, ":")
+		if len(parts) < 2 || len(parts) > 3 {
+			return nil, fmt.Errorf("%q: write TASK:N or TASK:N:SECONDS, e.g. forever:3", item)
+		}
+		if _, ok := procs.LookupTask(parts[0]); !ok {
+			return nil, fmt.Errorf("%q: unknown task %q; tasks: %s", item, parts[0], strings.Join(procs.TaskNames(), ", "))
+		}
+		n, err := strconv.Atoi(parts[1])
+		if err != nil || n < 1 || n > 1000 {
+			return nil, fmt.Errorf("%q: N must be a number from 1 to 1000", item)
+		}
+		var args []any
+		if len(parts) == 3 {
+			secs, err := strconv.ParseFloat(parts[2], 64)
+			if err != nil || secs < 0 {
+				return nil, fmt.Errorf("%q: SECONDS must be a number >= 0", item)
+			}
+			args = []any{secs}
+		}
+		for range n {
+			specs = append(specs, procs.Spec{Target: parts[0], Args: args})
+		}
+	}
+	return specs, nil
 }
 
 func runTree(args []string, stdout, stderr io.Writer) int {

@@ -1,0 +1,426 @@
+package main
+
+// proclab bench: the performance figures of the README, measured on this
+// machine against peers run in the same session. See `make bench`.
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/shirou/gopsutil/v3/process"
+
+	"proclab/procs"
+)
+
+type benchRow struct {
+	what, ours, peer, ratio, goal, met string
+}
+
+type bench struct {
+	out     io.Writer
+	seconds time.Duration
+	exe     string
+	rows    []benchRow
+	notes   []string
+}
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	seconds := fs.Int("seconds", 20, "")
+	if err := fs.Parse(args); err != nil || *seconds < 2 {
+		fmt.Fprintln(stderr, "usage: proclab bench [--seconds N]   (N >= 2; the issue's figures use 20)")
+		return 2
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab bench:", err)
+		return 1
+	}
+	b := &bench{out: stdout, seconds: time.Duration(*seconds) * time.Second, exe: exe}
+	fmt.Fprintf(stdout, "ProcLab benchmarks — %s — %d cores, %s\n", time.Now().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.Version())
+	b.snapshot()
+	b.watch()
+	b.window()
+	b.flood()
+	b.spawnToVisible()
+	b.print()
+	return 0 // a benchmark reports; it does not fail the build
+}
+
+func (b *bench) add(r benchRow) { b.rows = append(b.rows, r) }
+func (b *bench) note(s string)  { b.notes = append(b.notes, s) }
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func ratio(a, b float64) string { return fmt.Sprintf("%.2f×", a/b) }
+func yes(ok bool) string        { return map[bool]string{true: "yes", false: "NO"}[ok] }
+func pct(v float64) string      { return fmt.Sprintf("%.1f %%", v) }
+func avg(n int, f func()) time.Duration {
+	f() // warm up caches
+	start := time.Now()
+	for range n {
+		f()
+	}
+	return time.Since(start) / time.Duration(n)
+}
+
+// padProcesses starts sleeping children until the machine has about 300
+// processes, as in the issue's measurements; stop ends them.
+func padProcesses() (count int, stop func()) {
+	var pl procs.Poller
+	t, _ := pl.Poll()
+	var cmds []*exec.Cmd
+	for n := len(t.Procs); n < 300; n++ {
+		c := exec.Command("sleep", "600")
+		if c.Start() != nil {
+			break
+		}
+		cmds = append(cmds, c)
+	}
+	t, _ = pl.Poll()
+	return len(t.Procs), func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	}
+}
+
+func (b *bench) snapshot() {
+	n, stop := padProcesses()
+	defer stop()
+	var pl procs.Poller
+	poll := avg(30, func() { _, _ = pl.Poll() })
+	bare := avg(30, func() {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if e.Name()[0] >= '0' && e.Name()[0] <= '9' {
+				_, _ = os.ReadFile("/proc/" + e.Name() + "/stat")
+			}
+		}
+	})
+	ps := avg(10, func() { _ = exec.Command("ps", "-e", "-o", "pid,ppid,stat,time,rss,comm").Run() })
+	gops := avg(1, func() {
+		list, _ := process.Processes()
+		for _, p := range list {
+			_, _ = p.Ppid()
+			_, _ = p.Name()
+			_, _ = p.Status()
+			_, _ = p.Times()
+			_, _ = p.MemoryInfo()
+		}
+	})
+	r1 := float64(poll) / float64(bare)
+	r2 := float64(poll) / float64(ps)
+	b.add(benchRow{fmt.Sprintf("1. full snapshot, %d processes", n), ms(poll), "bare /proc/PID/stat read " + ms(bare), ratio(float64(poll), float64(bare)), "≤ 1.5×", yes(r1 <= 1.5)})
+	b.add(benchRow{"", "", "ps -e -o … " + ms(ps), ratio(float64(poll), float64(ps)), "≤ 0.2×", yes(r2 <= 0.2)})
+	b.add(benchRow{"", "", "gopsutil per-process API " + ms(gops), ratio(float64(poll), float64(gops)), "(reference)", ""})
+}
+
+// cpuOf returns the CPU seconds used so far by pid and its descendants.
+func cpuOf(pid int) float64 {
+	var pl procs.Poller
+	t, err := pl.Poll()
+	if err != nil || t.Procs[pid] == nil {
+		return 0
+	}
+	total := t.Procs[pid].CPUTicks
+	for _, d := range t.Descendants(pid) {
+		total += t.Procs[d].CPUTicks
+	}
+	return float64(total) / 100
+}
+
+// measureCPU returns the percent of one core pid's subtree used over d.
+func measureCPU(pid int, d time.Duration) float64 {
+	before := cpuOf(pid)
+	time.Sleep(d)
+	return (cpuOf(pid) - before) / d.Seconds() * 100
+}
+
+// inTmux runs argv in a detached tmux session with a real terminal and
+// returns the pane's pid and a function that ends it.
+func inTmux(name string, env []string, argv ...string) (int, func(), error) {
+	cmd := exec.Command("tmux", append([]string{"new-session", "-d", "-s", name, "-x", "160", "-y", "50"}, argv...)...)
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, nil, fmt.Errorf("%v: %s", err, out)
+	}
+	out, err := exec.Command("tmux", "list-panes", "-t", name, "-F", "#{pane_pid}").Output()
+	if err != nil {
+		return 0, nil, err
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return pid, func() { _ = exec.Command("tmux", "kill-session", "-t", name).Run() }, nil
+}
+
+func (b *bench) watch() {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		b.note("2. skipped: tmux is not installed (apt-get install tmux btop htop)")
+		return
+	}
+	run := func(name string, env []string, argv ...string) (float64, bool) {
+		pid, stop, err := inTmux("proclab-bench-"+name, env, argv...)
+		if err != nil {
+			b.note(fmt.Sprintf("2. %s did not start: %v", name, err))
+			return 0, false
+		}
+		defer stop()
+		time.Sleep(2 * time.Second) // start-up is not watching
+		return measureCPU(pid, b.seconds), true
+	}
+	ours, ok := run("proclab", nil, b.exe, "tree", "--watch", "--hz", "10")
+	if !ok {
+		return
+	}
+	peers := 0
+	if _, err := exec.LookPath("btop"); err == nil {
+		cfg, _ := os.MkdirTemp("", "proclab-btop")
+		defer os.RemoveAll(cfg)
+		_ = os.MkdirAll(filepath.Join(cfg, "btop"), 0o755)
+		_ = os.WriteFile(filepath.Join(cfg, "btop", "btop.conf"), []byte("update_ms = 100\n"), 0o644)
+		if v, ok := run("btop", []string{"XDG_CONFIG_HOME=" + cfg}, "btop"); ok {
+			b.add(benchRow{fmt.Sprintf("2. watching at 10 Hz for %v (CPU of one core)", b.seconds), pct(ours), "btop update_ms=100 " + pct(v), ratio(ours, v), "below btop", yes(ours < v)})
+			peers++
+		}
+	} else {
+		b.note("2. btop is not installed: skipped (apt-get install btop)")
+	}
+	if _, err := exec.LookPath("htop"); err == nil {
+		if v, ok := run("htop", nil, "htop", "-d", "1"); ok {
+			what := ""
+			if peers == 0 {
+				what = fmt.Sprintf("2. watching at 10 Hz for %v (CPU of one core)", b.seconds)
+			}
+			b.add(benchRow{what, pct(ours), "htop -d 1 " + pct(v), ratio(ours, v), "(reference)", ""})
+			peers++
+		}
+	} else {
+		b.note("2. htop is not installed: skipped (apt-get install htop)")
+	}
+	if peers == 0 {
+		b.add(benchRow{fmt.Sprintf("2. watching at 10 Hz for %v", b.seconds), pct(ours), "no peer installed", "", "below btop", "?"})
+	}
+}
+
+// xvfb starts a virtual screen for the window benchmarks.
+func xvfb() (string, func(), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return "", nil, err
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		return "", nil, err
+	}
+	w.Close()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	stop := func() { _ = x.Process.Kill(); _ = x.Wait() }
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return ":" + strings.TrimSpace(line), stop, nil
+}
+
+type windowRun struct {
+	cmd   *exec.Cmd
+	stats string
+	logs  string
+}
+
+func (b *bench) startWindow(display string, preload string) (*windowRun, error) {
+	dir, err := os.MkdirTemp("", "proclab-bench")
+	if err != nil {
+		return nil, err
+	}
+	run := &windowRun{stats: filepath.Join(dir, "stats.json"), logs: dir}
+	run.cmd = exec.Command(b.exe, "--preload", preload, "--stats", run.stats, "--log-dir", dir)
+	run.cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8")
+	return run, run.cmd.Start()
+}
+
+// stop closes the window as Ctrl+C would and returns what it measured.
+func (r *windowRun) stop() (stats struct {
+	MaxUIWaitMS float64 `json:"max_ui_wait_ms"`
+	Log         string  `json:"log"`
+}) {
+	_ = r.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = r.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = r.cmd.Process.Kill()
+		<-done
+	}
+	data, _ := os.ReadFile(r.stats)
+	_ = json.Unmarshal(data, &stats)
+	return stats
+}
+
+func (r *windowRun) cleanup() { os.RemoveAll(r.logs) }
+
+// peakRSS is the most memory pid ever had resident (VmHWM).
+func peakRSS(pid int) float64 {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func (b *bench) window() {
+	display, stopX, err := xvfb()
+	if err != nil {
+		b.note("3. skipped: no Xvfb (" + err.Error() + ")")
+		return
+	}
+	defer stopX()
+	run, err := b.startWindow(display, "pid_info:200:3600")
+	if err != nil {
+		b.note("3. the window did not start: " + err.Error())
+		return
+	}
+	defer run.cleanup()
+	time.Sleep(8 * time.Second) // 200 children start, fonts load, the tree fills
+	pid := run.cmd.Process.Pid
+	before := float64(0)
+	if st, err := procs.ReadStat(pid); err == nil {
+		before = float64(st.CPUTicks) / 100
+	}
+	time.Sleep(b.seconds)
+	st, _ := procs.ReadStat(pid)
+	cpu := (float64(st.CPUTicks)/100 - before) / b.seconds.Seconds() * 100
+	rss := peakRSS(pid)
+	run.stop()
+	b.add(benchRow{fmt.Sprintf("3. window, 200 sleeping children, %v", b.seconds), pct(cpu) + ", peak " + fmt.Sprintf("%.0f MB", rss), "", "", "< 25 % of a core", yes(cpu < 25)})
+}
+
+func (b *bench) flood() {
+	display, stopX, err := xvfb()
+	if err != nil {
+		b.note("4. skipped: no Xvfb (" + err.Error() + ")")
+		return
+	}
+	defer stopX()
+	run, err := b.startWindow(display, "flood:4:10")
+	if err != nil {
+		b.note("4. the window did not start: " + err.Error())
+		return
+	}
+	defer run.cleanup()
+	time.Sleep(16 * time.Second) // 10 s of flooding, start-up and drain
+	rss := peakRSS(run.cmd.Process.Pid)
+	stats := run.stop()
+	lines, complete := checkFloodLog(stats.Log)
+	b.add(benchRow{"4. flood: 4 children × 10 s of 64-byte lines", fmt.Sprintf("%.0f lines/s", float64(lines)/10), "", "", "", ""})
+	b.add(benchRow{"", fmt.Sprintf("peak RSS %.0f MB", rss), "", "", "< 300 MB", yes(rss < 300)})
+	b.add(benchRow{"", fmt.Sprintf("longest UI wait %.0f ms", stats.MaxUIWaitMS), "", "", "< 100 ms", yes(stats.MaxUIWaitMS < 100)})
+	b.add(benchRow{"", fmt.Sprintf("log holds every line: %v", complete), "", "", "every line", yes(complete)})
+}
+
+// checkFloodLog counts the flood lines in a lab log and checks that each
+// child's numbered lines are all there, in order.
+func checkFloodLog(path string) (int, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	next := map[string]int{}
+	total, complete := 0, true
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		if len(fields) != 5 || !strings.HasPrefix(fields[4], "flood ") {
+			continue
+		}
+		n, err := strconv.Atoi(strings.Fields(fields[4])[1])
+		if err != nil || n != next[fields[1]] {
+			complete = false
+		}
+		next[fields[1]] = n + 1
+		total++
+	}
+	return total, complete && len(next) == 4
+}
+
+func (b *bench) spawnToVisible() {
+	lab, err := procs.NewLab(procs.Options{LogDir: "-"})
+	if err != nil {
+		b.note("5. " + err.Error())
+		return
+	}
+	defer lab.Close()
+	sub := lab.Subscribe()
+	p, _ := lab.Create(procs.Spec{Target: "spawner"})
+	start := time.Now()
+	if err := lab.Start(p); err != nil {
+		b.note("5. " + err.Error())
+		return
+	}
+	var child time.Duration
+	for child == 0 {
+		<-sub.C()
+		evs, _ := sub.Take()
+		for _, e := range evs {
+			if e.Kind == procs.EvStarted && e.Proc == p {
+				child = time.Since(start)
+			}
+		}
+	}
+	// Grandchildren: the tree polled at 10 Hz, as the window does.
+	var grand time.Duration
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	procs.Watch(ctx, 100*time.Millisecond, func(t *procs.Tree, err error) {
+		if err == nil && grand == 0 && len(t.Children(p.Pid())) == 2 {
+			grand = time.Since(start)
+			cancel()
+		}
+	})
+	b.add(benchRow{"5. spawn to visible: a child", ms(child), "", "", "immediate", yes(child < 50*time.Millisecond)})
+	b.add(benchRow{"   its two children (10 Hz tree)", ms(grand), "one tick 100.0 ms + start-up of the spawner", "", "within a tick of existing", yes(grand > 0 && grand < 600*time.Millisecond)})
+}
+
+func (b *bench) print() {
+	w := [5]int{}
+	head := benchRow{"benchmark", "ProcLab", "peer, same run", "ratio", "goal", "met"}
+	rows := append([]benchRow{head}, b.rows...)
+	for _, r := range rows {
+		for i, c := range []string{r.what, r.ours, r.peer, r.ratio, r.goal} {
+			w[i] = max(w[i], len([]rune(c)))
+		}
+	}
+	for i, r := range rows {
+		cols := []string{r.what, r.ours, r.peer, r.ratio, r.goal}
+		for j, c := range cols {
+			fmt.Fprintf(b.out, "%s%s  ", c, strings.Repeat(" ", w[j]-len([]rune(c))))
+		}
+		if i == 0 {
+			fmt.Fprintln(b.out, "met")
+		} else {
+			fmt.Fprintln(b.out, r.met)
+		}
+	}
+	for _, n := range b.notes {
+		fmt.Fprintln(b.out, "note:", n)
+	}
+}
