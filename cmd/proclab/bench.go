@@ -286,19 +286,29 @@ func peakRSS(pid int) float64 {
 	return 0
 }
 
-func (b *bench) window() {
+// openWindow starts a virtual screen and the window on it with preload;
+// done ends both. ok is false (and a note says why) when either failed.
+func (b *bench) openWindow(step, preload string) (run *windowRun, done func(), ok bool) {
 	display, stopX, err := xvfb()
 	if err != nil {
-		b.note("3. skipped: no Xvfb (" + err.Error() + ")")
-		return
+		b.note(step + " skipped: no Xvfb (" + err.Error() + ")")
+		return nil, nil, false
 	}
-	defer stopX()
-	run, err := b.startWindow(display, "pid_info:200:3600")
+	run, err = b.startWindow(display, preload)
 	if err != nil {
-		b.note("3. the window did not start: " + err.Error())
+		stopX()
+		b.note(step + " the window did not start: " + err.Error())
+		return nil, nil, false
+	}
+	return run, func() { run.cleanup(); stopX() }, true
+}
+
+func (b *bench) window() {
+	run, done, ok := b.openWindow("3.", "pid_info:200:3600")
+	if !ok {
 		return
 	}
-	defer run.cleanup()
+	defer done()
 	time.Sleep(8 * time.Second) // 200 children start, fonts load, the tree fills
 	pid := run.cmd.Process.Pid
 	before := float64(0)
@@ -314,18 +324,11 @@ func (b *bench) window() {
 }
 
 func (b *bench) flood() {
-	display, stopX, err := xvfb()
-	if err != nil {
-		b.note("4. skipped: no Xvfb (" + err.Error() + ")")
+	run, done, ok := b.openWindow("4.", "flood:4:10")
+	if !ok {
 		return
 	}
-	defer stopX()
-	run, err := b.startWindow(display, "flood:4:10")
-	if err != nil {
-		b.note("4. the window did not start: " + err.Error())
-		return
-	}
-	defer run.cleanup()
+	defer done()
 	time.Sleep(16 * time.Second) // 10 s of flooding, start-up and drain
 	rss := peakRSS(run.cmd.Process.Pid)
 	stats := run.stop()
