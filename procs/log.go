@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,7 @@ func openLabLog(dir string) (*labLog, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	pruneLogs(dir, keepLogs-1)
 	name := fmt.Sprintf("lab-%s-%d.log", time.Now().Format("20060102-150405"), os.Getpid())
 	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -74,4 +76,28 @@ func DefaultLogDir() string {
 		return filepath.Join(dir, "proclab", "logs")
 	}
 	return filepath.Join(os.TempDir(), "proclab-logs")
+}
+
+// keepLogs is how many lab logs stay on disk: older ones are deleted when a
+// new lab starts, so logs of past sessions do not pile up.
+const keepLogs = 20
+
+// pruneLogs deletes the oldest lab logs in dir beyond keep.
+func pruneLogs(dir string, keep int) {
+	logs, err := filepath.Glob(filepath.Join(dir, "lab-*.log"))
+	if err != nil || len(logs) <= keep {
+		return
+	}
+	sort.Slice(logs, func(i, j int) bool { return modTime(logs[i]).Before(modTime(logs[j])) })
+	for _, old := range logs[:len(logs)-keep] {
+		_ = os.Remove(old)
+	}
+}
+
+func modTime(path string) time.Time {
+	info, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return info.ModTime()
 }
