@@ -697,6 +697,32 @@ func (l *Lab) CloseProcess(p *Process) error {
 	return nil
 }
 
+// SetAffinity is os.sched_setaffinity(p.pid, cores): the child may run only
+// on those cores. One core shows concurrency (time-slicing), all cores
+// parallelism. It applies to a running child, never to a reaped pid.
+func (l *Lab) SetAffinity(p *Process, cores []int) error {
+	set := make([]string, len(cores))
+	for i, c := range cores {
+		set[i] = fmt.Sprint(c)
+	}
+	python := fmt.Sprintf("os.sched_setaffinity(%s.pid, {%s})", p.Var(), strings.Join(set, ", "))
+	if err := l.mayAct(); err != nil {
+		return l.fail(p, python, err)
+	}
+	s := p.Snapshot()
+	switch {
+	case s.Status == Initial:
+		return l.fail(p, python, &PyError{"TypeError", "'NoneType' object cannot be interpreted as an integer"})
+	case s.Status == Stopped || s.Zombie:
+		return l.fail(p, python, &PyError{"ProcessLookupError", "[Errno 3] No such process"})
+	}
+	if err := setAffinity(s.Pid, cores); err != nil {
+		return l.fail(p, python, err)
+	}
+	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: "may run on cores {" + strings.Join(set, ", ") + "}"})
+	return nil
+}
+
 // Terminate is p.terminate(): SIGTERM.
 func (l *Lab) Terminate(p *Process) error {
 	return l.signal(p, syscall.SIGTERM, p.Var()+".terminate()", false, true)

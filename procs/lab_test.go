@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestDanceAndSingRunAsRealChildren(t *testing.T) {
@@ -686,5 +688,26 @@ func TestNoSignalAfterReaping(t *testing.T) {
 	}
 	if err := p.osProc.Signal(syscall.SIGKILL); !errors.Is(err, os.ErrProcessDone) {
 		t.Errorf("the process handle still signals after reaping: %v", err)
+	}
+}
+
+func TestAffinityPinsToOneCore(t *testing.T) {
+	if !AffinitySupported {
+		t.Skip("no sched_setaffinity here")
+	}
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "burn"})
+	mustStart(t, lab, p)
+	if err := lab.SetAffinity(p, []int{0}); err != nil {
+		t.Fatal(err)
+	}
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(p.Pid(), &set); err != nil || set.Count() != 1 || !set.IsSet(0) {
+		t.Errorf("affinity of the child: %d cores (%v)", set.Count(), err)
+	}
+	_ = lab.Kill(p)
+	join(t, lab, p)
+	if err := lab.SetAffinity(p, []int{0}); err == nil || !strings.Contains(err.Error(), "ProcessLookupError") {
+		t.Errorf("affinity of a reaped pid: %v", err)
 	}
 }

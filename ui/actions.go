@@ -22,6 +22,8 @@ const (
 	actClose
 	actIsAlive
 	actActiveChildren
+	actPinOne
+	actPinAll
 	actMainEnds
 	actNewLab
 	actExport
@@ -73,7 +75,7 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		}
 		return why
 	}
-	perProcess := []action{actStart, actJoin, actTerminate, actKill, actDaemon, actStop, actContinue, actClose, actIsAlive}
+	perProcess := []action{actStart, actJoin, actTerminate, actKill, actDaemon, actStop, actContinue, actClose, actIsAlive, actPinOne, actPinAll}
 	if sel == nil {
 		for _, a := range perProcess {
 			why[a] = noSel
@@ -86,6 +88,13 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 			why[a] = name + " is closed — Python: ValueError: process object is closed"
 		}
 		return why
+	}
+	if !procs.AffinitySupported {
+		why[actPinOne] = "pinning to cores needs sched_setaffinity, which only Linux has"
+		why[actPinAll] = why[actPinOne]
+	} else if sel.Status != procs.Started || sel.Zombie {
+		why[actPinOne] = name + " is not running: only a running process can be pinned to cores"
+		why[actPinAll] = why[actPinOne]
 	}
 	if !sel.Frozen {
 		why[actContinue] = name + " is not stopped: Stop (Ctrl+Z) freezes it first"

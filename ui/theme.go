@@ -14,9 +14,45 @@ import (
 // resolves each character through the theme font, then its own default
 // font: Chinese comes from the embedded font and Latin from Fyne's, so the
 // window reads the same on a machine with no CJK font installed.
-type labTheme struct{ fyne.Theme }
+//
+// It also carries the projector settings: a zoom factor on every size, and
+// a forced light or dark variant with stronger contrast.
+type labTheme struct {
+	fyne.Theme
+	zoom    float32
+	variant string // "", "dark" or "light"
+}
 
-func newLabTheme() fyne.Theme { return &labTheme{theme.DefaultTheme()} }
+func newLabTheme(zoom float32, variant string) fyne.Theme {
+	if zoom <= 0 {
+		zoom = 1
+	}
+	return &labTheme{Theme: theme.DefaultTheme(), zoom: zoom, variant: variant}
+}
+
+func (t *labTheme) Size(name fyne.ThemeSizeName) float32 { return t.Theme.Size(name) * t.zoom }
+
+func (t *labTheme) Color(name fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch t.variant {
+	case "dark":
+		v = theme.VariantDark
+		switch name {
+		case theme.ColorNameBackground:
+			return color.Black
+		case theme.ColorNameForeground:
+			return color.White
+		}
+	case "light":
+		v = theme.VariantLight
+		switch name {
+		case theme.ColorNameBackground:
+			return color.White
+		case theme.ColorNameForeground:
+			return color.Black
+		}
+	}
+	return t.Theme.Color(name, v)
+}
 
 func (t *labTheme) Font(style fyne.TextStyle) fyne.Resource {
 	if style.Symbol {

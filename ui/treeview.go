@@ -20,8 +20,9 @@ const mainUID = "main"
 type treeRow struct {
 	title   string
 	look    stateLook
-	numbers string         // CPU % and memory
-	proc    *procs.Process // a process of the lab, nil for main and grandchildren
+	numbers string            // CPU % and memory
+	flash   widget.Importance // non-zero while the row flashes
+	proc    *procs.Process    // a process of the lab, nil for main and grandchildren
 }
 
 func (r *treeRow) stats() string {
@@ -44,7 +45,7 @@ type treeModel struct {
 func labUID(p *procs.Process) string { return p.Var() }
 
 // buildTree merges the lab's view with the OS's view of the last poll.
-func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan) *treeModel {
+func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, now, flash time.Duration) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
 	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main)}
 	var info *procs.ProcInfo
@@ -64,6 +65,13 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 		}
 		look := lookOf(s, os)
 		row := &treeRow{proc: s.Proc, look: look, title: labTitle(s), numbers: usage(os)}
+		// New processes flash green, ended ones red, for a moment.
+		switch {
+		case s.Status == procs.Started && !s.Zombie && now-s.StartedAt < flash:
+			row.flash = widget.SuccessImportance
+		case (s.Status == procs.Stopped || s.Zombie) && now-s.EndedAt < flash:
+			row.flash = widget.DangerImportance
+		}
 		m.rows[uid] = row
 		m.kids[mainUID] = append(m.kids[mainUID], uid)
 		if os != nil {
@@ -166,11 +174,15 @@ func newProcessTree(onSelect func(*procs.Process)) *processTree {
 				dot.Text, dot.Color = row.look.glyph, row.look.color
 				dot.Refresh()
 			}
-			if row.proc == nil && uid != mainUID {
+			switch {
+			case row.flash != 0:
+				title.Importance = row.flash
+			case row.proc == nil && uid != mainUID:
 				title.Importance = widget.LowImportance
-			} else {
+			default:
 				title.Importance = widget.MediumImportance
 			}
+			title.Refresh()
 		},
 	)
 	pt.widget.OnSelected = func(uid widget.TreeNodeID) {

@@ -360,3 +360,88 @@ func TestShortcutsShowPythonsErrors(t *testing.T) {
 		t.Errorf("transcript errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestConsoleShowsLinesInArrivalOrderTagged(t *testing.T) {
+	h := newHarness(t)
+	p1 := h.create("sing")
+	h.w.doStart()
+	p2 := h.create("dance")
+	h.w.doStart()
+	<-p1.Exited()
+	<-p2.Exited()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	h.w.console.flush()
+	var got []string
+	var last time.Duration
+	for _, l := range h.w.console.lines {
+		got = append(got, l.name+" "+l.line.Text)
+		if l.line.At < last {
+			t.Errorf("console out of order at %q", l.line.Text)
+		}
+		last = l.line.At
+	}
+	joined := strings.Join(got, "\n")
+	if strings.Count(joined, "Process-1 唱歌中...") != 3 || strings.Count(joined, "Process-2 跳舞中...") != 3 {
+		t.Errorf("console:\n%s", joined)
+	}
+}
+
+func TestPinningAndCoresStrip(t *testing.T) {
+	if !procs.AffinitySupported {
+		t.Skip("no affinity here")
+	}
+	h := newHarness(t)
+	p := h.create("burn")
+	h.w.doStart()
+	h.w.doPin(false)
+	time.Sleep(400 * time.Millisecond)
+	var pl procs.Poller
+	_, _ = pl.Poll()
+	time.Sleep(300 * time.Millisecond)
+	h.w.poll, _ = pl.Poll()
+	h.w.coresAt = time.Time{}
+	evs, _ := h.w.sub.Take()
+	h.w.apply(evs, 0)
+	if info := h.w.poll.Procs[p.Pid()]; info == nil || info.Core != 0 {
+		t.Fatalf("the pinned burn last ran on %+v, want core 0", info)
+	}
+	if got := h.w.cores.who[0].Text; !strings.Contains(got, "Process-1") {
+		t.Errorf("core 0 lists %q, want the pinned Process-1", got)
+	}
+	found := false
+	for _, l := range h.w.mainLines {
+		found = found || l.Text == "os.sched_setaffinity(p1.pid, {0})"
+	}
+	if !found {
+		t.Error("the transcript lacks os.sched_setaffinity(p1.pid, {0})")
+	}
+}
+
+func TestPauseFreezesTheViewAndZoomScales(t *testing.T) {
+	h := newHarness(t)
+	h.w.togglePause()
+	if !h.w.paused.Load() {
+		t.Fatal("not paused")
+	}
+	h.w.refreshViews()
+	if !strings.HasPrefix(h.w.info.Text, "paused · ") {
+		t.Errorf("status says %q while paused", h.w.info.Text)
+	}
+	h.w.togglePause()
+	if h.w.paused.Load() {
+		t.Fatal("still paused")
+	}
+	base := newLabTheme(1, "").Size("text")
+	h.w.setZoom(2)
+	if got := h.w.app.Settings().Theme().Size("text"); got != 2*base {
+		t.Errorf("text size at 200 %%: %v, want %v", got, 2*base)
+	}
+	if h.w.zoom() != 2 {
+		t.Errorf("zoom preference %v", h.w.zoom())
+	}
+	h.w.setZoom(9)
+	if h.w.zoom() != 2.5 {
+		t.Errorf("zoom is not capped: %v", h.w.zoom())
+	}
+}

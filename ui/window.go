@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -67,6 +69,15 @@ type labWindow struct {
 	laneView  *container.Scroll
 	lanes     map[*procs.Process]*lane
 	cleared   map[*procs.Process]bool // hidden by Clear ended
+	console   *console
+	cores     *coresStrip
+	coresAt   time.Time
+	consoleAt time.Time
+	paused    atomic.Bool
+	resumed   chan struct{}
+	pollEvery atomic.Int64 // nanoseconds between tree polls
+	rate      *widget.Select
+	pauseBtn  *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	mainLane     *lane
@@ -95,7 +106,7 @@ func Run(opts Options) int {
 		Icon: assets.Icon, Migrations: map[string]bool{"fyneDo": true}})
 	a := app.NewWithID("io.github.proclab.ProcLab")
 	a.SetIcon(assets.Icon)
-	a.Settings().SetTheme(newLabTheme())
+	a.Settings().SetTheme(newLabTheme(float32(a.Preferences().FloatWithFallback(prefZoom, 1)), a.Preferences().String(prefTheme)))
 	w := newLabWindow(a, lab, opts)
 	w.startFeeds()
 
@@ -126,7 +137,9 @@ func Run(opts Options) int {
 func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
-		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{}}
+		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{},
+		resumed: make(chan struct{}, 1)}
+	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / opts.Hz)))
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
 	}
@@ -151,12 +164,83 @@ func (w *labWindow) startFeeds() {
 		}()
 	}
 	go w.pumpEvents()
-	go procs.Watch(w.ctx, time.Duration(float64(time.Second)/w.opts.Hz), func(t *procs.Tree, err error) {
-		if err != nil {
-			return // a failed poll keeps the last tree; the next tick tries again
+	go w.pollTree()
+}
+
+// pollTree polls the process table at the rate chosen in the status bar
+// and hands each tree to the window, unless the view is paused.
+func (w *labWindow) pollTree() {
+	var pl procs.Poller
+	for {
+		t, err := pl.Poll()
+		// A failed poll keeps the last tree; a paused view keeps its tree.
+		if err == nil && !w.paused.Load() {
+			if !w.onUI(func() { w.poll = t; w.flushLanes(); w.refreshViews() }) {
+				return
+			}
 		}
-		w.onUI(func() { w.poll = t; w.flushLanes(); w.refreshViews() })
-	})
+		select {
+		case <-time.After(time.Duration(w.pollEvery.Load())):
+		case <-w.ctx.Done():
+			return
+		}
+	}
+}
+
+// togglePause freezes the view (processes keep running) or resumes it;
+// resuming catches up with everything that happened meanwhile.
+func (w *labWindow) togglePause() {
+	if w.paused.Load() {
+		w.paused.Store(false)
+		select {
+		case w.resumed <- struct{}{}:
+		default:
+		}
+		w.pauseBtn.SetText("Pause (Space)")
+		w.say("resumed: catching up", false)
+		return
+	}
+	w.paused.Store(true)
+	w.pauseBtn.SetText("Resume (Space)")
+	w.say("paused: the view is frozen, the processes keep running", false)
+}
+
+func (w *labWindow) setRate(label string) {
+	var hz float64
+	if _, err := fmt.Sscanf(label, "%g Hz", &hz); err != nil || hz < 1 || hz > 20 {
+		return
+	}
+	w.opts.Hz = hz
+	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / hz)))
+	w.refreshViews()
+}
+
+// Preference keys: the projector settings persist between sessions.
+const (
+	prefZoom  = "zoom"
+	prefTheme = "theme"
+	prefFlash = "flashSeconds"
+)
+
+func (w *labWindow) setZoom(z float32) {
+	z = max(0.75, min(2.5, z))
+	w.app.Preferences().SetFloat(prefZoom, float64(z))
+	w.app.Settings().SetTheme(newLabTheme(z, w.app.Preferences().String(prefTheme)))
+	w.say(fmt.Sprintf("zoom %.0f %%", z*100), false)
+}
+
+func (w *labWindow) zoom() float32 {
+	return float32(w.app.Preferences().FloatWithFallback(prefZoom, 1))
+}
+
+func (w *labWindow) setThemeVariant(v string) {
+	w.app.Preferences().SetString(prefTheme, v)
+	w.app.Settings().SetTheme(newLabTheme(w.zoom(), v))
+}
+
+// flashTime is how long new processes flash green and ended ones red.
+func (w *labWindow) flashTime() time.Duration {
+	return time.Duration(w.app.Preferences().FloatWithFallback(prefFlash, 2) * float64(time.Second))
 }
 
 // onUI runs fn on the UI goroutine and waits until it has run, so a feed
@@ -203,6 +287,8 @@ func (w *labWindow) build() {
 	mk(actDaemon, "Daemon", theme.CheckButtonIcon(), w.doDaemon, "p.daemon = True/False: daemons are terminated when main ends (Ctrl+D)")
 	mk(actClose, "Close", theme.DeleteIcon(), w.doClose, "p.close(): release an ended process; its methods raise ValueError afterwards")
 	mk(actIsAlive, "is_alive()", theme.QuestionIcon(), w.doIsAlive, "p.is_alive(): asks, and reaps the child if it has ended (Ctrl+I)")
+	mk(actPinOne, "One core", theme.ViewRestoreIcon(), func() { w.doPin(false) }, "os.sched_setaffinity(p.pid, {0}): run only on core 0, sharing it by time-slicing (concurrency)")
+	mk(actPinAll, "All cores", theme.ViewFullScreenIcon(), func() { w.doPin(true) }, "os.sched_setaffinity(p.pid, all cores): may run in parallel with others")
 	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
 	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
 	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
@@ -214,7 +300,7 @@ func (w *labWindow) build() {
 	tools := container.NewHBox()
 	for a, b := range w.buttons {
 		switch action(a) {
-		case actIsAlive, actActiveChildren:
+		case actIsAlive, actActiveChildren, actPinOne, actPinAll:
 			continue // in the inspector
 		case actNewLab, actClear, actExport:
 			continue // in the Lab menu
@@ -228,9 +314,16 @@ func (w *labWindow) build() {
 	w.laneBox = container.New(columns{}, w.mainLane)
 	w.laneView = container.NewHScroll(w.laneBox)
 	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
-	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree.widget)
-	lanesPane := container.NewBorder(widget.NewLabelWithStyle("Lanes — one per process", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.laneView)
-	w.inspector = newInspector(w.buttons[actIsAlive], w.buttons[actActiveChildren])
+	w.console = newConsole()
+	w.cores = newCoresStrip()
+	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.cores.content, nil, nil, w.tree.widget)
+	lanesPane := container.NewAppTabs(
+		container.NewTabItem("Lanes — one per process", w.laneView),
+		container.NewTabItem("Console — as a terminal would show it", w.console.list),
+	)
+	w.inspector = newInspector(
+		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
+		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
 	inspectorPane := container.NewBorder(widget.NewLabelWithStyle("Inspector", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.inspector.content)
 	// The tree and the inspector share the left column, so the lanes keep
 	// the whole right side: at 1280 pixels three columns would leave each
@@ -243,17 +336,40 @@ func (w *labWindow) build() {
 	w.status = widget.NewLabel("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it.")
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.info = widget.NewLabel("")
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.info, w.status)
+	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
+	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
+	w.pauseBtn = widget.NewButton("Pause (Space)", w.togglePause)
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.info, w.rate, w.pauseBtn), w.status)
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
 	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Lab",
 		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
 		fyne.NewMenuItem("Clear ended processes (Ctrl+Shift+L)", w.doClear),
 		fyne.NewMenuItem("Export as Python… (Ctrl+S)", w.doExport),
 		fyne.NewMenuItem("Full output log…", w.doShowLog),
+	), fyne.NewMenu("View",
+		fyne.NewMenuItem("Zoom in (Ctrl+=)", func() { w.setZoom(w.zoom() + 0.25) }),
+		fyne.NewMenuItem("Zoom out (Ctrl+-)", func() { w.setZoom(w.zoom() - 0.25) }),
+		fyne.NewMenuItem("Actual size (Ctrl+0)", func() { w.setZoom(1) }),
+		fyne.NewMenuItem("Full screen (F11)", func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("High contrast, dark", func() { w.setThemeVariant("dark") }),
+		fyne.NewMenuItem("High contrast, light", func() { w.setThemeVariant("light") }),
+		fyne.NewMenuItem("System theme", func() { w.setThemeVariant("") }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Flash new and ended processes: 2 s", func() { w.app.Preferences().SetFloat(prefFlash, 2) }),
+		fyne.NewMenuItem("Flash: 5 s", func() { w.app.Preferences().SetFloat(prefFlash, 5) }),
+		fyne.NewMenuItem("Flash: off", func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Pause or resume the view (Space)", w.togglePause),
 	)))
 	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyEscape {
+		switch e.Name {
+		case fyne.KeyEscape:
 			w.interruptJoin()
+		case fyne.KeySpace:
+			w.togglePause()
+		case fyne.KeyF11:
+			w.win.SetFullScreen(!w.win.FullScreen())
 		}
 	})
 	w.refreshViews()
@@ -272,6 +388,12 @@ func (w *labWindow) addShortcuts() {
 		func(fyne.Shortcut) { w.doContinue() })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
 		func(fyne.Shortcut) { w.doClear() })
+	for key, step := range map[fyne.KeyName]float32{fyne.KeyEqual: 0.25, fyne.KeyPlus: 0.25, fyne.KeyMinus: -0.25} {
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
+			func(fyne.Shortcut) { w.setZoom(w.zoom() + step) })
+	}
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { w.setZoom(1) })
 }
 
 // whyNot evaluates the action rules for the current selection.
@@ -386,6 +508,25 @@ func (w *labWindow) doActiveChildren() {
 	if w.allowed(actActiveChildren) {
 		w.lab.ActiveChildren()
 	}
+}
+
+// doPin pins the selected process to core 0, or lets it use every core.
+func (w *labWindow) doPin(all bool) {
+	a := actPinOne
+	if all {
+		a = actPinAll
+	}
+	if !w.allowed(a) {
+		return
+	}
+	cores := []int{0}
+	if all {
+		cores = nil
+		for i := range runtime.NumCPU() {
+			cores = append(cores, i)
+		}
+	}
+	_ = w.lab.SetAffinity(w.selected, cores)
 }
 
 func (w *labWindow) doDaemon() {
@@ -557,6 +698,13 @@ func (w *labWindow) pumpEvents() {
 		case <-w.ctx.Done():
 			return
 		}
+		if w.paused.Load() {
+			select {
+			case <-w.resumed:
+			case <-w.ctx.Done():
+				return
+			}
+		}
 		events, dropped := w.sub.Take()
 		if !w.onUI(func() { w.apply(events, dropped) }) {
 			return
@@ -582,6 +730,9 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			w.ensureLane(e.Proc)
 		case procs.EvOutput:
 			dirty[e.Proc] = true
+			if !w.cleared[e.Proc] {
+				w.console.add(e.Proc, e.Line)
+			}
 		case procs.EvError:
 			w.say(pythonError(e), true)
 			w.addMainLine(e.At, procs.Stderr, pythonError(e))
@@ -620,6 +771,15 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		w.pendingLanes[p] = true
 	}
 	w.flushLanes()
+	// The console redraws at most ten times a second, twice while flooded.
+	every := 100 * time.Millisecond
+	if dropped > 0 || len(events) > floodLines {
+		every = floodInterval
+	}
+	if time.Since(w.consoleAt) >= every {
+		w.consoleAt = time.Now()
+		w.console.flush()
+	}
 	w.refreshViews()
 }
 
@@ -680,6 +840,8 @@ func (w *labWindow) resetViews() {
 	w.cleared = map[*procs.Process]bool{}
 	w.mainLines = nil
 	w.mainLane.setLines(nil)
+	w.console.clear()
+	w.console.flush()
 	w.say("New lab: Ctrl+N creates a process.", false)
 }
 
@@ -693,7 +855,11 @@ func (w *labWindow) refreshViews() {
 		}
 	}
 	main := w.lab.Main()
-	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted()))
+	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.Since(), w.flashTime()))
+	if time.Since(w.coresAt) >= numbersInterval {
+		w.coresAt = time.Now()
+		w.cores.show(w.poll, snaps)
+	}
 
 	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d · transcript", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
@@ -740,7 +906,10 @@ func (w *labWindow) refreshViews() {
 	if w.selection.Text != sel {
 		w.selection.SetText(sel)
 	}
-	info := fmt.Sprintf("%d live · %g Hz · main: %s", live, w.opts.Hz, main)
+	info := fmt.Sprintf("%d live · main: %s", live, main)
+	if w.paused.Load() {
+		info = "paused · " + info
+	}
 	if w.info.Text != info {
 		w.info.SetText(info)
 	}
