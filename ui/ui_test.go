@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"os"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"proclab/procs"
@@ -444,4 +446,60 @@ func TestPauseFreezesTheViewAndZoomScales(t *testing.T) {
 	if h.w.zoom() != 2.5 {
 		t.Errorf("zoom is not capped: %v", h.w.zoom())
 	}
+}
+
+// The timeline draws what happened: a bar over each process's lifetime in
+// the colour of its state, and marks where it was started and killed.
+func TestTimelineDrawsLifetimesAndMarks(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("forever")
+	h.w.doStart()
+	time.Sleep(600 * time.Millisecond)
+	h.sync()
+	h.w.doKill()
+	<-p.Exited()
+	h.lab.ActiveChildren()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	tl := h.w.timeline
+	tl.Resize(fyne.NewSize(1130, 300))
+	tl.width = 2 * time.Second
+	tl.follow = false
+	tl.start = 0
+	img := tl.draw(1130, 300)
+	lane := tl.byProc[p]
+	if lane == nil || len(lane.ticks) == 0 {
+		t.Fatalf("no swimlane with output ticks for %s", p.Name())
+	}
+	var started, killed time.Duration
+	for _, m := range lane.marks {
+		switch m.kind {
+		case markStart:
+			started = m.at
+		case markKill:
+			killed = m.at
+		}
+	}
+	if started == 0 || killed <= started {
+		t.Fatalf("marks %+v: want a start and a later kill", lane.marks)
+	}
+	x := func(at time.Duration) int { return labelWidth + int(float64(at)/float64(tl.width)*float64(1130-labelWidth)) }
+	rowH := min(40, (300-20)/len(tl.lanes))
+	y := 10 + 1*rowH + rowH/2 // the bar's middle in Process-1's row (row 0 is main)
+	mid := (started + killed) / 2
+	if got := img.At(x(mid), y); !sameColor(got, colorSleeping) && !sameColor(got, colorRunning) {
+		t.Errorf("mid-life pixel %v, want the sleeping or running colour", got)
+	}
+	if got := img.At(x(killed), y); !sameColor(got, markColors[markKill]) && !sameColor(got, markColors[markExit]) && !sameColor(got, markColors[markReap]) {
+		t.Errorf("pixel at the kill %v, want a kill, exit or reap mark", got)
+	}
+	if got := img.At(x(killed+500*time.Millisecond), y); !sameColor(got, theme.Color(theme.ColorNameBackground)) && !sameColor(got, theme.Color(theme.ColorNameSeparator)) {
+		t.Errorf("pixel after the reap %v, want background: the bar must end", got)
+	}
+}
+
+func sameColor(a, b color.Color) bool {
+	r1, g1, b1, _ := a.RGBA()
+	r2, g2, b2, _ := b.RGBA()
+	return r1>>8 == r2>>8 && g1>>8 == g2>>8 && b1>>8 == b2>>8
 }

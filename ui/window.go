@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"io"
 	"net/url"
 	"os"
@@ -63,21 +64,24 @@ type labWindow struct {
 	joinCancel context.CancelFunc
 	poll       *procs.Tree
 
-	tree      *processTree
-	inspector *inspector
-	laneBox   *fyne.Container
-	laneView  *container.Scroll
-	lanes     map[*procs.Process]*lane
-	cleared   map[*procs.Process]bool // hidden by Clear ended
-	console   *console
-	cores     *coresStrip
-	coresAt   time.Time
-	consoleAt time.Time
-	paused    atomic.Bool
-	resumed   chan struct{}
-	pollEvery atomic.Int64 // nanoseconds between tree polls
-	rate      *widget.Select
-	pauseBtn  *widget.Button
+	tree       *processTree
+	inspector  *inspector
+	laneBox    *fyne.Container
+	laneView   *container.Scroll
+	lanes      map[*procs.Process]*lane
+	cleared    map[*procs.Process]bool // hidden by Clear ended
+	console    *console
+	timeline   *timeline
+	timelineAt time.Time
+	tabs       *container.AppTabs
+	cores      *coresStrip
+	coresAt    time.Time
+	consoleAt  time.Time
+	paused     atomic.Bool
+	resumed    chan struct{}
+	pollEvery  atomic.Int64 // nanoseconds between tree polls
+	rate       *widget.Select
+	pauseBtn   *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	mainLane     *lane
@@ -317,10 +321,14 @@ func (w *labWindow) build() {
 	w.console = newConsole()
 	w.cores = newCoresStrip()
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.cores.content, nil, nil, w.tree.widget)
-	lanesPane := container.NewAppTabs(
+	w.timeline = newTimeline()
+	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Lanes — one per process", w.laneView),
+		container.NewTabItem("Timeline", newTimelineView(w.timeline, w.doExportPNG)),
 		container.NewTabItem("Console — as a terminal would show it", w.console.list),
 	)
+	w.tabs.OnSelected = func(*container.TabItem) { w.timeline.show() }
+	lanesPane := w.tabs
 	w.inspector = newInspector(
 		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
@@ -371,6 +379,18 @@ func (w *labWindow) build() {
 		case fyne.KeyF11:
 			w.win.SetFullScreen(!w.win.FullScreen())
 		}
+		if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
+			switch e.Name {
+			case fyne.KeyLeft:
+				w.timeline.pan(-w.timeline.width / 5)
+			case fyne.KeyRight:
+				w.timeline.pan(w.timeline.width / 5)
+			case fyne.KeyUp:
+				w.timeline.zoom(0.5)
+			case fyne.KeyDown:
+				w.timeline.zoom(2)
+			}
+		}
 	})
 	w.refreshViews()
 }
@@ -394,6 +414,10 @@ func (w *labWindow) addShortcuts() {
 	}
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { w.setZoom(1) })
+	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
+			func(fyne.Shortcut) { w.tabs.SelectIndex(i) })
+	}
 }
 
 // whyNot evaluates the action rules for the current selection.
@@ -582,6 +606,27 @@ func (w *labWindow) doShowLog() {
 		entry, open), w.win)
 }
 
+// doExportPNG saves a picture of the window as the user sees it.
+func (w *labWindow) doExportPNG() {
+	img := w.win.Canvas().Capture()
+	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
+		if err != nil || out == nil {
+			if err != nil {
+				w.say("cannot save: "+err.Error(), true)
+			}
+			return
+		}
+		defer out.Close()
+		if err := png.Encode(out, img); err != nil {
+			w.say("cannot save "+out.URI().Name()+": "+err.Error(), true)
+			return
+		}
+		w.say("saved "+out.URI().Path(), false)
+	}, w.win)
+	d.SetFileName("proclab-timeline.png")
+	d.Show()
+}
+
 // doExport saves the lab's transcript as a runnable Python program.
 func (w *labWindow) doExport() {
 	if !w.allowed(actExport) {
@@ -722,6 +767,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	dirty := map[*procs.Process]bool{}
 	for _, e := range events {
 		w.traceEvent(e)
+		w.timeline.event(e)
 		switch e.Kind {
 		case procs.EvReset:
 			w.resetViews()
@@ -842,6 +888,7 @@ func (w *labWindow) resetViews() {
 	w.mainLane.setLines(nil)
 	w.console.clear()
 	w.console.flush()
+	w.timeline.reset()
 	w.say("New lab: Ctrl+N creates a process.", false)
 }
 
@@ -859,6 +906,11 @@ func (w *labWindow) refreshViews() {
 	if time.Since(w.coresAt) >= numbersInterval {
 		w.coresAt = time.Now()
 		w.cores.show(w.poll, snaps)
+	}
+	w.timeline.poll(w.lab.Since(), w.poll, snaps)
+	if w.tabs.SelectedIndex() == 1 && time.Since(w.timelineAt) >= 100*time.Millisecond {
+		w.timelineAt = time.Now()
+		w.timeline.show() // only while it is on screen: each redraw repaints the window
 	}
 
 	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d · transcript", w.pid), mainLook(main))

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// markKind is something that happened to a process at one moment.
+type markKind int
+
+const (
+	markStart markKind = iota
+	markJoin           // main blocked in join() on it: a span
+	markTerminate
+	markKill
+	markExit
+	markReap
+	markAdopt
+)
+
+var markColors = map[markKind]color.NRGBA{
+	markStart:     {0x22, 0xc5, 0x5e, 0xff},
+	markJoin:      {0xf5, 0x9e, 0x0b, 0xff},
+	markTerminate: {0xfb, 0x92, 0x3c, 0xff},
+	markKill:      {0xef, 0x44, 0x44, 0xff},
+	markExit:      {0xe5, 0xe7, 0xeb, 0xff},
+	markReap:      {0xa8, 0x55, 0xf7, 0xff},
+	markAdopt:     {0x60, 0xa5, 0xfa, 0xff},
+}
+
+type mark struct {
+	at   time.Duration
+	kind markKind
+}
+
+// span is a stretch of time in one state.
+type span struct {
+	from, to time.Duration // to == 0: still going
+	state    byte          // R, S, T, Z, or 'J' for main blocked in join
+}
+
+// swimlane is one process's history since the lab began.
+type swimlane struct {
+	name   string
+	tint   color.Color
+	spans  []span
+	ticks  []time.Duration // one per output line, the newest maxTicks
+	marks  []mark
+	ended  bool
+	exitAt time.Duration
+}
+
+const maxTicks = 4000
+
+func (s *swimlane) setState(at time.Duration, state byte) {
+	if n := len(s.spans); n > 0 {
+		last := &s.spans[n-1]
+		if last.state == state && last.to == 0 {
+			return
+		}
+		if last.to == 0 {
+			last.to = at
+		}
+	}
+	s.spans = append(s.spans, span{from: at, state: state})
+	if len(s.spans) > 2000 {
+		s.spans = append([]span(nil), s.spans[len(s.spans)-2000:]...)
+	}
+}
+
+func (s *swimlane) end(at time.Duration) {
+	if n := len(s.spans); n > 0 && s.spans[n-1].to == 0 {
+		s.spans[n-1].to = at
+	}
+}
+
+// timeline draws every process of the lab as a swimlane over time: bars
+// coloured by state, a tick per output line, markers for start, join,
+// terminate, kill, exit, reap and adoption. It is one raster, not a widget
+// per element, so thousands of ticks cost one image.
+type timeline struct {
+	widget.BaseWidget
+	lanes  []*swimlane
+	byProc map[*procs.Process]*swimlane
+	byPid  map[int]*swimlane // adopted orphans
+	main   *swimlane
+	now    time.Duration
+	// The visible window: from start, width seconds; follow keeps the
+	// newest moment in view.
+	start  time.Duration
+	width  time.Duration
+	follow bool
+	raster *canvas.Raster
+	// onNames redraws the names beside the lanes; namesFor is the lane
+	// count and height they were drawn for.
+	onNames  func()
+	namesFor [2]float32
+}
+
+var (
+	_ fyne.Widget       = (*timeline)(nil)
+	_ fyne.Scrollable   = (*timeline)(nil)
+	_ fyne.Draggable    = (*timeline)(nil)
+	_ desktop.Hoverable = (*timeline)(nil)
+)
+
+func newTimeline() *timeline {
+	t := &timeline{byProc: map[*procs.Process]*swimlane{}, byPid: map[int]*swimlane{}, width: 10 * time.Second, follow: true}
+	t.main = &swimlane{name: "MainProcess", tint: colorRunning}
+	t.main.setState(0, 'R')
+	t.lanes = []*swimlane{t.main}
+	t.raster = canvas.NewRaster(t.draw)
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(t.raster)
+}
+
+func (t *timeline) MinSize() fyne.Size { return fyne.NewSize(200, 120) }
+
+func (t *timeline) reset() {
+	t.byProc, t.byPid = map[*procs.Process]*swimlane{}, map[int]*swimlane{}
+	t.now, t.start, t.follow = 0, 0, true
+	t.main = &swimlane{name: "MainProcess", tint: colorRunning}
+	t.main.setState(0, 'R')
+	t.lanes = []*swimlane{t.main}
+	t.show()
+}
+
+func (t *timeline) lane(p *procs.Process) *swimlane {
+	s := t.byProc[p]
+	if s == nil {
+		s = &swimlane{name: p.Name(), tint: processTint(p)}
+		t.byProc[p] = s
+		t.lanes = append(t.lanes, s)
+	}
+	return s
+}
+
+// event records a lab event.
+func (t *timeline) event(e procs.Event) {
+	t.now = max(t.now, e.At)
+	switch e.Kind {
+	case procs.EvStarted:
+		s := t.lane(e.Proc)
+		s.marks = append(s.marks, mark{e.At, markStart})
+		s.setState(e.At, 'S')
+	case procs.EvOutput:
+		s := t.lane(e.Proc)
+		s.ticks = append(s.ticks, e.At)
+		if len(s.ticks) > maxTicks {
+			s.ticks = append([]time.Duration(nil), s.ticks[len(s.ticks)-maxTicks:]...)
+		}
+	case procs.EvSignalled:
+		if e.Proc == nil || e.Code == 0 {
+			return
+		}
+		kind := markTerminate
+		if e.Code == 9 {
+			kind = markKill
+		}
+		s := t.lane(e.Proc)
+		s.marks = append(s.marks, mark{e.At, kind})
+	case procs.EvExited:
+		s := t.lane(e.Proc)
+		s.marks = append(s.marks, mark{e.At, markExit})
+		s.setState(e.At, 'Z')
+		s.exitAt = e.At
+	case procs.EvReaped:
+		if e.Proc == nil {
+			return
+		}
+		s := t.lane(e.Proc)
+		s.marks = append(s.marks, mark{e.At, markReap})
+		s.end(e.At)
+		s.ended = true
+	case procs.EvAdopted:
+		s := &swimlane{name: "adopted " + e.Text, tint: colorSleeping}
+		s.marks = append(s.marks, mark{e.At, markAdopt})
+		s.setState(e.At, 'S')
+		t.byPid[e.Code] = s
+		t.lanes = append(t.lanes, s)
+	case procs.EvState:
+		if e.Main.Phase == procs.MainJoining || (e.Main.Phase == procs.MainEnding && e.Main.Joining != nil) {
+			t.main.setState(e.At, 'J')
+		} else if e.Main.Phase == procs.MainEnded {
+			t.main.end(e.At)
+			t.main.ended = true
+		} else {
+			t.main.setState(e.At, 'R')
+		}
+	}
+}
+
+// poll records each running process's OS state.
+func (t *timeline) poll(now time.Duration, tree *procs.Tree, lab []procs.Snapshot) {
+	t.now = max(t.now, now)
+	if tree == nil {
+		return
+	}
+	for _, s := range lab {
+		if s.Status != procs.Started || s.Zombie {
+			continue
+		}
+		if info := tree.Procs[s.Pid]; info != nil {
+			state := info.State
+			if state == 'D' || state == 'I' {
+				state = 'S'
+			}
+			t.lane(s.Proc).setState(now, state)
+		}
+	}
+}
+
+// show redraws, following the newest moment unless the user moved away.
+func (t *timeline) show() {
+	if t.follow {
+		t.start = max(0, t.now-t.width+t.width/20)
+	}
+	if key := [2]float32{float32(len(t.lanes)), t.Size().Height}; t.onNames != nil && key != t.namesFor {
+		t.namesFor = key
+		t.onNames()
+	}
+	t.raster.Refresh()
+}
+
+func (t *timeline) Resize(size fyne.Size) {
+	t.BaseWidget.Resize(size)
+	t.show()
+}
+
+func (t *timeline) Scrolled(e *fyne.ScrollEvent) {
+	factor := math.Pow(1.15, float64(-e.Scrolled.DY)/10)
+	t.zoom(factor)
+}
+
+// zoom scales the visible time span, around its middle.
+func (t *timeline) zoom(factor float64) {
+	mid := t.start + t.width/2
+	t.width = time.Duration(float64(t.width) * factor)
+	t.width = max(200*time.Millisecond, min(time.Hour, t.width))
+	t.start = max(0, mid-t.width/2)
+	t.follow = t.start+t.width >= t.now
+	t.show()
+}
+
+func (t *timeline) Dragged(e *fyne.DragEvent) {
+	perUnit := float64(t.width) / float64(max(1, t.Size().Width-labelWidth))
+	t.pan(-time.Duration(float64(e.Dragged.DX) * perUnit))
+}
+
+// pan moves the visible window by d (negative: back in time).
+func (t *timeline) pan(d time.Duration) {
+	t.start = max(0, t.start+d)
+	t.follow = t.start+t.width >= t.now
+	t.show()
+}
+
+func (t *timeline) DragEnd()                       {}
+func (t *timeline) MouseIn(*desktop.MouseEvent)    {}
+func (t *timeline) MouseMoved(*desktop.MouseEvent) {}
+func (t *timeline) MouseOut()                      {}
+
+// labelWidth is the room for process names at the left, in Fyne units.
+const labelWidth = 130
+
+var stateColors = map[byte]color.NRGBA{
+	'R': colorRunning, 'S': colorSleeping, 'T': colorStopped, 't': colorStopped,
+	'Z': colorZombie, 'J': colorStopped,
+}
+
+// draw renders the visible window into an image of w×h pixels.
+func (t *timeline) draw(w, h int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	bg := theme.Color(theme.ColorNameBackground)
+	draw.Draw(img, img.Bounds(), &image.Uniform{bg}, image.Point{}, draw.Src)
+	scale := float32(w) / max(1, t.Size().Width)
+	if t.Size().Width == 0 {
+		scale = 1
+	}
+	left := int(labelWidth * scale)
+	if left >= w || len(t.lanes) == 0 {
+		return img
+	}
+	rowH := min(int(40*scale), max(8, (h-int(20*scale))/len(t.lanes)))
+	x := func(at time.Duration) int {
+		return left + int(float64(at-t.start)/float64(t.width)*float64(w-left))
+	}
+	grid := theme.Color(theme.ColorNameSeparator)
+	// A second grid line every second (or every tenth at high zoom).
+	step := time.Second
+	for t.width/step > 40 {
+		step *= 10
+	}
+	for t.width/step < 4 && step > 100*time.Millisecond {
+		step /= 10
+	}
+	for at := (t.start / step) * step; at <= t.start+t.width; at += step {
+		if gx := x(at); gx >= left && gx < w {
+			fill(img, gx, 0, 1, h, grid)
+		}
+	}
+	for i, s := range t.lanes {
+		y := int(10*scale) + i*rowH
+		fill(img, 0, y, int(10*scale), rowH-2, s.tint) // the process's colour key
+		barY, barH := y+rowH/4, rowH/2
+		for _, sp := range s.spans {
+			end := sp.to
+			if end == 0 {
+				end = t.now
+			}
+			x0, x1 := max(left, x(sp.from)), min(w, x(end))
+			if x1 > x0 {
+				fill(img, x0, barY, x1-x0, barH, stateColors[sp.state])
+			}
+		}
+		for _, tick := range s.ticks {
+			if tx := x(tick); tx >= left && tx < w {
+				fill(img, tx, y, 1, rowH/4, theme.Color(theme.ColorNameForeground))
+			}
+		}
+		for _, m := range s.marks {
+			if mx := x(m.at); mx >= left-2 && mx < w {
+				fill(img, mx-1, y+rowH/8, 3, rowH*3/4, markColors[m.kind])
+			}
+		}
+	}
+	return img
+}
+
+func fill(img *image.RGBA, x, y, w, h int, c color.Color) {
+	draw.Draw(img, image.Rect(x, y, x+w, y+h).Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Src)
+}
+
+// timelineView is the Timeline tab: the names beside the swimlanes, zoom
+// buttons, and a legend.
+func newTimelineView(t *timeline, export func()) fyne.CanvasObject {
+	names := container.NewWithoutLayout()
+	t.onNames = func() {
+		names.RemoveAll()
+		n := len(t.lanes)
+		h := t.Size().Height
+		rowH := min(40, max(8, (h-20)/float32(max(1, n))))
+		for i, s := range t.lanes {
+			l := canvas.NewText(s.name, theme.Color(theme.ColorNameForeground))
+			l.TextSize = min(theme.TextSize(), rowH*0.6)
+			l.Move(fyne.NewPos(14, 10+float32(i)*rowH+rowH/2-l.TextSize*0.7))
+			names.Add(l)
+		}
+	}
+	legend := widget.NewLabel("bars: green running · blue sleeping · amber stopped / main in join() · purple zombie — ticks: output lines — marks: start, terminate, kill, exit, reap, adopted")
+	legend.Wrapping = fyne.TextWrapWord
+	legend.Importance = widget.LowImportance
+	buttons := container.NewHBox(
+		widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { t.zoom(0.5) }),
+		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { t.zoom(2) }),
+		widget.NewButton("Follow now", func() { t.follow = true; t.show() }),
+		widget.NewButtonWithIcon("Export PNG", theme.DocumentSaveIcon(), export),
+	)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, buttons, legend), nil, nil, nil, container.NewStack(t, names))
+}
