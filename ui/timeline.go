@@ -362,14 +362,14 @@ func newTimelineView(t *timeline, export func()) fyne.CanvasObject {
 			names.Add(l)
 		}
 	}
-	legend := widget.NewLabel("bars: green running · blue sleeping · amber stopped / main in join() · purple zombie — ticks: output lines — marks: start, terminate, kill, exit, reap, adopted")
-	legend.Wrapping = fyne.TextWrapWord
+	legend := widget.NewLabel("green running · blue sleeping · amber stopped or in join() · purple zombie · ticks: output · marks: start, signal, exit, reap")
+	legend.Truncation = fyne.TextTruncateEllipsis
 	legend.Importance = widget.LowImportance
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { t.zoom(0.5) }),
 		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { t.zoom(2) }),
-		widget.NewButton("Follow now", func() { t.follow = true; t.show() }),
-		widget.NewButtonWithIcon("Export PNG", theme.DocumentSaveIcon(), export),
+		widget.NewButton("Now", func() { t.follow = true; t.show() }),
+		widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), export),
 	)
-	return container.NewBorder(container.NewBorder(nil, nil, nil, buttons, legend), nil, nil, nil, container.NewStack(t, names))
+	return container.NewBorder(buttons, legend, nil, nil, container.NewStack(t, names))
 }

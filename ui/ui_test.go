@@ -483,7 +483,9 @@ func TestTimelineDrawsLifetimesAndMarks(t *testing.T) {
 	if started == 0 || killed <= started {
 		t.Fatalf("marks %+v: want a start and a later kill", lane.marks)
 	}
-	x := func(at time.Duration) int { return labelWidth + int(float64(at)/float64(tl.width)*float64(1130-labelWidth)) }
+	x := func(at time.Duration) int {
+		return labelWidth + int(float64(at)/float64(tl.width)*float64(1130-labelWidth))
+	}
 	rowH := min(40, (300-20)/len(tl.lanes))
 	y := 10 + 1*rowH + rowH/2 // the bar's middle in Process-1's row (row 0 is main)
 	mid := (started + killed) / 2

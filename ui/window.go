@@ -291,8 +291,8 @@ func (w *labWindow) build() {
 	mk(actDaemon, "Daemon", theme.CheckButtonIcon(), w.doDaemon, "p.daemon = True/False: daemons are terminated when main ends (Ctrl+D)")
 	mk(actClose, "Close", theme.DeleteIcon(), w.doClose, "p.close(): release an ended process; its methods raise ValueError afterwards")
 	mk(actIsAlive, "is_alive()", theme.QuestionIcon(), w.doIsAlive, "p.is_alive(): asks, and reaps the child if it has ended (Ctrl+I)")
-	mk(actPinOne, "One core", theme.ViewRestoreIcon(), func() { w.doPin(false) }, "os.sched_setaffinity(p.pid, {0}): run only on core 0, sharing it by time-slicing (concurrency)")
-	mk(actPinAll, "All cores", theme.ViewFullScreenIcon(), func() { w.doPin(true) }, "os.sched_setaffinity(p.pid, all cores): may run in parallel with others")
+	mk(actPinOne, "One core", theme.ViewRestoreIcon(), func() { w.doPin(false) }, "os.sched_setaffinity(p.pid, {0}): run only on core 0, sharing it by time-slicing (concurrency) (Ctrl+Shift+O)")
+	mk(actPinAll, "All cores", theme.ViewFullScreenIcon(), func() { w.doPin(true) }, "os.sched_setaffinity(p.pid, all cores): may run in parallel with others (Ctrl+Shift+P)")
 	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
 	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
 	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
@@ -300,7 +300,6 @@ func (w *labWindow) build() {
 	mk(actExport, "Export .py", theme.DocumentSaveIcon(), w.doExport, "save this lab as a Python program that does the same (Ctrl+S)")
 	w.buttons[actNew].Importance = widget.HighImportance
 
-	w.selection = widget.NewLabel("")
 	tools := container.NewHBox()
 	for a, b := range w.buttons {
 		switch action(a) {
@@ -311,7 +310,8 @@ func (w *labWindow) build() {
 		}
 		tools.Add(b)
 	}
-	top := container.NewBorder(nil, widget.NewSeparator(), nil, w.selection, container.NewHScroll(tools))
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil,
+		container.NewGridWithColumns(1, container.NewHScroll(tools)))
 
 	w.tree = newProcessTree(func(p *procs.Process) { w.selectProcess(p) })
 	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
@@ -323,9 +323,9 @@ func (w *labWindow) build() {
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.cores.content, nil, nil, w.tree.widget)
 	w.timeline = newTimeline()
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem("Lanes — one per process", w.laneView),
+		container.NewTabItem("Lanes", w.laneView),
 		container.NewTabItem("Timeline", newTimelineView(w.timeline, w.doExportPNG)),
-		container.NewTabItem("Console — as a terminal would show it", w.console.list),
+		container.NewTabItem("Console", w.console.list),
 	)
 	w.tabs.OnSelected = func(*container.TabItem) { w.timeline.show() }
 	lanesPane := w.tabs
@@ -344,10 +344,14 @@ func (w *labWindow) build() {
 	w.status = widget.NewLabel("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it.")
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.info = widget.NewLabel("")
+	w.info.Truncation = fyne.TextTruncateEllipsis
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
 	w.pauseBtn = widget.NewButton("Pause (Space)", w.togglePause)
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.info, w.rate, w.pauseBtn), w.status)
+	// The status line and the counts share the width and truncate, so that
+	// at 200 % zoom the window still fits a 1280×800 projector.
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.rate, w.pauseBtn),
+		container.NewGridWithColumns(2, w.status, w.info))
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
 	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Lab",
 		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
@@ -414,6 +418,10 @@ func (w *labWindow) addShortcuts() {
 	}
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { w.setZoom(1) })
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
+		func(fyne.Shortcut) { w.doPin(false) })
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
+		func(fyne.Shortcut) { w.doPin(true) })
 	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { w.tabs.SelectIndex(i) })
@@ -950,13 +958,6 @@ func (w *labWindow) refreshViews() {
 	}
 	if daemon := w.buttons[actDaemon]; daemon.Icon != daemonIcon {
 		daemon.SetIcon(daemonIcon)
-	}
-	sel := "selected: MainProcess"
-	if w.selected != nil {
-		sel = fmt.Sprintf("selected: %s (%s)", w.selected.Name(), w.selected.Var())
-	}
-	if w.selection.Text != sel {
-		w.selection.SetText(sel)
 	}
 	info := fmt.Sprintf("%d live · main: %s", live, main)
 	if w.paused.Load() {

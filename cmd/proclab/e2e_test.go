@@ -86,7 +86,8 @@ func buildApp(t *testing.T) string {
 func startApp(t *testing.T, bin, display string) *session {
 	s := &session{t: t, display: display, trace: filepath.Join(t.TempDir(), "trace.jsonl"), stderr: &bytes.Buffer{}}
 	s.app = exec.Command(bin, "--trace", s.trace)
-	s.app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8")
+	// A config folder of its own: zoom and theme preferences stay in the test.
+	s.app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+t.TempDir())
 	s.app.Stderr = s.stderr
 	if err := s.app.Start(); err != nil {
 		t.Fatal(err)
@@ -452,4 +453,17 @@ func TestE2EMainEndsTerminatesTheDaemon(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	s.screenshot("state-daemon-main-ends.png")
+
+	// Every view, at 100 % and at 200 % zoom (Ctrl+= four times).
+	for _, zoom := range []string{"100", "200"} {
+		if zoom == "200" {
+			s.key("ctrl+equal", "ctrl+equal", "ctrl+equal", "ctrl+equal")
+			time.Sleep(500 * time.Millisecond)
+		}
+		for i, view := range []string{"lanes", "timeline", "console"} {
+			s.key(fmt.Sprintf("ctrl+%d", i+1))
+			time.Sleep(400 * time.Millisecond)
+			s.screenshot(fmt.Sprintf("view-%s-%s.png", view, zoom))
+		}
+	}
 }
