@@ -3,6 +3,7 @@ package procs
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +29,9 @@ func TestTreeShowsTheLabsChildren(t *testing.T) {
 	if info.CPU < 20 {
 		t.Errorf("a burning child shows %.1f%% CPU", info.CPU)
 	}
-	if len(tree.Cores) == 0 || info.Core < 0 || info.Core >= len(tree.Cores) || tree.Cores[info.Core] < 10 {
-		t.Errorf("cores %v: the burning child's core %d is not busy", tree.Cores, info.Core)
+	// The child may move between cores between polls: some core must be busy.
+	if len(tree.Cores) == 0 || info.Core < 0 || info.Core >= len(tree.Cores) || slices.Max(tree.Cores) < 10 {
+		t.Errorf("cores %v: none is busy while a child burns (it last ran on %d)", tree.Cores, info.Core)
 	}
 	if info.RSS == 0 || info.Threads == 0 || info.StartTime == 0 {
 		t.Errorf("empty fields: %+v", info)
