@@ -87,7 +87,6 @@ type labWindow struct {
 	mainLane     *lane
 	mainLines    []procs.Line
 	buttons      [actCount]*actionButton
-	selection    *widget.Label
 	status       *widget.Label
 	info         *widget.Label
 	hint         string
