@@ -32,6 +32,9 @@ Usage:
                           default 10); --trace writes every lab event as a JSON line;
                           --preload starts N processes of TASK at once; --log-dir is
                           where the full output of each lab is kept
+  proclab lesson [NAME] [--json] [--lang en|zh]
+                          list the lessons, or play one on real processes and print
+                          what a terminal would show (--json: the event stream)
   proclab bench [--seconds N]
                           measure ProcLab against a bare /proc read, ps, btop and htop
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
@@ -55,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runTree(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
+	case "lesson", "lessons":
+		return runLesson(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "proclab %s\n", version)
 		return 0

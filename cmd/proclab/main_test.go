@@ -6,7 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"proclab/procs"
 )
+
+// TestMain lets the test binary be a worker, for the commands that start
+// real children (proclab lesson).
+func TestMain(m *testing.M) {
+	procs.MaybeRunWorker()
+	os.Exit(m.Run())
+}
 
 func runCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
@@ -48,5 +57,19 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 	}
 	if code, out, _ := runCLI("version"); code != 0 || !strings.HasPrefix(out, "proclab ") {
 		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+func TestLessonCommand(t *testing.T) {
+	code, out, _ := runCLI("lesson", "--lang", "zh")
+	if code != 0 || !strings.Contains(out, "globals        3.6a  进程之间不共享全局变量") {
+		t.Errorf("lesson list: %d\n%s", code, out)
+	}
+	code, out, errOut := runCLI("lesson", "args-kwargs")
+	if code != 0 || !strings.Contains(out, "名字为Tom, 年龄为30") || !strings.Contains(errOut, "matches the note's output") {
+		t.Errorf("lesson args-kwargs: %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI("lesson", "nope"); code != 2 || !strings.Contains(errOut, `no lesson "nope"; lessons: sing-dance-1`) {
+		t.Errorf("unknown lesson: %d %s", code, errOut)
 	}
 }

@@ -1,0 +1,304 @@
+package procs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Lesson is one section of the lecture note as a scenario the lab plays:
+// the note's program, what each of its lines does to real processes, and
+// the output the note printed.
+type Lesson struct {
+	Name     string            `json:"name"`
+	Section  string            `json:"section"`
+	Title    map[string]string `json:"title"`   // by language: en, zh
+	Explain  map[string]string `json:"explain"` // by language
+	Code     string            `json:"code"`    // the note's program
+	Expected []string          `json:"expected"`
+	// Compare says how real output is held against Expected: "exact"
+	// (same lines, same order), "unordered" (same lines, any order: the
+	// note's point is that order varies) or "none".
+	Compare string       `json:"compare"`
+	Steps   []LessonStep `json:"steps"`
+}
+
+// LessonStep is what one line of the program does. Exactly one action
+// field is set.
+type LessonStep struct {
+	Line int `json:"line"` // 1-based line of Code it stands for; 0: none
+
+	Create    string  `json:"create,omitempty"` // variable name of a new Process
+	Target    string  `json:"target,omitempty"`
+	Args      string  `json:"args,omitempty"`   // Python tuple
+	Kwargs    string  `json:"kwargs,omitempty"` // Python dict
+	SetDaemon string  `json:"daemon,omitempty"`
+	Start     string  `json:"start,omitempty"`
+	Join      string  `json:"join,omitempty"`
+	Terminate string  `json:"terminate,omitempty"`
+	Kill      string  `json:"kill,omitempty"` // os.kill(p.pid, 9)
+	Sleep     float64 `json:"sleep,omitempty"`
+	Print     string  `json:"print,omitempty"`     // main prints this
+	PrintExit string  `json:"printexit,omitempty"` // main prints p.exitcode
+	MainRuns  string  `json:"mainruns,omitempty"`  // main runs this task itself
+}
+
+// LoadLessons reads every *.json lesson in fsys, sorted by section.
+func LoadLessons(fsys fs.FS) ([]Lesson, error) {
+	files, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	var out []Lesson
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		var l Lesson
+		if err := json.Unmarshal(data, &l); err != nil {
+			return nil, fmt.Errorf("lesson %s: %w", f, err)
+		}
+		if l.Name == "" {
+			l.Name = strings.TrimSuffix(path.Base(f), ".json")
+		}
+		out = append(out, l)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Section < out[j].Section })
+	return out, nil
+}
+
+// LessonEvent is one thing a running lesson did, for --json and the window.
+type LessonEvent struct {
+	T       float64 `json:"t"`
+	Process string  `json:"process"`
+	Event   string  `json:"event"`
+	Data    string  `json:"data,omitempty"`
+	Line    int     `json:"line,omitempty"` // the program line being executed
+}
+
+// RunLesson plays l on lab and returns what a terminal running the note's
+// program would have shown: every stdout line of every process, main
+// included, in arrival order. emit, if set, receives each event as it
+// happens. Main's end (daemons terminated, others joined) comes last.
+func RunLesson(ctx context.Context, lab *Lab, l Lesson, emit func(LessonEvent)) ([]string, error) {
+	sub := lab.Subscribe()
+	defer sub.Close()
+	var mu sync.Mutex
+	var terminal []string
+	send := func(e LessonEvent) {
+		if e.T == 0 {
+			e.T = lab.Since().Seconds()
+		}
+		if emit != nil {
+			emit(e)
+		}
+	}
+	mainPrint := func(text string) {
+		mu.Lock()
+		terminal = append(terminal, text)
+		mu.Unlock()
+		send(LessonEvent{Process: "MainProcess", Event: "output", Data: text})
+	}
+	// Children's lines reach the terminal as they arrive.
+	done := make(chan struct{})
+	var relay sync.WaitGroup
+	relay.Add(1)
+	go func() {
+		defer relay.Done()
+		for {
+			select {
+			case <-sub.C():
+			case <-done:
+				// drain what is left, then stop
+			}
+			evs, _ := sub.Take()
+			for _, e := range evs {
+				le := LessonEvent{T: e.At.Seconds(), Event: e.Kind.String(), Data: e.Text}
+				if e.Proc != nil {
+					le.Process = e.Proc.Name()
+				}
+				if e.Kind == EvOutput {
+					le.Data = e.Line.Text
+					if e.Line.Stream == Stdout {
+						mu.Lock()
+						terminal = append(terminal, e.Line.Text)
+						mu.Unlock()
+					}
+				}
+				if e.Kind == EvVars || e.Kind == EvState && e.Python == "" {
+					continue
+				}
+				if e.Python != "" && le.Data == "" {
+					le.Data = e.Python
+				}
+				send(le)
+			}
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+	}()
+
+	vars := map[string]*Process{}
+	get := func(name string) (*Process, error) {
+		if p := vars[name]; p != nil {
+			return p, nil
+		}
+		return nil, fmt.Errorf("lesson %s: no process named %q", l.Name, name)
+	}
+	var runErr error
+	for _, s := range l.Steps {
+		if ctx.Err() != nil {
+			runErr = ctx.Err()
+			break
+		}
+		if s.Line > 0 {
+			send(LessonEvent{Process: "MainProcess", Event: "line", Line: s.Line})
+		}
+		var err error
+		var p *Process
+		switch {
+		case s.Create != "":
+			var spec Spec
+			spec.Target = s.Target
+			if spec.Args, err = ParseArgs(s.Args); err == nil {
+				spec.Kwargs, err = ParseKwargs(s.Kwargs)
+			}
+			if err == nil {
+				p, err = lab.Create(spec)
+				vars[s.Create] = p
+			}
+		case s.SetDaemon != "":
+			if p, err = get(s.SetDaemon); err == nil {
+				err = lab.SetDaemon(p, true)
+			}
+		case s.Start != "":
+			if p, err = get(s.Start); err == nil {
+				err = lab.Start(p)
+			}
+		case s.Join != "":
+			if p, err = get(s.Join); err == nil {
+				_, err = lab.Join(ctx, p, 0)
+			}
+		case s.Terminate != "":
+			if p, err = get(s.Terminate); err == nil {
+				err = lab.Terminate(p)
+			}
+		case s.Kill != "":
+			if p, err = get(s.Kill); err == nil {
+				err = lab.KillFromOutside(p)
+			}
+		case s.Sleep > 0:
+			select {
+			case <-time.After(time.Duration(s.Sleep * float64(time.Second))):
+			case <-ctx.Done():
+			}
+		case s.Print != "":
+			mainPrint(s.Print)
+		case s.PrintExit != "":
+			if p, err = get(s.PrintExit); err == nil {
+				<-p.Done()
+				code, _ := p.ExitCode()
+				mainPrint(fmt.Sprint(code))
+			}
+		case s.MainRuns != "":
+			err = runInMain(s.MainRuns, mainPrint)
+		}
+		if err != nil {
+			runErr = err
+			break
+		}
+	}
+	if runErr == nil {
+		runErr = lab.MainEnds(ctx)
+	}
+	close(done)
+	relay.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]string(nil), terminal...), runErr
+}
+
+// runInMain runs a task in ProcLab itself, as the note's 思路1 has main sing
+// while a child dances; its lines are main's.
+func runInMain(task string, print func(string)) error {
+	t, ok := LookupTask(task)
+	if !ok {
+		return fmt.Errorf("unknown task %q", task)
+	}
+	args, err := t.bind(nil, nil)
+	if err != nil {
+		return err
+	}
+	w := &Worker{Name: "MainProcess", stdout: lineWriter(print), stderr: lineWriter(print), gList: []any{}}
+	return t.run(w, args)
+}
+
+// lineWriter calls print once per line written.
+type lineWriter func(string)
+
+func (f lineWriter) Write(b []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		f(line)
+	}
+	return len(b), nil
+}
+
+// CompareLesson holds a run's terminal output against the note's, in the
+// lesson's way; nil means it matches.
+func CompareLesson(l Lesson, got []string) error {
+	want := l.Expected
+	switch l.Compare {
+	case "exact":
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			return fmt.Errorf("the note printed\n%s\nthis run printed\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+		}
+	case "unordered":
+		a, b := append([]string(nil), got...), append([]string(nil), want...)
+		sort.Strings(a)
+		sort.Strings(b)
+		if strings.Join(a, "\n") != strings.Join(b, "\n") {
+			return fmt.Errorf("the note printed (in any order)\n%s\nthis run printed\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+		}
+	case "last":
+		if len(got) == 0 || len(want) == 0 || got[len(got)-1] != want[len(want)-1] {
+			return fmt.Errorf("the last line should be %q; this run printed %q", want[len(want)-1], got)
+		}
+	case "timing":
+		// The point is when main's "over" comes: after about five of the
+		// child's lines (±1 for scheduling), and how many come after it.
+		split := func(lines []string) (before, after int, ok bool) {
+			i := sliceIndex(lines, "over")
+			if i < 0 {
+				return 0, 0, false
+			}
+			return i, len(lines) - i - 1, true
+		}
+		wb, wa, _ := split(want)
+		gb, ga, ok := split(got)
+		if !ok || abs(gb-wb) > 1 || abs(gb+ga-wb-wa) > 1 || (wa == 0 && ga != 0) {
+			return fmt.Errorf("the note printed %d lines before over and %d after; this run %d and %d:\n%s", wb, wa, gb, ga, strings.Join(got, "\n"))
+		}
+	}
+	return nil
+}
+
+func sliceIndex(lines []string, s string) int {
+	for i, l := range lines {
+		if l == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func abs(n int) int { return max(n, -n) }
