@@ -83,10 +83,106 @@ type LessonEvent struct {
 	Line    int     `json:"line,omitempty"` // the program line being executed
 }
 
-// RunLesson plays l on lab and returns what a terminal running the note's
-// program would have shown: every stdout line of every process, main
-// included, in arrival order. emit, if set, receives each event as it
-// happens. Main's end (daemons terminated, others joined) comes last.
+// LessonRun plays a lesson one step at a time on a lab, so that the
+// window can pause between steps and the user act with the normal buttons.
+type LessonRun struct {
+	lab       *Lab
+	lesson    Lesson
+	vars      map[string]*Process
+	next      int
+	mainPrint func(string)
+}
+
+// NewLessonRun prepares l on lab; mainPrint receives what main prints.
+func NewLessonRun(lab *Lab, l Lesson, mainPrint func(string)) *LessonRun {
+	return &LessonRun{lab: lab, lesson: l, vars: map[string]*Process{}, mainPrint: mainPrint}
+}
+
+// Lesson is what is being played.
+func (r *LessonRun) Lesson() Lesson { return r.lesson }
+
+// Next is the index of the step Step would run; Done when it is past the end.
+func (r *LessonRun) Next() int { return r.next }
+
+// Done reports whether every step has run.
+func (r *LessonRun) Done() bool { return r.next >= len(r.lesson.Steps) }
+
+func (r *LessonRun) get(name string) (*Process, error) {
+	if p := r.vars[name]; p != nil {
+		return p, nil
+	}
+	return nil, fmt.Errorf("lesson %s: no process named %q", r.lesson.Name, name)
+}
+
+// Step runs the next step; a sleep or a join blocks for as long as it lasts.
+func (r *LessonRun) Step(ctx context.Context) error {
+	if r.Done() {
+		return nil
+	}
+	s := r.lesson.Steps[r.next]
+	r.next++
+	lab := r.lab
+	var err error
+	var p *Process
+	switch {
+	case s.Create != "":
+		var spec Spec
+		spec.Target = s.Target
+		if spec.Args, err = ParseArgs(s.Args); err == nil {
+			spec.Kwargs, err = ParseKwargs(s.Kwargs)
+		}
+		if err == nil {
+			p, err = lab.Create(spec)
+			r.vars[s.Create] = p
+		}
+	case s.SetDaemon != "":
+		if p, err = r.get(s.SetDaemon); err == nil {
+			err = lab.SetDaemon(p, true)
+		}
+	case s.Start != "":
+		if p, err = r.get(s.Start); err == nil {
+			err = lab.Start(p)
+		}
+	case s.Join != "":
+		if p, err = r.get(s.Join); err == nil {
+			_, err = lab.Join(ctx, p, 0)
+		}
+	case s.Terminate != "":
+		if p, err = r.get(s.Terminate); err == nil {
+			err = lab.Terminate(p)
+		}
+	case s.Kill != "":
+		if p, err = r.get(s.Kill); err == nil {
+			err = lab.KillFromOutside(p)
+		}
+	case s.Sleep > 0:
+		select {
+		case <-time.After(time.Duration(s.Sleep * float64(time.Second))):
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	case s.Print != "":
+		r.mainPrint(s.Print)
+	case s.PrintExit != "":
+		if p, err = r.get(s.PrintExit); err == nil {
+			select {
+			case <-p.Done():
+				code, _ := p.ExitCode()
+				r.mainPrint(fmt.Sprint(code))
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		}
+	case s.MainRuns != "":
+		err = runInMain(s.MainRuns, r.mainPrint)
+	}
+	return err
+}
+
+// RunLesson plays l on lab from start to end, main's end included, and
+// returns what a terminal running the note's program would have shown:
+// every stdout line of every process, main's included, in arrival order.
+// emit, if set, receives each event as it happens.
 func RunLesson(ctx context.Context, lab *Lab, l Lesson, emit func(LessonEvent)) ([]string, error) {
 	sub := lab.Subscribe()
 	defer sub.Close()
@@ -100,12 +196,12 @@ func RunLesson(ctx context.Context, lab *Lab, l Lesson, emit func(LessonEvent)) 
 			emit(e)
 		}
 	}
-	mainPrint := func(text string) {
+	run := NewLessonRun(lab, l, func(text string) {
 		mu.Lock()
 		terminal = append(terminal, text)
 		mu.Unlock()
 		send(LessonEvent{Process: "MainProcess", Event: "output", Data: text})
-	}
+	})
 	// Children's lines reach the terminal as they arrive.
 	done := make(chan struct{})
 	var relay sync.WaitGroup
@@ -115,8 +211,7 @@ func RunLesson(ctx context.Context, lab *Lab, l Lesson, emit func(LessonEvent)) 
 		for {
 			select {
 			case <-sub.C():
-			case <-done:
-				// drain what is left, then stop
+			case <-done: // drain what is left, then stop
 			}
 			evs, _ := sub.Take()
 			for _, e := range evs {
@@ -147,85 +242,21 @@ func RunLesson(ctx context.Context, lab *Lab, l Lesson, emit func(LessonEvent)) 
 			}
 		}
 	}()
-
-	vars := map[string]*Process{}
-	get := func(name string) (*Process, error) {
-		if p := vars[name]; p != nil {
-			return p, nil
+	var err error
+	for !run.Done() && err == nil {
+		if line := l.Steps[run.Next()].Line; line > 0 {
+			send(LessonEvent{Process: "MainProcess", Event: "line", Line: line})
 		}
-		return nil, fmt.Errorf("lesson %s: no process named %q", l.Name, name)
+		err = run.Step(ctx)
 	}
-	var runErr error
-	for _, s := range l.Steps {
-		if ctx.Err() != nil {
-			runErr = ctx.Err()
-			break
-		}
-		if s.Line > 0 {
-			send(LessonEvent{Process: "MainProcess", Event: "line", Line: s.Line})
-		}
-		var err error
-		var p *Process
-		switch {
-		case s.Create != "":
-			var spec Spec
-			spec.Target = s.Target
-			if spec.Args, err = ParseArgs(s.Args); err == nil {
-				spec.Kwargs, err = ParseKwargs(s.Kwargs)
-			}
-			if err == nil {
-				p, err = lab.Create(spec)
-				vars[s.Create] = p
-			}
-		case s.SetDaemon != "":
-			if p, err = get(s.SetDaemon); err == nil {
-				err = lab.SetDaemon(p, true)
-			}
-		case s.Start != "":
-			if p, err = get(s.Start); err == nil {
-				err = lab.Start(p)
-			}
-		case s.Join != "":
-			if p, err = get(s.Join); err == nil {
-				_, err = lab.Join(ctx, p, 0)
-			}
-		case s.Terminate != "":
-			if p, err = get(s.Terminate); err == nil {
-				err = lab.Terminate(p)
-			}
-		case s.Kill != "":
-			if p, err = get(s.Kill); err == nil {
-				err = lab.KillFromOutside(p)
-			}
-		case s.Sleep > 0:
-			select {
-			case <-time.After(time.Duration(s.Sleep * float64(time.Second))):
-			case <-ctx.Done():
-			}
-		case s.Print != "":
-			mainPrint(s.Print)
-		case s.PrintExit != "":
-			if p, err = get(s.PrintExit); err == nil {
-				<-p.Done()
-				code, _ := p.ExitCode()
-				mainPrint(fmt.Sprint(code))
-			}
-		case s.MainRuns != "":
-			err = runInMain(s.MainRuns, mainPrint)
-		}
-		if err != nil {
-			runErr = err
-			break
-		}
-	}
-	if runErr == nil {
-		runErr = lab.MainEnds(ctx)
+	if err == nil {
+		err = lab.MainEnds(ctx)
 	}
 	close(done)
 	relay.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	return append([]string(nil), terminal...), runErr
+	return append([]string(nil), terminal...), err
 }
 
 // runInMain runs a task in ProcLab itself, as the note's 思路1 has main sing

@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"proclab/assets"
+	"proclab/assets/lessons"
 	"proclab/procs"
 )
 
@@ -72,6 +73,8 @@ type labWindow struct {
 	cleared    map[*procs.Process]bool // hidden by Clear ended
 	console    *console
 	timeline   *timeline
+	lessons    []procs.Lesson
+	lessonV    *lessonView
 	timelineAt time.Time
 	tabs       *container.AppTabs
 	cores      *coresStrip
@@ -148,6 +151,7 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	}
 	w.win = a.NewWindow("ProcLab — Python multiprocessing with real processes")
 	w.sub = lab.Subscribe()
+	w.lessons, _ = procs.LoadLessons(lessons.FS) // embedded: a failure is a build bug the tests catch
 	w.build()
 	w.addShortcuts()
 	w.win.Resize(fyne.NewSize(1280, 800))
@@ -321,10 +325,12 @@ func (w *labWindow) build() {
 	w.cores = newCoresStrip()
 	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.cores.content, nil, nil, w.tree.widget)
 	w.timeline = newTimeline()
+	w.lessonV = newLessonView(w)
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Lanes", w.laneView),
 		container.NewTabItem("Timeline", newTimelineView(w.timeline, w.doExportPNG)),
 		container.NewTabItem("Console", w.console.list),
+		container.NewTabItem("Lesson", w.lessonV.content),
 	)
 	w.tabs.OnSelected = func(*container.TabItem) { w.timeline.show() }
 	lanesPane := w.tabs
@@ -352,6 +358,10 @@ func (w *labWindow) build() {
 	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.rate, w.pauseBtn),
 		container.NewGridWithColumns(2, w.status, w.info))
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	var lessonItems []*fyne.MenuItem
+	for _, l := range w.lessons {
+		lessonItems = append(lessonItems, fyne.NewMenuItem(l.Section+"  "+l.Title["en"]+" · "+l.Title["zh"], func() { w.openLesson(l) }))
+	}
 	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Lab",
 		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
 		fyne.NewMenuItem("Clear ended processes (Ctrl+Shift+L)", w.doClear),
@@ -372,7 +382,7 @@ func (w *labWindow) build() {
 		fyne.NewMenuItem("Flash: off", func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Pause or resume the view (Space)", w.togglePause),
-	)))
+	), fyne.NewMenu("Lessons", lessonItems...)))
 	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		switch e.Name {
 		case fyne.KeyEscape:
@@ -381,6 +391,8 @@ func (w *labWindow) build() {
 			w.togglePause()
 		case fyne.KeyF11:
 			w.win.SetFullScreen(!w.win.FullScreen())
+		case fyne.KeyF10:
+			w.lessonV.step()
 		}
 		if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
 			switch e.Name {
@@ -613,6 +625,17 @@ func (w *labWindow) doShowLog() {
 		entry, open), w.win)
 }
 
+// openLesson starts lesson l on a fresh lab and shows it.
+func (w *labWindow) openLesson(l procs.Lesson) {
+	w.interruptJoin()
+	w.tabs.SelectIndex(3)
+	w.say("starting lesson "+l.Section+": ending the processes of the current lab…", false)
+	go func() {
+		w.lab.Reset()
+		w.onUI(func() { w.lessonV.start(l) })
+	}()
+}
+
 // doExportPNG saves a picture of the window as the user sees it.
 func (w *labWindow) doExportPNG() {
 	img := w.win.Canvas().Capture()
@@ -786,6 +809,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			if !w.cleared[e.Proc] {
 				w.console.add(e.Proc, e.Line)
 			}
+			w.lessonV.output(e.Line)
 		case procs.EvError:
 			w.say(pythonError(e), true)
 			w.addMainLine(e.At, procs.Stderr, pythonError(e))

@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// lessonView plays a lesson from the note in the window, step by step: its
+// explanation, the note's program with the line being executed selected,
+// and the note's printed output beside this run's. Between steps the user
+// may act with the normal buttons; the lesson goes on from there.
+type lessonView struct {
+	w        *labWindow
+	content  fyne.CanvasObject
+	title    *widget.Label
+	explain  *widget.Label
+	code     *widget.List
+	lines    []string
+	expected *widget.Label
+	got      *widget.Label
+	verdict  *widget.Label
+	next     *widget.Button
+	toEnd    *widget.Button
+	restart  *widget.Button
+
+	lesson   *procs.Lesson
+	run      *procs.LessonRun
+	terminal []string
+	busy     bool
+	ended    bool
+}
+
+func newLessonView(w *labWindow) *lessonView {
+	v := &lessonView{w: w}
+	v.title = widget.NewLabelWithStyle("No lesson: choose one in the Lessons menu", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Wrapping = fyne.TextWrapWord
+	v.explain = widget.NewLabel("Each lesson plays one example of the lecture note on real processes.")
+	v.explain.Wrapping = fyne.TextWrapWord
+	v.code = widget.NewList(
+		func() int { return len(v.lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.TextStyle.Monospace = true
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(fmt.Sprintf("%2d  %s", i+1, v.lines[i]))
+		},
+	)
+	v.expected = widget.NewLabel("")
+	v.got = widget.NewLabel("")
+	v.verdict = widget.NewLabel("")
+	v.verdict.Wrapping = fyne.TextWrapWord
+	v.next = widget.NewButton("Next step (F10)", v.step)
+	v.toEnd = widget.NewButton("Run to end", v.runToEnd)
+	v.restart = widget.NewButton("Restart", func() {
+		if v.lesson != nil {
+			w.openLesson(*v.lesson)
+		}
+	})
+	outputs := container.NewGridWithColumns(2,
+		container.NewBorder(widget.NewLabelWithStyle("The note printed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(v.expected)),
+		container.NewBorder(widget.NewLabelWithStyle("This run printed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(v.got)),
+	)
+	body := container.NewVSplit(v.code, container.NewBorder(nil, v.verdict, nil, nil, outputs))
+	body.Offset = 0.6
+	v.content = container.NewBorder(
+		container.NewVBox(v.title, v.explain, container.NewHBox(v.next, v.toEnd, v.restart)),
+		nil, nil, nil, body)
+	v.refresh()
+	return v
+}
+
+// start shows lesson l, ready for its first step on a fresh lab.
+func (v *lessonView) start(l procs.Lesson) {
+	v.lesson = &l
+	v.run = procs.NewLessonRun(v.w.lab, l, func(text string) {
+		fyne.Do(func() { v.mainPrinted(text) })
+	})
+	v.terminal, v.busy, v.ended = nil, false, false
+	v.title.SetText(fmt.Sprintf("%s  %s", l.Section, l.Title["en"]))
+	v.explain.SetText(l.Explain["en"] + "\n" + l.Explain["zh"])
+	v.lines = strings.Split(strings.TrimSuffix(l.Code, "\n"), "\n")
+	v.code.UnselectAll()
+	v.code.Refresh()
+	v.code.ScrollToTop()
+	v.expected.SetText(strings.Join(l.Expected, "\n"))
+	v.verdict.SetText("")
+	v.refresh()
+}
+
+// output records a line a child printed, as the terminal would show it.
+func (v *lessonView) output(l procs.Line) {
+	if v.run == nil || l.Stream != procs.Stdout {
+		return
+	}
+	v.terminal = append(v.terminal, l.Text)
+	v.got.SetText(strings.Join(v.terminal, "\n"))
+}
+
+func (v *lessonView) mainPrinted(text string) {
+	v.terminal = append(v.terminal, text)
+	v.got.SetText(strings.Join(v.terminal, "\n"))
+	v.w.addMainLine(v.w.lab.Since(), procs.Stdout, "print: "+text)
+}
+
+// step runs the next line of the program; after the last, main's end.
+func (v *lessonView) step() {
+	if v.run == nil || v.busy || v.ended {
+		return
+	}
+	if v.run.Done() {
+		v.finish()
+		return
+	}
+	if line := v.lesson.Steps[v.run.Next()].Line; line > 0 {
+		v.code.Select(line - 1)
+	}
+	v.busy = true
+	v.refresh()
+	run := v.run
+	go func() {
+		err := run.Step(v.w.ctx)
+		fyne.Do(func() {
+			if run != v.run {
+				return // restarted meanwhile
+			}
+			v.busy = false
+			if err != nil {
+				v.verdict.SetText(err.Error())
+			}
+			v.refresh()
+		})
+	}()
+}
+
+// runToEnd runs every remaining step, then main's end.
+func (v *lessonView) runToEnd() {
+	if v.run == nil || v.busy || v.ended {
+		return
+	}
+	v.busy = true
+	v.refresh()
+	run := v.run
+	go func() {
+		var err error
+		for !run.Done() && err == nil {
+			err = run.Step(v.w.ctx)
+		}
+		fyne.Do(func() {
+			if run != v.run {
+				return
+			}
+			v.busy = false
+			if err != nil {
+				v.verdict.SetText(err.Error())
+				v.refresh()
+				return
+			}
+			v.finish()
+		})
+	}()
+}
+
+// finish ends main, as the program's end does, then compares outputs.
+func (v *lessonView) finish() {
+	v.busy = true
+	v.code.UnselectAll()
+	v.refresh()
+	run := v.run
+	go func() {
+		err := v.w.lab.MainEnds(v.w.ctx)
+		fyne.Do(func() {
+			if run != v.run {
+				return
+			}
+			v.busy, v.ended = false, true
+			switch {
+			case err != nil:
+				v.verdict.SetText(err.Error())
+			case len(v.lesson.Expected) == 0:
+				v.verdict.SetText("Main has ended. The note shows no output for this one: compare the pids with the tree.")
+			default:
+				if cmp := procs.CompareLesson(*v.lesson, v.terminal); cmp != nil {
+					hint := ""
+					if v.lesson.Compare == "timing" {
+						hint = " — this lesson is about timing: stepping by hand gives the child time to finish; Restart and Run to end."
+					}
+					v.verdict.SetText("Differs from the note: " + cmp.Error() + hint)
+				} else {
+					v.verdict.SetText("Main has ended: this run printed what the note printed.")
+				}
+			}
+			v.refresh()
+		})
+	}()
+}
+
+func (v *lessonView) refresh() {
+	active := v.run != nil && !v.busy && !v.ended
+	for _, b := range []*widget.Button{v.next, v.toEnd} {
+		if active {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if v.lesson != nil && !v.busy {
+		v.restart.Enable()
+	} else {
+		v.restart.Disable()
+	}
+	if v.run != nil && v.run.Done() && !v.ended {
+		v.next.SetText("Main ends (F10)")
+	} else {
+		v.next.SetText("Next step (F10)")
+	}
+}
