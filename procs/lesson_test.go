@@ -42,6 +42,11 @@ func TestLessonsMatchTheNote(t *testing.T) {
 			if err := CompareLesson(l, got); err != nil {
 				t.Error(err)
 			}
+			if l.Name == "orphan" {
+				if n := len(lab.Adopted()); n != 2 {
+					t.Errorf("after the spawner was killed, %d orphans were adopted, want 2", n)
+				}
+			}
 			if l.Name == "pid" {
 				p := lab.Processes()[0]
 				want := []string{fmt.Sprintf("os.getpid(): %d", p.Pid()), fmt.Sprintf("os.getppid(): %d", os.Getpid())}
