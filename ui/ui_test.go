@@ -462,11 +462,6 @@ func TestTimelineDrawsLifetimesAndMarks(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	h.sync()
 	tl := h.w.timeline
-	tl.Resize(fyne.NewSize(1130, 300))
-	tl.width = 2 * time.Second
-	tl.follow = false
-	tl.start = 0
-	img := tl.draw(1130, 300)
 	lane := tl.byProc[p]
 	if lane == nil || len(lane.ticks) == 0 {
 		t.Fatalf("no swimlane with output ticks for %s", p.Name())
@@ -483,6 +478,12 @@ func TestTimelineDrawsLifetimesAndMarks(t *testing.T) {
 	if started == 0 || killed <= started {
 		t.Fatalf("marks %+v: want a start and a later kill", lane.marks)
 	}
+	// Show from 0 to a second past the kill, however slow this machine is.
+	tl.Resize(fyne.NewSize(1130, 300))
+	tl.width = killed + time.Second
+	tl.follow = false
+	tl.start = 0
+	img := tl.draw(1130, 300)
 	x := func(at time.Duration) int {
 		return labelWidth + int(float64(at)/float64(tl.width)*float64(1130-labelWidth))
 	}
