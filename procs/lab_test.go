@@ -265,8 +265,8 @@ func TestMainEndsTerminatesDaemonsAndJoinsOthers(t *testing.T) {
 	if n := len(texts(normal)); n != 10 {
 		t.Errorf("non-daemonic task printed %d lines, want all 10", n)
 	}
-	if n := len(texts(daemon)); n < 3 || n > 8 {
-		t.Errorf("daemonic task printed %d lines in 0.5 s, want about 5", n)
+	if n := len(texts(daemon)); n < 1 || n > 8 {
+		t.Errorf("daemonic task printed %d lines in 0.5 s, want about 5 and surely not all 10", n)
 	}
 	if lab.Main().Phase != MainEnded {
 		t.Errorf("main is %v after MainEnds", lab.Main())

@@ -314,7 +314,8 @@ func CompareLesson(l Lesson, got []string) error {
 		}
 	case "timing":
 		// The point is when main's "over" comes: after about five of the
-		// child's lines (±1 for scheduling), and how many come after it.
+		// child's lines (±2 for scheduling on a busy machine), and how many
+		// come after it.
 		split := func(lines []string) (before, after int, ok bool) {
 			i := sliceIndex(lines, "over")
 			if i < 0 {
@@ -324,7 +325,7 @@ func CompareLesson(l Lesson, got []string) error {
 		}
 		wb, wa, _ := split(want)
 		gb, ga, ok := split(got)
-		if !ok || abs(gb-wb) > 1 || abs(gb+ga-wb-wa) > 1 || (wa == 0 && ga != 0) {
+		if !ok || abs(gb-wb) > 2 || abs(gb+ga-wb-wa) > 2 || (wa == 0 && ga > 1) {
 			return fmt.Errorf("the note printed %d lines before over and %d after; this run %d and %d:\n%s", wb, wa, gb, ga, strings.Join(got, "\n"))
 		}
 	}
