@@ -266,6 +266,20 @@ func (l *Lab) IsAlive(p *Process) bool {
 	return alive
 }
 
+// ExitCodeNow is reading p.exitcode in Python: it polls, so it reaps p if
+// p has ended; ok is false while the answer is None.
+func (l *Lab) ExitCodeNow(p *Process) (code int, ok bool) {
+	python := p.Var() + ".exitcode"
+	l.reap(p, python)
+	code, ok = p.ExitCode()
+	text := "None"
+	if ok {
+		text = fmt.Sprint(code)
+	}
+	l.publish(Event{Kind: EvPolled, Proc: p, Python: python, Text: text})
+	return code, ok
+}
+
 // reapEnded reaps every child that has ended, as multiprocessing's
 // _cleanup() does before start() and in active_children().
 func (l *Lab) reapEnded(by string) {

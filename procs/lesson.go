@@ -167,12 +167,11 @@ func (r *LessonRun) Step(ctx context.Context) error {
 		r.mainPrint(s.Print)
 	case s.PrintExit != "":
 		if p, err = r.get(s.PrintExit); err == nil {
-			select {
-			case <-p.Done():
-				code, _ := p.ExitCode()
+			// As Python's exitcode: it polls, so it reaps; None while running.
+			if code, ok := lab.ExitCodeNow(p); ok {
 				r.mainPrint(fmt.Sprint(code))
-			case <-ctx.Done():
-				err = ctx.Err()
+			} else {
+				r.mainPrint("None")
 			}
 		}
 	case s.MainRuns != "":
