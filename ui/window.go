@@ -476,11 +476,15 @@ func (w *labWindow) doNew() {
 	})
 }
 
-func (w *labWindow) doStart() {
-	if w.allowed(actStart) {
-		_ = w.lab.Start(w.selected) // errors arrive as events
+// onSelected runs a lab action on the selected process if the rules allow
+// it; the lab reports errors as events, so they need no handling here.
+func (w *labWindow) onSelected(a action, do func(*procs.Process) error) {
+	if w.allowed(a) {
+		_ = do(w.selected)
 	}
 }
+
+func (w *labWindow) doStart() { w.onSelected(actStart, w.lab.Start) }
 
 func (w *labWindow) doJoin() {
 	if !w.allowed(actJoin) {
@@ -506,11 +510,7 @@ func (w *labWindow) interruptJoin() {
 	}
 }
 
-func (w *labWindow) doTerminate() {
-	if w.allowed(actTerminate) {
-		_ = w.lab.Terminate(w.selected)
-	}
-}
+func (w *labWindow) doTerminate() { w.onSelected(actTerminate, w.lab.Terminate) }
 
 func (w *labWindow) doKill() {
 	if !w.allowed(actKill) {
@@ -523,23 +523,9 @@ func (w *labWindow) doKill() {
 	_ = w.lab.Kill(w.selected)
 }
 
-func (w *labWindow) doStop() {
-	if w.allowed(actStop) {
-		_ = w.lab.Stop(w.selected)
-	}
-}
-
-func (w *labWindow) doContinue() {
-	if w.allowed(actContinue) {
-		_ = w.lab.Continue(w.selected)
-	}
-}
-
-func (w *labWindow) doClose() {
-	if w.allowed(actClose) {
-		_ = w.lab.CloseProcess(w.selected)
-	}
-}
+func (w *labWindow) doStop()     { w.onSelected(actStop, w.lab.Stop) }
+func (w *labWindow) doContinue() { w.onSelected(actContinue, w.lab.Continue) }
+func (w *labWindow) doClose()    { w.onSelected(actClose, w.lab.CloseProcess) }
 
 func (w *labWindow) doIsAlive() {
 	if w.allowed(actIsAlive) {
