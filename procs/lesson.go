@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +50,8 @@ type LessonStep struct {
 	PrintExit string  `json:"printexit,omitempty"` // main prints p.exitcode
 	MainRuns  string  `json:"mainruns,omitempty"`  // main runs this task itself
 	IsAlive   string  `json:"isalive,omitempty"`   // main prints p.is_alive(), which reaps
+	Pin       string  `json:"pin,omitempty"`       // os.sched_setaffinity(p.pid, Cores)
+	Cores     string  `json:"cores,omitempty"`     // "0" (one core) or "all"
 }
 
 // LoadLessons reads every *.json lesson in fsys, sorted by section.
@@ -176,6 +179,17 @@ func (r *LessonRun) Step(ctx context.Context) error {
 		}
 	case s.MainRuns != "":
 		err = runInMain(s.MainRuns, r.mainPrint)
+	case s.Pin != "":
+		if p, err = r.get(s.Pin); err == nil {
+			cores := []int{0}
+			if s.Cores == "all" {
+				cores = cores[:0]
+				for i := range runtime.NumCPU() {
+					cores = append(cores, i)
+				}
+			}
+			err = lab.SetAffinity(p, cores)
+		}
 	case s.IsAlive != "":
 		if p, err = r.get(s.IsAlive); err == nil {
 			r.mainPrint(Repr(lab.IsAlive(p)))
