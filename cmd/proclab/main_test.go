@@ -69,7 +69,7 @@ func TestLessonCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "名字为Tom, 年龄为30") || !strings.Contains(errOut, "matches the note's output") {
 		t.Errorf("lesson args-kwargs: %d\n%s\n%s", code, out, errOut)
 	}
-	if code, _, errOut := runCLI("lesson", "nope"); code != 2 || !strings.Contains(errOut, `no lesson "nope"; lessons: sing-dance-1`) {
+	if code, _, errOut := runCLI("lesson", "nope"); code != 2 || !strings.Contains(errOut, `no lesson "nope"; lessons: concurrency, process, sing-dance-1`) {
 		t.Errorf("unknown lesson: %d %s", code, errOut)
 	}
 }
