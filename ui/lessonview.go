@@ -185,7 +185,7 @@ func (v *lessonView) finish() {
 			case err != nil:
 				v.verdict.SetText(err.Error())
 			case len(v.lesson.Expected) == 0:
-				v.verdict.SetText("Main has ended. The note shows no output for this one: compare the pids with the tree.")
+				v.verdict.SetText("Main has ended. The note shows no output for this one: its point is in what the tree, the inspector and the cores strip showed.")
 			default:
 				if cmp := procs.CompareLesson(*v.lesson, v.terminal); cmp != nil {
 					hint := ""
