@@ -108,8 +108,12 @@ type Lab struct {
 
 	// startMu keeps the orphan watch from looking while a child is being
 	// started and has no pid in the lab yet.
-	startMu    sync.Mutex
-	groups     map[int]bool   // process groups led by lab children: their descendants are the lab's
+	startMu sync.Mutex
+	groups  map[int]bool // process groups led by lab children: their descendants are the lab's
+	// unreaped holds every child started and not yet reaped, whichever lab
+	// generation it belongs to: stopping the lab stops these, so a child
+	// started while the lab resets is not forgotten.
+	unreaped   map[*Process]bool
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
 	stopOrphan context.CancelFunc
@@ -136,7 +140,7 @@ func NewLab(opts Options) (*Lab, error) {
 		opts.LogDir = DefaultLogDir()
 	}
 	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
-		groups: map[int]bool{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
+		groups: map[int]bool{}, unreaped: map[*Process]bool{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
 	l.openLog()
 	l.owners.Add(1)
 	go l.flushLog()
@@ -306,6 +310,9 @@ func (l *Lab) reap(p *Process, by string) bool {
 	p.reapedBy = by
 	close(p.done)
 	p.mu.Unlock()
+	l.mu.Lock()
+	delete(l.unreaped, p)
+	l.mu.Unlock()
 	l.publish(Event{Kind: EvReaped, Proc: p, Code: code, Text: fmt.Sprintf("reaped by %s: exitcode=%s", by, ExitCodeName(code))})
 	return true
 }
@@ -519,6 +526,7 @@ func (l *Lab) Start(p *Process) error {
 	p.pid = cmd.Process.Pid
 	l.mu.Lock()
 	l.groups[p.pid] = true // the child leads its own process group (childAttr)
+	l.unreaped[p] = true
 	l.mu.Unlock()
 	l.startMu.Unlock()
 	p.status = Started
@@ -860,8 +868,16 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 // Reset ends every child of the current lab and starts a new, empty one:
 // the clock and the Process-N counter start again.
 func (l *Lab) Reset() {
-	l.stopAll(time.Second)
-	l.mu.Lock()
+	// The user may start a process while the others are being stopped:
+	// stop again until none is left, and forget them only then.
+	for {
+		l.stopAll(time.Second)
+		l.mu.Lock()
+		if len(l.unreaped) == 0 {
+			break
+		}
+		l.mu.Unlock()
+	}
 	l.procs = nil
 	l.transcript = nil
 	l.groups = map[int]bool{}
@@ -902,7 +918,12 @@ func (l *Lab) close() {
 // stopAll terminates every live child, waits up to grace, then kills what
 // remains and waits for all of them to be reaped.
 func (l *Lab) stopAll(grace time.Duration) {
-	live := l.live()
+	l.mu.Lock()
+	live := make([]*Process, 0, len(l.unreaped))
+	for p := range l.unreaped {
+		live = append(live, p)
+	}
+	l.mu.Unlock()
 	send := func(sig syscall.Signal) {
 		for _, p := range live {
 			p.mu.Lock()

@@ -711,3 +711,39 @@ func TestAffinityPinsToOneCore(t *testing.T) {
 		t.Errorf("affinity of a reaped pid: %v", err)
 	}
 }
+
+// A child started while the lab resets (the user presses Start as a new
+// lesson clears the lab) is stopped too, and Close does not wait forever
+// for a child the lab forgot.
+func TestResetStopsAChildStartedMeanwhile(t *testing.T) {
+	lab := newLab(t)
+	old, err := lab.Create(Spec{Target: "forever"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.Start(old); err != nil {
+		t.Fatal(err)
+	}
+	late, err := lab.Create(Spec{Target: "forever"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := make(chan struct{})
+	go func() { lab.Reset(); close(reset) }()
+	if err := lab.Start(late); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reset:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Reset did not return")
+	}
+	select {
+	case <-late.Exited():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the child started during Reset (pid %d) still runs after it", late.Pid())
+	}
+	if n := len(lab.Processes()); n != 0 {
+		t.Errorf("the new lab starts with %d processes", n)
+	}
+}

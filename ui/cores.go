@@ -18,13 +18,23 @@ type coresStrip struct {
 	box     *fyne.Container
 	bars    []*widget.ProgressBar
 	who     []*widget.Label
+	title   *widget.Label
 }
 
 func newCoresStrip() *coresStrip {
 	c := &coresStrip{box: container.NewVBox()}
-	title := widget.NewLabelWithStyle("CPU cores", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	c.content = container.NewBorder(nil, nil, title, nil, c.box)
+	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.content = container.NewBorder(nil, nil, c.title, nil, c.box)
+	c.relabel()
 	return c
+}
+
+// relabel sets the strip's fixed texts in the current language.
+func (c *coresStrip) relabel() {
+	c.title.SetText(tr("CPU cores"))
+	for _, bar := range c.bars {
+		bar.Refresh()
+	}
 }
 
 // show updates the bars from the poll; running lab processes are listed
@@ -37,7 +47,7 @@ func (c *coresStrip) show(t *procs.Tree, lab []procs.Snapshot) {
 		i := len(c.bars)
 		bar := widget.NewProgressBar()
 		bar.Max = 100
-		bar.TextFormatter = func() string { return fmt.Sprintf("core %d · %.0f %%", i, bar.Value) }
+		bar.TextFormatter = func() string { return tr("core %d · %.0f %%", i, bar.Value) }
 		who := widget.NewLabel("")
 		who.Truncation = fyne.TextTruncateEllipsis
 		c.bars, c.who = append(c.bars, bar), append(c.who, who)
@@ -56,7 +66,7 @@ func (c *coresStrip) show(t *procs.Tree, lab []procs.Snapshot) {
 		if c.bars[i].Value != float64(int(v)) {
 			c.bars[i].SetValue(float64(int(v)))
 		}
-		text := "idle for the lab"
+		text := tr("idle for the lab")
 		if len(names[i]) > 0 {
 			text = fmt.Sprint(names[i])
 		}

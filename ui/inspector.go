@@ -23,6 +23,8 @@ type inspector struct {
 	content  fyne.CanvasObject
 	title    *widget.Label
 	fields   map[string]*widget.Label
+	labels   map[string]*widget.Label // the field names, for a language switch
+	headings [2]*widget.Label
 	started  map[startKey]time.Time // start times, looked up once per process
 	mainVars map[string]string
 	// numbersAt and numbersPid: when and for whom CPU and memory were shown.
@@ -38,10 +40,13 @@ type startKey struct {
 var (
 	pythonFields = []string{"repr", "daemon", "is_alive()", "exitcode", "reaped by", "globals"}
 	osFields     = []string{"pid", "parent", "state", "CPU", "memory", "threads", "last core", "started", "command"}
+	// fieldLabels translate the fields that are not Python's own names.
+	fieldLabels = map[string]string{"reaped by": msg("reaped by"), "parent": msg("parent"), "state": msg("state"),
+		"memory": msg("memory"), "threads": msg("threads"), "last core": msg("last core"), "started": msg("started"), "command": msg("command")}
 )
 
 func newInspector(buttons ...fyne.CanvasObject) *inspector {
-	in := &inspector{fields: map[string]*widget.Label{}, started: map[startKey]time.Time{},
+	in := &inspector{fields: map[string]*widget.Label{}, labels: map[string]*widget.Label{}, started: map[startKey]time.Time{},
 		mainVars: map[string]string{"g_list": "[]"}}
 	in.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	form := func(names []string) *fyne.Container {
@@ -50,23 +55,33 @@ func newInspector(buttons ...fyne.CanvasObject) *inspector {
 			value := widget.NewLabel("")
 			value.Wrapping = fyne.TextWrapBreak
 			in.fields[n] = value
-			c.Add(widget.NewLabelWithStyle(n, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+			in.labels[n] = widget.NewLabelWithStyle(n, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+			c.Add(in.labels[n])
 			c.Add(value)
 		}
 		return c
 	}
-	heading := func(s string) fyne.CanvasObject {
-		l := widget.NewLabel(s)
-		l.Importance = widget.LowImportance
-		return l
+	for i := range in.headings {
+		in.headings[i] = widget.NewLabel("")
+		in.headings[i].Importance = widget.LowImportance
 	}
 	in.content = container.NewVScroll(container.NewVBox(
 		in.title,
-		heading("Python's view"), form(pythonFields), container.NewGridWithColumns(1, buttons...),
+		in.headings[0], form(pythonFields), container.NewGridWithColumns(1, buttons...),
 		widget.NewSeparator(),
-		heading("The operating system's view"), form(osFields),
+		in.headings[1], form(osFields),
 	))
+	in.relabel()
 	return in
+}
+
+// relabel sets the inspector's fixed texts in the current language.
+func (in *inspector) relabel() {
+	in.headings[0].SetText(tr("Python's view"))
+	in.headings[1].SetText(tr("The operating system's view"))
+	for field, key := range fieldLabels {
+		in.labels[field].SetText(tr(key))
+	}
 }
 
 func (in *inspector) set(field, text string) {
@@ -81,7 +96,7 @@ func (in *inspector) show(p *procs.Process, mainPid int, main procs.MainState, p
 	var info *procs.ProcInfo
 	pid := mainPid
 	if p == nil {
-		in.setTitle("MainProcess — ProcLab itself")
+		in.setTitle(tr("MainProcess — ProcLab itself"))
 		in.set("repr", "<_MainProcess name='MainProcess' parent=None started>")
 		in.set("daemon", "False")
 		in.set("is_alive()", "True")
@@ -98,8 +113,8 @@ func (in *inspector) show(p *procs.Process, mainPid int, main procs.MainState, p
 			in.set("is_alive()", "ValueError: process object is closed")
 			in.set("exitcode", "ValueError: process object is closed")
 		case s.Zombie:
-			in.set("is_alive()", "False — asking reaps the zombie (Ctrl+I)")
-			in.set("exitcode", fmt.Sprintf("None until reaped (the kernel holds %s)", procs.ExitCodeName(s.ExitCode)))
+			in.set("is_alive()", "False — "+tr("asking reaps the zombie (Ctrl+I)"))
+			in.set("exitcode", "None — "+tr("until reaped (the kernel holds %s)", procs.ExitCodeName(s.ExitCode)))
 		case s.Status == procs.Started:
 			in.set("is_alive()", "True")
 			in.set("exitcode", "None")
@@ -145,13 +160,13 @@ func (in *inspector) showOS(pid int, info *procs.ProcInfo, mainPid int, main pro
 		parent += " (MainProcess)"
 	}
 	in.set("parent", parent)
-	in.set("state", fmt.Sprintf("%s (%c)", procs.StateName(info.State), info.State))
+	in.set("state", fmt.Sprintf("%s (%c)", stateWord(info.State), info.State))
 	// Figures change on every poll; like the tree, show them twice a second
 	// (each change repaints the window).
 	if time.Since(in.numbersAt) >= numbersInterval || in.numbersPid != info.Pid {
 		in.numbersAt, in.numbersPid = time.Now(), info.Pid
-		in.set("CPU", fmt.Sprintf("%.1f %% of a core", info.CPU))
-		in.set("memory", procs.FormatBytes(info.RSS)+" resident")
+		in.set("CPU", tr("%.1f %% of a core", info.CPU))
+		in.set("memory", tr("%s resident", procs.FormatBytes(info.RSS)))
 	}
 	in.set("threads", fmt.Sprint(info.Threads))
 	in.set("last core", fmt.Sprint(info.Core))
@@ -173,7 +188,7 @@ func (in *inspector) startTime(info *procs.ProcInfo) string {
 		in.started[key] = t
 	}
 	if t.IsZero() {
-		return "unknown"
+		return tr("unknown")
 	}
 	return t.Format("15:04:05.00")
 }

@@ -28,19 +28,31 @@ type lessonView struct {
 	next     *widget.Button
 	toEnd    *widget.Button
 	restart  *widget.Button
+	headings [2]*widget.Label
 
 	lesson   *procs.Lesson
 	run      *procs.LessonRun
 	terminal []string
 	busy     bool
 	ended    bool
+	current  int  // the program's line being executed, from 1; 0 for none
+	stepped  bool // some step ran by hand: the children had time to run ahead
+
+	// background runs work off the UI goroutine (a step may sleep or join),
+	// then done on the UI goroutine. Tests run both in order on their own.
+	background func(work func(), done func())
 }
 
 func newLessonView(w *labWindow) *lessonView {
-	v := &lessonView{w: w}
-	v.title = widget.NewLabelWithStyle("No lesson: choose one in the Lessons menu", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v := &lessonView{w: w, background: func(work, done func()) {
+		go func() {
+			work()
+			fyne.Do(done)
+		}()
+	}}
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Wrapping = fyne.TextWrapWord
-	v.explain = widget.NewLabel("Each lesson plays one example of the lecture note on real processes.")
+	v.explain = widget.NewLabel("")
 	v.explain.Wrapping = fyne.TextWrapWord
 	v.code = widget.NewList(
 		func() int { return len(v.lines) },
@@ -57,24 +69,44 @@ func newLessonView(w *labWindow) *lessonView {
 	v.got = widget.NewLabel("")
 	v.verdict = widget.NewLabel("")
 	v.verdict.Wrapping = fyne.TextWrapWord
-	v.next = widget.NewButton("Next step (F10)", v.step)
-	v.toEnd = widget.NewButton("Run to end", v.runToEnd)
-	v.restart = widget.NewButton("Restart", func() {
+	v.next = widget.NewButton("", v.step)
+	v.toEnd = widget.NewButton("", v.runToEnd)
+	v.restart = widget.NewButton("", func() {
 		if v.lesson != nil {
 			w.openLesson(*v.lesson)
 		}
 	})
+	for i := range v.headings {
+		v.headings[i] = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	outputs := container.NewGridWithColumns(2,
-		container.NewBorder(widget.NewLabelWithStyle("The note printed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(v.expected)),
-		container.NewBorder(widget.NewLabelWithStyle("This run printed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(v.got)),
+		container.NewBorder(v.headings[0], nil, nil, nil, container.NewVScroll(v.expected)),
+		container.NewBorder(v.headings[1], nil, nil, nil, container.NewVScroll(v.got)),
 	)
 	body := container.NewVSplit(v.code, container.NewBorder(nil, v.verdict, nil, nil, outputs))
 	body.Offset = 0.6
 	v.content = container.NewBorder(
 		container.NewVBox(v.title, v.explain, container.NewHBox(v.next, v.toEnd, v.restart)),
 		nil, nil, nil, body)
-	v.refresh()
+	v.relabel()
 	return v
+}
+
+// relabel sets the view's texts in the current language; a lesson's own
+// texts are bilingual and follow it too.
+func (v *lessonView) relabel() {
+	v.headings[0].SetText(tr("The note printed"))
+	v.headings[1].SetText(tr("This run printed"))
+	v.toEnd.SetText(tr("Run to end (F5)"))
+	v.restart.SetText(tr("Restart"))
+	if l := v.lesson; l != nil {
+		v.title.SetText(fmt.Sprintf("%s  %s", l.Section, l.Title[uiLanguage()]))
+		v.explain.SetText(l.Explain[uiLanguage()])
+	} else {
+		v.title.SetText(tr("No lesson: choose one in the Lessons menu"))
+		v.explain.SetText(tr("Each lesson plays one example of the lecture note on real processes."))
+	}
+	v.refresh()
 }
 
 // start shows lesson l, ready for its first step on a fresh lab.
@@ -83,16 +115,16 @@ func (v *lessonView) start(l procs.Lesson) {
 	v.run = procs.NewLessonRun(v.w.lab, l, func(text string) {
 		fyne.Do(func() { v.mainPrinted(text) })
 	})
-	v.terminal, v.busy, v.ended = nil, false, false
-	v.title.SetText(fmt.Sprintf("%s  %s", l.Section, l.Title["en"]))
-	v.explain.SetText(l.Explain["en"] + "\n" + l.Explain["zh"])
+	v.terminal, v.busy, v.ended, v.stepped = nil, false, false, false
 	v.lines = strings.Split(strings.TrimSuffix(l.Code, "\n"), "\n")
 	v.code.UnselectAll()
+	v.current = 0
 	v.code.Refresh()
 	v.code.ScrollToTop()
 	v.expected.SetText(strings.Join(l.Expected, "\n"))
 	v.verdict.SetText("")
-	v.refresh()
+	v.got.SetText("")
+	v.relabel()
 }
 
 // output records a line a child printed, as the terminal would show it.
@@ -105,6 +137,9 @@ func (v *lessonView) output(l procs.Line) {
 }
 
 func (v *lessonView) mainPrinted(text string) {
+	// What the children printed before main did comes first, as in a
+	// terminal, even when the view has not applied it yet.
+	v.w.catchUp()
 	v.terminal = append(v.terminal, text)
 	v.got.SetText(strings.Join(v.terminal, "\n"))
 	v.w.addMainLine(v.w.lab.Since(), procs.Stdout, "print: "+text)
@@ -121,23 +156,22 @@ func (v *lessonView) step() {
 	}
 	if line := v.lesson.Steps[v.run.Next()].Line; line > 0 {
 		v.code.Select(line - 1)
+		v.current = line
 	}
-	v.busy = true
+	v.busy, v.stepped = true, true
 	v.refresh()
 	run := v.run
-	go func() {
-		err := run.Step(v.w.ctx)
-		fyne.Do(func() {
-			if run != v.run {
-				return // restarted meanwhile
-			}
-			v.busy = false
-			if err != nil {
-				v.verdict.SetText(err.Error())
-			}
-			v.refresh()
-		})
-	}()
+	var err error
+	v.background(func() { err = run.Step(v.w.ctx) }, func() {
+		if run != v.run {
+			return // restarted meanwhile
+		}
+		v.busy = false
+		if err != nil {
+			v.verdict.SetText(err.Error())
+		}
+		v.refresh()
+	})
 }
 
 // runToEnd runs every remaining step, then main's end.
@@ -148,58 +182,59 @@ func (v *lessonView) runToEnd() {
 	v.busy = true
 	v.refresh()
 	run := v.run
-	go func() {
-		var err error
+	var err error
+	v.background(func() {
 		for !run.Done() && err == nil {
 			err = run.Step(v.w.ctx)
 		}
-		fyne.Do(func() {
-			if run != v.run {
-				return
-			}
-			v.busy = false
-			if err != nil {
-				v.verdict.SetText(err.Error())
-				v.refresh()
-				return
-			}
-			v.finish()
-		})
-	}()
+	}, func() {
+		if run != v.run {
+			return
+		}
+		v.busy = false
+		if err != nil {
+			v.verdict.SetText(err.Error())
+			v.refresh()
+			return
+		}
+		v.finish()
+	})
 }
 
 // finish ends main, as the program's end does, then compares outputs.
 func (v *lessonView) finish() {
 	v.busy = true
 	v.code.UnselectAll()
+	v.current = 0
 	v.refresh()
 	run := v.run
-	go func() {
-		err := v.w.lab.MainEnds(v.w.ctx)
-		fyne.Do(func() {
-			if run != v.run {
-				return
-			}
-			v.busy, v.ended = false, true
-			switch {
-			case err != nil:
-				v.verdict.SetText(err.Error())
-			case len(v.lesson.Expected) == 0:
-				v.verdict.SetText("Main has ended. The note shows no output for this one: its point is in what the tree, the inspector and the cores strip showed.")
-			default:
-				if cmp := procs.CompareLesson(*v.lesson, v.terminal); cmp != nil {
-					hint := ""
-					if v.lesson.Compare == "timing" {
-						hint = " — this lesson is about timing: stepping by hand gives the child time to finish; Restart and Run to end."
-					}
-					v.verdict.SetText("Differs from the note: " + cmp.Error() + hint)
-				} else {
-					v.verdict.SetText("Main has ended: this run printed what the note printed.")
+	var err error
+	v.background(func() { err = v.w.lab.MainEnds(v.w.ctx) }, func() {
+		if run != v.run {
+			return
+		}
+		// Every line the children printed before main ended must be in
+		// this run's output before it is compared with the note's.
+		v.w.catchUp()
+		v.busy, v.ended = false, true
+		switch {
+		case err != nil:
+			v.verdict.SetText(err.Error())
+		case len(v.lesson.Expected) == 0:
+			v.verdict.SetText(tr("Main has ended. The note shows no output for this one: its point is in what the tree, the inspector and the cores strip showed."))
+		default:
+			if cmp := procs.CompareLesson(*v.lesson, v.terminal); cmp != nil {
+				hint := ""
+				if v.stepped {
+					hint = " — " + tr("stepping by hand gives the children time to run ahead of main; Restart and Run to end (F5) to see the note's timing.")
 				}
+				v.verdict.SetText(tr("Differs from the note: %v", cmp) + hint)
+			} else {
+				v.verdict.SetText(tr("Main has ended: this run printed what the note printed."))
 			}
-			v.refresh()
-		})
-	}()
+		}
+		v.refresh()
+	})
 }
 
 func (v *lessonView) refresh() {
@@ -217,8 +252,8 @@ func (v *lessonView) refresh() {
 		v.restart.Disable()
 	}
 	if v.run != nil && v.run.Done() && !v.ended {
-		v.next.SetText("Main ends (F10)")
+		v.next.SetText(tr("Main ends (F10)"))
 	} else {
-		v.next.SetText("Next step (F10)")
+		v.next.SetText(tr("Next step (F10)"))
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,14 +34,14 @@ func newNewProcessForm(lastTarget string) *newProcessForm {
 	f.target = newEscSelectEntry(append(procs.TaskNames(), procs.CommandTarget))
 	f.target.SetText(lastTarget)
 	f.name = newEscEntry()
-	f.name.SetPlaceHolder("Process-N (automatic)")
+	f.name.SetPlaceHolder(tr("Process-N (automatic)"))
 	f.args = newEscEntry()
 	f.args.SetPlaceHolder("('Tom', 30)")
 	f.kwargs = newEscEntry()
 	f.kwargs.SetPlaceHolder("{'age': 15, 'name': 'Jerry'}")
 	f.command = newEscEntry()
-	f.command.SetPlaceHolder("sleep 3   (target command: program and arguments, no shell)")
-	f.daemon = widget.NewCheck("daemon (set before start)", nil)
+	f.command.SetPlaceHolder(tr("sleep 3   (target command: program and arguments, no shell)"))
+	f.daemon = widget.NewCheck(tr("daemon (set before start)"), nil)
 	f.hint = widget.NewLabel("")
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.problem = widget.NewLabel("")
@@ -54,14 +55,14 @@ func newNewProcessForm(lastTarget string) *newProcessForm {
 func (f *newProcessForm) showHint() {
 	name := strings.TrimSpace(f.target.Text)
 	if name == procs.CommandTarget {
-		f.hint.SetText("command: runs a program of this machine by argv, without a shell")
+		f.hint.SetText(tr("command: runs a program of this machine by argv, without a shell"))
 		return
 	}
 	if t, ok := procs.LookupTask(name); ok {
-		f.hint.SetText(t.Signature() + " — " + t.Summary)
+		f.hint.SetText(t.Signature() + " — " + tr(t.Summary))
 		return
 	}
-	f.hint.SetText("targets: " + strings.Join(procs.TaskNames(), ", ") + ", " + procs.CommandTarget)
+	f.hint.SetText(tr("targets: %s", strings.Join(procs.TaskNames(), ", ")+", "+procs.CommandTarget))
 }
 
 // spec reads the fields. A non-nil error says what is wrong and how to
@@ -69,7 +70,7 @@ func (f *newProcessForm) showHint() {
 func (f *newProcessForm) spec() (procs.Spec, error) {
 	s := procs.Spec{Target: strings.TrimSpace(f.target.Text), Name: strings.TrimSpace(f.name.Text), Daemon: f.daemon.Checked}
 	if s.Target == "" {
-		return s, fmt.Errorf("target: choose what the process runs, e.g. dance")
+		return s, errors.New(tr("target: choose what the process runs, e.g. dance"))
 	}
 	var err error
 	if s.Args, err = procs.ParseArgs(f.args.Text); err != nil {
@@ -83,22 +84,22 @@ func (f *newProcessForm) spec() (procs.Spec, error) {
 			return s, err
 		}
 		if len(s.Command) == 0 {
-			return s, fmt.Errorf("command: type a program and its arguments, e.g. sleep 3")
+			return s, errors.New(tr("command: type a program and its arguments, e.g. sleep 3"))
 		}
 		return s, nil
 	}
 	if strings.TrimSpace(f.command.Text) != "" {
-		return s, fmt.Errorf("command is only for the target %q: clear it, or set the target to %s", procs.CommandTarget, procs.CommandTarget)
+		return s, errors.New(tr("command is only for the target %q: clear it, or set the target to %s", procs.CommandTarget, procs.CommandTarget))
 	}
 	t, ok := procs.LookupTask(s.Target)
 	if !ok {
-		return s, fmt.Errorf("target %q is not a task: choose one of %s, or %s", s.Target, strings.Join(procs.TaskNames(), ", "), procs.CommandTarget)
+		return s, errors.New(tr("target %q is not a task: choose one of %s, or %s", s.Target, strings.Join(procs.TaskNames(), ", "), procs.CommandTarget))
 	}
 	if err := t.CheckCall(s.Args, s.Kwargs); err != nil {
 		call := fmt.Sprintf("%s|%s|%s", s.Target, f.args.Text, f.kwargs.Text)
 		if f.warned != call {
 			f.warned = call
-			return s, fmt.Errorf("%v — Python raises this in the child once it starts. Fix the arguments, or press Create again to watch it fail", err)
+			return s, errors.New(tr("%v — Python raises this in the child once it starts. Fix the arguments, or press Create again to watch it fail", err))
 		}
 	}
 	return s, nil
@@ -133,18 +134,18 @@ func showNewProcessDialog(win fyne.Window, lastTarget string, create func(procs.
 	f.target.OnSubmitted = func(string) { submit() }
 	f.target.onEscape = close
 	form := widget.NewForm(
-		widget.NewFormItem("Target", f.target),
-		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem(tr("Target"), f.target),
+		widget.NewFormItem(tr("Name"), f.name),
 		widget.NewFormItem("args", f.args),
 		widget.NewFormItem("kwargs", f.kwargs),
-		widget.NewFormItem("Command", f.command),
+		widget.NewFormItem(tr("Command"), f.command),
 		widget.NewFormItem("", f.daemon),
 	)
-	cancel := widget.NewButton("Cancel (Esc)", close)
-	ok := widget.NewButton("Create (Enter)", submit)
+	cancel := widget.NewButton(tr("Cancel (Esc)"), close)
+	ok := widget.NewButton(tr("Create (Enter)"), submit)
 	ok.Importance = widget.HighImportance
 	content := container.NewVBox(form, f.hint, f.problem, container.NewHBox(layoutSpacer(), cancel, ok))
-	d = dialog.NewCustomWithoutButtons("New process — multiprocessing.Process(...)", content, win)
+	d = dialog.NewCustomWithoutButtons(tr("New process — multiprocessing.Process(...)"), content, win)
 	d.Resize(fyne.NewSize(620, 0))
 	d.Show()
 	// The target is focused with its text selected: type to replace it,

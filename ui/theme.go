@@ -83,32 +83,32 @@ type stateLook struct {
 // poll saw (the OS's view); os is nil when the process is not in the poll.
 func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
 	if s.Closed {
-		return stateLook{"✕", "closed", colorEnded}
+		return stateLook{"✕", tr("closed"), colorEnded}
 	}
 	switch s.Status {
 	case procs.Initial:
-		return stateLook{"◌", "not started", colorInitial}
+		return stateLook{"◌", tr("not started"), colorInitial}
 	case procs.Stopped:
 		c := color.Color(colorEnded)
 		if s.ExitCode != 0 {
 			c = colorFailed
 		}
-		return stateLook{"✕", "exitcode " + procs.ExitCodeName(s.ExitCode), c}
+		return stateLook{"✕", tr("exitcode %s", procs.ExitCodeName(s.ExitCode)), c}
 	}
 	if s.Zombie {
-		return stateLook{"●", "zombie · not reaped", colorZombie}
+		return stateLook{"●", tr("zombie · not reaped"), colorZombie}
 	}
 	if s.Frozen {
-		return stateLook{"●", "stopped (SIGSTOP)", colorStopped}
+		return stateLook{"●", tr("stopped (SIGSTOP)"), colorStopped}
 	}
 	if os == nil {
-		return stateLook{"●", "started", colorSleeping}
+		return stateLook{"●", tr("started"), colorSleeping}
 	}
 	return osLook(os.State)
 }
 
 func osLook(state byte) stateLook {
-	word := procs.StateName(state)
+	word := stateWord(state)
 	switch state {
 	case 'R':
 		return stateLook{"●", word, colorRunning}

@@ -348,7 +348,7 @@ func fill(img *image.RGBA, x, y, w, h int, c color.Color) {
 
 // timelineView is the Timeline tab: the names beside the swimlanes, zoom
 // buttons, and a legend.
-func newTimelineView(t *timeline, export func()) fyne.CanvasObject {
+func newTimelineView(t *timeline, export func(), localized func(set func())) fyne.CanvasObject {
 	names := container.NewWithoutLayout()
 	t.onNames = func() {
 		names.RemoveAll()
@@ -362,13 +362,18 @@ func newTimelineView(t *timeline, export func()) fyne.CanvasObject {
 			names.Add(l)
 		}
 	}
-	legend := widget.NewLabel("green running · blue sleeping · amber stopped or in join() · purple zombie · ticks: output · marks: start, signal, exit, reap")
+	legend := widget.NewLabel("")
 	legend.Truncation = fyne.TextTruncateEllipsis
 	legend.Importance = widget.LowImportance
+	now := widget.NewButton("", func() { t.follow = true; t.show() })
+	localized(func() {
+		legend.SetText(tr("green running · blue sleeping · amber stopped or in join() · purple zombie · ticks: output · marks: start, signal, exit, reap"))
+		now.SetText(tr("Now"))
+	})
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { t.zoom(0.5) }),
 		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { t.zoom(2) }),
-		widget.NewButton("Now", func() { t.follow = true; t.show() }),
+		now,
 		widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), export),
 	)
 	return container.NewBorder(buttons, legend, nil, nil, container.NewStack(t, names))

@@ -84,7 +84,7 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 			if !owned[pid] {
 				uid := m.addOS(t, mainUID, pid)
 				if _, ok := adopted[pid]; ok {
-					m.rows[uid].look.word = "adopted · " + m.rows[uid].look.word
+					m.rows[uid].look.word = tr("adopted") + " · " + m.rows[uid].look.word
 					m.rows[uid].look.glyph = "◆"
 				}
 			}
@@ -122,7 +122,7 @@ func labTitle(s procs.Snapshot) string {
 		parts = append(parts, fmt.Sprint(s.Pid))
 	}
 	if s.Daemon {
-		parts = append(parts, "daemon")
+		parts = append(parts, tr("daemon"))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -256,7 +256,7 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 // mainLook draws main: green while it runs its code, amber while blocked
 // in join() or waiting for its children at the end, grey once it ended.
 func mainLook(main procs.MainState) stateLook {
-	look := stateLook{"●", main.String(), colorRunning}
+	look := stateLook{"●", mainWord(main), colorRunning}
 	switch main.Phase {
 	case procs.MainJoining, procs.MainEnding:
 		look.color = colorStopped

@@ -19,6 +19,7 @@ import (
 // test drives real child processes.
 func TestMain(m *testing.M) {
 	procs.MaybeRunWorker()
+	applyLanguage("en") // whatever this machine's locale is
 	os.Exit(m.Run())
 }
 
@@ -39,13 +40,15 @@ func newHarness(t *testing.T) *harness {
 	t.Cleanup(lab.Close)
 	w := newLabWindow(a, lab, Options{Hz: 10})
 	t.Cleanup(w.stop)
+	// Lesson steps run on the test goroutine, one after the other, instead
+	// of in the background.
+	w.lessonV.background = func(work, done func()) { work(); done() }
 	return &harness{t: t, w: w, lab: lab}
 }
 
 // sync applies the waiting events and a fresh poll, as the feeds would.
 func (h *harness) sync() {
-	evs, dropped := h.w.sub.Take()
-	h.w.apply(evs, dropped)
+	h.w.catchUp()
 	var pl procs.Poller
 	h.w.poll, _ = pl.Poll()
 	h.w.refreshViews()
@@ -293,7 +296,7 @@ func TestInspectorShowsBothViewsAndReapingOnDemand(t *testing.T) {
 	if got := field("globals"); got != "g_list = [0, 1, 2]" {
 		t.Errorf("globals %q", got)
 	}
-	if got := field("exitcode"); got != "None until reaped (the kernel holds 0)" {
+	if got := field("exitcode"); got != "None — until reaped (the kernel holds 0)" {
 		t.Errorf("exitcode of a zombie %q", got)
 	}
 	if got := field("state"); got != "zombie (Z)" {

@@ -40,6 +40,11 @@ type Options struct {
 	Stats io.Writer
 	// LogDir is where the lab's full output goes; "" for the default.
 	LogDir string
+	// Lesson, if set, is the name of a lesson to open at once.
+	Lesson string
+	// Language ("en" or "zh") overrides the remembered choice for this
+	// session; "" keeps it.
+	Language string
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -94,6 +99,8 @@ type labWindow struct {
 	info         *widget.Label
 	hint         string
 	message      string
+	// relabels set every fixed text again when the language changes.
+	relabels []func()
 }
 
 // Run opens the window and returns the exit status when it closes.
@@ -112,9 +119,19 @@ func Run(opts Options) int {
 		Icon: assets.Icon, Migrations: map[string]bool{"fyneDo": true}})
 	a := app.NewWithID("io.github.proclab.ProcLab")
 	a.SetIcon(assets.Icon)
+	if opts.Language != "" {
+		applyLanguage(opts.Language)
+	} else {
+		applyLanguage(a.Preferences().String(prefLanguage))
+	}
 	a.Settings().SetTheme(newLabTheme(float32(a.Preferences().FloatWithFallback(prefZoom, 1)), a.Preferences().String(prefTheme)))
 	w := newLabWindow(a, lab, opts)
 	w.startFeeds()
+	for _, l := range w.lessons {
+		if l.Name == opts.Lesson {
+			w.openLesson(l)
+		}
+	}
 
 	// Ctrl+C or SIGTERM in the terminal closes the window the normal way,
 	// so the lab's children are ended before ProcLab exits.
@@ -149,7 +166,7 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
 	}
-	w.win = a.NewWindow("ProcLab — Python multiprocessing with real processes")
+	w.win = a.NewWindow("ProcLab")
 	w.sub = lab.Subscribe()
 	w.lessons, _ = procs.LoadLessons(lessons.FS) // embedded: a failure is a build bug the tests catch
 	w.build()
@@ -203,13 +220,21 @@ func (w *labWindow) togglePause() {
 		case w.resumed <- struct{}{}:
 		default:
 		}
-		w.pauseBtn.SetText("Pause (Space)")
-		w.say("resumed: catching up", false)
+		w.labelPause()
+		w.say(tr("resumed: catching up"), false)
 		return
 	}
 	w.paused.Store(true)
-	w.pauseBtn.SetText("Resume (Space)")
-	w.say("paused: the view is frozen, the processes keep running", false)
+	w.labelPause()
+	w.say(tr("paused: the view is frozen, the processes keep running"), false)
+}
+
+func (w *labWindow) labelPause() {
+	if w.paused.Load() {
+		w.pauseBtn.SetText(tr("Resume (Space)"))
+	} else {
+		w.pauseBtn.SetText(tr("Pause (Space)"))
+	}
 }
 
 func (w *labWindow) setRate(label string) {
@@ -233,7 +258,7 @@ func (w *labWindow) setZoom(z float32) {
 	z = max(0.75, min(2.5, z))
 	w.app.Preferences().SetFloat(prefZoom, float64(z))
 	w.app.Settings().SetTheme(newLabTheme(z, w.app.Preferences().String(prefTheme)))
-	w.say(fmt.Sprintf("zoom %.0f %%", z*100), false)
+	w.say(tr("zoom %.0f %%", z*100), false)
 }
 
 func (w *labWindow) zoom() float32 {
@@ -272,36 +297,27 @@ func (w *labWindow) shutdown() {
 }
 
 func (w *labWindow) build() {
-	explain := func(a action, does string) func() string {
+	explain := func(a action, does func() string) func() string {
 		return func() string {
 			if why := w.whyNot()[a]; why != "" {
 				return why
 			}
-			return does
+			return does()
 		}
 	}
 	show := func(s string) { w.hint = s; w.refreshStatus() }
-	mk := func(a action, label string, icon fyne.Resource, do func(), does string) {
-		w.buttons[a] = newActionButton(label, icon, do, explain(a, does), show)
+	for a, t := range actionTexts {
+		does := t.does
+		w.buttons[a] = newActionButton(actionLabel(action(a)), t.icon(), w.actionFunc(action(a)), explain(action(a), func() string { return tr(does) }), show)
 	}
-	mk(actNew, "New", theme.ContentAddIcon(), w.doNew, "create a Process object: p = multiprocessing.Process(target=...) (Ctrl+N)")
-	mk(actStart, "Start", theme.MediaPlayIcon(), w.doStart, "p.start(): create the child process now (Ctrl+R)")
-	mk(actJoin, "Join", theme.HistoryIcon(), w.doJoin, "p.join(): main waits until the child ends; Esc interrupts (Ctrl+J)")
-	mk(actTerminate, "Terminate", theme.MediaStopIcon(), w.doTerminate, "p.terminate(): send SIGTERM, exit code -15 (Ctrl+T)")
-	mk(actKill, "Kill", theme.CancelIcon(), w.doKill, "p.kill(): send SIGKILL, exit code -9 (Ctrl+K)")
-	mk(actStop, "Stop", theme.MediaPauseIcon(), w.doStop, "os.kill(p.pid, signal.SIGSTOP): freeze the child, state T (Ctrl+Z)")
-	mk(actContinue, "Continue", theme.MediaFastForwardIcon(), w.doContinue, "os.kill(p.pid, signal.SIGCONT): let a stopped child run again (Ctrl+Shift+Z)")
-	mk(actDaemon, "Daemon", theme.CheckButtonIcon(), w.doDaemon, "p.daemon = True/False: daemons are terminated when main ends (Ctrl+D)")
-	mk(actClose, "Close", theme.DeleteIcon(), w.doClose, "p.close(): release an ended process; its methods raise ValueError afterwards")
-	mk(actIsAlive, "is_alive()", theme.QuestionIcon(), w.doIsAlive, "p.is_alive(): asks, and reaps the child if it has ended (Ctrl+I)")
-	mk(actPinOne, "One core", theme.ViewRestoreIcon(), func() { w.doPin(false) }, "os.sched_setaffinity(p.pid, {0}): run only on core 0, sharing it by time-slicing (concurrency) (Ctrl+Shift+O)")
-	mk(actPinAll, "All cores", theme.ViewFullScreenIcon(), func() { w.doPin(true) }, "os.sched_setaffinity(p.pid, all cores): may run in parallel with others (Ctrl+Shift+P)")
-	mk(actActiveChildren, "active_children()", theme.ListIcon(), w.doActiveChildren, "multiprocessing.active_children(): lists live children, reaping ended ones (Ctrl+A)")
-	mk(actMainEnds, "Main ends", theme.LogoutIcon(), w.doMainEnds, "main's code ends: terminate daemonic children, then join the others (Ctrl+E)")
-	mk(actNewLab, "New lab", theme.ViewRefreshIcon(), w.doNewLab, "end every child and start an empty lab (Ctrl+L)")
-	mk(actClear, "Clear ended", theme.ContentClearIcon(), w.doClear, "remove reaped processes from the tree and the lanes; the transcript keeps them (Ctrl+Shift+L)")
-	mk(actExport, "Export .py", theme.DocumentSaveIcon(), w.doExport, "save this lab as a Python program that does the same (Ctrl+S)")
 	w.buttons[actNew].Importance = widget.HighImportance
+	w.localized(func() {
+		for a, b := range w.buttons {
+			if label := actionLabel(action(a)); b.Text != label {
+				b.SetText(label)
+			}
+		}
+	})
 
 	tools := container.NewHBox()
 	for a, b := range w.buttons {
@@ -323,21 +339,34 @@ func (w *labWindow) build() {
 	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
 	w.console = newConsole()
 	w.cores = newCoresStrip()
-	treePane := container.NewBorder(widget.NewLabelWithStyle("Process tree", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.cores.content, nil, nil, w.tree.widget)
+	w.relabels = append(w.relabels, w.cores.relabel)
+	treePane := container.NewBorder(w.heading(msg("Process tree")), w.cores.content, nil, nil, w.tree.widget)
 	w.timeline = newTimeline()
 	w.lessonV = newLessonView(w)
+	w.relabels = append(w.relabels, w.lessonV.relabel)
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem("Lanes", w.laneView),
-		container.NewTabItem("Timeline", newTimelineView(w.timeline, w.doExportPNG)),
-		container.NewTabItem("Console", w.console.list),
-		container.NewTabItem("Lesson", w.lessonV.content),
+		container.NewTabItem(msg("Lanes"), w.laneView),
+		container.NewTabItem(msg("Timeline"), newTimelineView(w.timeline, w.doExportPNG, w.localized)),
+		container.NewTabItem(msg("Console"), w.console.list),
+		container.NewTabItem(msg("Lesson"), w.lessonV.content),
 	)
+	tabKeys := make([]string, len(w.tabs.Items))
+	for i, t := range w.tabs.Items {
+		tabKeys[i] = t.Text
+	}
+	w.localized(func() {
+		for i, t := range w.tabs.Items {
+			t.Text = tr(tabKeys[i])
+		}
+		w.tabs.Refresh()
+	})
 	w.tabs.OnSelected = func(*container.TabItem) { w.timeline.show() }
 	lanesPane := w.tabs
 	w.inspector = newInspector(
 		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
-	inspectorPane := container.NewBorder(widget.NewLabelWithStyle("Inspector", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.inspector.content)
+	w.relabels = append(w.relabels, w.inspector.relabel)
+	inspectorPane := container.NewBorder(w.heading(msg("Inspector")), nil, nil, nil, w.inspector.content)
 	// The tree and the inspector share the left column, so the lanes keep
 	// the whole right side: at 1280 pixels three columns would leave each
 	// too narrow to read.
@@ -346,43 +375,21 @@ func (w *labWindow) build() {
 	split := container.NewHSplit(left, lanesPane)
 	split.Offset = 0.36
 
-	w.status = widget.NewLabel("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it.")
+	w.status = widget.NewLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."))
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.info = widget.NewLabel("")
 	w.info.Truncation = fyne.TextTruncateEllipsis
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
-	w.pauseBtn = widget.NewButton("Pause (Space)", w.togglePause)
+	w.pauseBtn = widget.NewButton("", w.togglePause)
+	w.localized(w.labelPause)
 	// The status line and the counts share the width and truncate, so that
 	// at 200 % zoom the window still fits a 1280×800 projector.
 	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.rate, w.pauseBtn),
 		container.NewGridWithColumns(2, w.status, w.info))
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
-	var lessonItems []*fyne.MenuItem
-	for _, l := range w.lessons {
-		lessonItems = append(lessonItems, fyne.NewMenuItem(l.Section+"  "+l.Title["en"]+" · "+l.Title["zh"], func() { w.openLesson(l) }))
-	}
-	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Lab",
-		fyne.NewMenuItem("New lab (Ctrl+L)", w.doNewLab),
-		fyne.NewMenuItem("Clear ended processes (Ctrl+Shift+L)", w.doClear),
-		fyne.NewMenuItem("Export as Python… (Ctrl+S)", w.doExport),
-		fyne.NewMenuItem("Full output log…", w.doShowLog),
-	), fyne.NewMenu("View",
-		fyne.NewMenuItem("Zoom in (Ctrl+=)", func() { w.setZoom(w.zoom() + 0.25) }),
-		fyne.NewMenuItem("Zoom out (Ctrl+-)", func() { w.setZoom(w.zoom() - 0.25) }),
-		fyne.NewMenuItem("Actual size (Ctrl+0)", func() { w.setZoom(1) }),
-		fyne.NewMenuItem("Full screen (F11)", func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("High contrast, dark", func() { w.setThemeVariant("dark") }),
-		fyne.NewMenuItem("High contrast, light", func() { w.setThemeVariant("light") }),
-		fyne.NewMenuItem("System theme", func() { w.setThemeVariant("") }),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Flash new and ended processes: 2 s", func() { w.app.Preferences().SetFloat(prefFlash, 2) }),
-		fyne.NewMenuItem("Flash: 5 s", func() { w.app.Preferences().SetFloat(prefFlash, 5) }),
-		fyne.NewMenuItem("Flash: off", func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Pause or resume the view (Space)", w.togglePause),
-	), fyne.NewMenu("Lessons", lessonItems...)))
+	w.localized(w.buildMenu)
+	w.localized(func() { w.win.SetTitle(tr("ProcLab — Python multiprocessing with real processes")) })
 	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		switch e.Name {
 		case fyne.KeyEscape:
@@ -393,6 +400,8 @@ func (w *labWindow) build() {
 			w.win.SetFullScreen(!w.win.FullScreen())
 		case fyne.KeyF10:
 			w.lessonV.step()
+		case fyne.KeyF5:
+			w.lessonV.runToEnd()
 		}
 		if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
 			switch e.Name {
@@ -408,6 +417,74 @@ func (w *labWindow) build() {
 		}
 	})
 	w.refreshViews()
+}
+
+// buildMenu makes the main menu in the current language.
+func (w *labWindow) buildMenu() {
+	var lessonItems []*fyne.MenuItem
+	for _, l := range w.lessons {
+		lessonItems = append(lessonItems, fyne.NewMenuItem(l.Section+"  "+l.Title[uiLanguage()], func() { w.openLesson(l) }))
+	}
+	chosen := w.app.Preferences().String(prefLanguage)
+	languageItem := func(code, name string) *fyne.MenuItem {
+		item := fyne.NewMenuItem(name, func() { w.setLanguage(code) })
+		item.Checked = code == chosen
+		return item
+	}
+	languageMenu := fyne.NewMenu("", languageItem("", tr("System language")))
+	for _, l := range languages {
+		languageMenu.Items = append(languageMenu.Items, languageItem(l.code, l.name))
+	}
+	language := fyne.NewMenuItem(tr("Language")+" · Language · 语言", nil)
+	language.ChildMenu = languageMenu
+	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("Lab"),
+		fyne.NewMenuItem(tr("New lab (Ctrl+L)"), w.doNewLab),
+		fyne.NewMenuItem(tr("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
+		fyne.NewMenuItem(tr("Export as Python… (Ctrl+S)"), w.doExport),
+		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
+	), fyne.NewMenu(tr("View"),
+		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
+		fyne.NewMenuItem(tr("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
+		fyne.NewMenuItem(tr("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
+		fyne.NewMenuItem(tr("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("High contrast, dark"), func() { w.setThemeVariant("dark") }),
+		fyne.NewMenuItem(tr("High contrast, light"), func() { w.setThemeVariant("light") }),
+		fyne.NewMenuItem(tr("System theme"), func() { w.setThemeVariant("") }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("Flash new and ended processes: 2 s"), func() { w.app.Preferences().SetFloat(prefFlash, 2) }),
+		fyne.NewMenuItem(tr("Flash: 5 s"), func() { w.app.Preferences().SetFloat(prefFlash, 5) }),
+		fyne.NewMenuItem(tr("Flash: off"), func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("Pause or resume the view (Space)"), w.togglePause),
+		fyne.NewMenuItemSeparator(),
+		language,
+	), fyne.NewMenu(tr("Lessons"), lessonItems...)))
+}
+
+// setLanguage switches every string of the window to language code ("" for
+// the system's) at once, and remembers the choice.
+func (w *labWindow) setLanguage(code string) {
+	w.app.Preferences().SetString(prefLanguage, code)
+	applyLanguage(code)
+	for _, relabel := range w.relabels {
+		relabel()
+	}
+	w.refreshViews()
+}
+
+// localized sets a text now, in the current language, and again whenever
+// the language changes.
+func (w *labWindow) localized(set func()) {
+	set()
+	w.relabels = append(w.relabels, set)
+}
+
+// heading is a bold pane title that follows the language.
+func (w *labWindow) heading(key string) *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.localized(func() { l.SetText(tr(key)) })
+	return l
 }
 
 func (w *labWindow) addShortcuts() {
@@ -482,6 +559,17 @@ func (w *labWindow) onSelected(a action, do func(*procs.Process) error) {
 	if w.allowed(a) {
 		_ = do(w.selected)
 	}
+}
+
+// actionFunc is what the button of action a does.
+func (w *labWindow) actionFunc(a action) func() {
+	return map[action]func(){
+		actNew: w.doNew, actStart: w.doStart, actJoin: w.doJoin, actTerminate: w.doTerminate, actKill: w.doKill,
+		actStop: w.doStop, actContinue: w.doContinue, actDaemon: w.doDaemon, actClose: w.doClose,
+		actIsAlive: w.doIsAlive, actActiveChildren: w.doActiveChildren,
+		actPinOne: func() { w.doPin(false) }, actPinAll: func() { w.doPin(true) },
+		actMainEnds: w.doMainEnds, actNewLab: w.doNewLab, actClear: w.doClear, actExport: w.doExport,
+	}[a]
 }
 
 func (w *labWindow) doStart() { w.onSelected(actStart, w.lab.Start) }
@@ -587,7 +675,7 @@ func (w *labWindow) doClear() {
 			n++
 		}
 	}
-	w.say(fmt.Sprintf("cleared %d ended process(es); zombies stay until they are reaped", n), false)
+	w.say(tr("cleared %d ended process(es); zombies stay until they are reaped", n), false)
 	w.refreshViews()
 }
 
@@ -596,18 +684,18 @@ func (w *labWindow) doClear() {
 func (w *labWindow) doShowLog() {
 	path := w.lab.LogPath()
 	if path == "" {
-		w.say("this lab has no log on disk: see the error above in the transcript", true)
+		w.say(tr("this lab has no log on disk: see the error above in the transcript"), true)
 		return
 	}
 	entry := widget.NewEntry()
 	entry.SetText(path)
-	open := widget.NewButton("Open", func() {
+	open := widget.NewButton(tr("Open"), func() {
 		if err := w.app.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-			w.say("cannot open the log: "+err.Error(), true)
+			w.say(tr("cannot open the log: %v", err), true)
 		}
 	})
-	dialog.ShowCustom("Full output log", "Close", container.NewVBox(
-		widget.NewLabel("Every line every process of this lab printed, with its time, name, pid and stream:"),
+	dialog.ShowCustom(tr("Full output log"), tr("Close"), container.NewVBox(
+		widget.NewLabel(tr("Every line every process of this lab printed, with its time, name, pid and stream:")),
 		entry, open), w.win)
 }
 
@@ -615,11 +703,8 @@ func (w *labWindow) doShowLog() {
 func (w *labWindow) openLesson(l procs.Lesson) {
 	w.interruptJoin()
 	w.tabs.SelectIndex(3)
-	w.say("starting lesson "+l.Section+": ending the processes of the current lab…", false)
-	go func() {
-		w.lab.Reset()
-		w.onUI(func() { w.lessonV.start(l) })
-	}()
+	w.say(tr("starting lesson %s: ending the processes of the current lab…", l.Section), false)
+	w.lessonV.background(w.lab.Reset, func() { w.lessonV.start(l) })
 }
 
 // doExportPNG saves a picture of the window as the user sees it.
@@ -628,16 +713,16 @@ func (w *labWindow) doExportPNG() {
 	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
 		if err != nil || out == nil {
 			if err != nil {
-				w.say("cannot save: "+err.Error(), true)
+				w.say(tr("cannot save: %v", err), true)
 			}
 			return
 		}
 		defer out.Close()
 		if err := png.Encode(out, img); err != nil {
-			w.say("cannot save "+out.URI().Name()+": "+err.Error(), true)
+			w.say(tr("cannot save %s: %v", out.URI().Name(), err), true)
 			return
 		}
-		w.say("saved "+out.URI().Path(), false)
+		w.say(tr("saved %s", out.URI().Path()), false)
 	}, w.win)
 	d.SetFileName("proclab-timeline.png")
 	d.Show()
@@ -650,7 +735,7 @@ func (w *labWindow) doExport() {
 	}
 	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
 		if err != nil {
-			w.say("cannot save: "+err.Error(), true)
+			w.say(tr("cannot save: %v", err), true)
 			return
 		}
 		if out == nil {
@@ -658,10 +743,10 @@ func (w *labWindow) doExport() {
 		}
 		defer out.Close()
 		if _, err := io.WriteString(out, w.lab.ExportPython()); err != nil {
-			w.say("cannot save "+out.URI().Name()+": "+err.Error(), true)
+			w.say(tr("cannot save %s: %v", out.URI().Name(), err), true)
 			return
 		}
-		w.say("saved "+out.URI().Path()+": run it with python3 to see the same processes", false)
+		w.say(tr("saved %s: run it with python3 to see the same processes", out.URI().Path()), false)
 	}, w.win)
 	d.SetFileName("proclab-lab.py")
 	d.Show()
@@ -669,7 +754,7 @@ func (w *labWindow) doExport() {
 
 func (w *labWindow) doNewLab() {
 	w.interruptJoin()
-	w.say("ending every child of this lab…", false)
+	w.say(tr("ending every child of this lab…"), false)
 	go w.lab.Reset() // waits up to a second for children to end: not on the UI goroutine
 }
 
@@ -749,6 +834,14 @@ func (w *labWindow) ensureLane(p *procs.Process) *lane {
 
 // pumpEvents moves lab events to the widgets, at most ~30 times a second
 // however fast the children print.
+// catchUp applies every event the lab has published so far. It takes them
+// on the UI goroutine, so that no batch is ever taken but not yet applied:
+// whoever runs on the UI goroutine after catchUp sees all of them.
+func (w *labWindow) catchUp() {
+	events, dropped := w.sub.Take()
+	w.apply(events, dropped)
+}
+
 func (w *labWindow) pumpEvents() {
 	for {
 		select {
@@ -766,8 +859,7 @@ func (w *labWindow) pumpEvents() {
 				return
 			}
 		}
-		events, dropped := w.sub.Take()
-		if !w.onUI(func() { w.apply(events, dropped) }) {
+		if !w.onUI(w.catchUp) {
 			return
 		}
 		select {
@@ -828,7 +920,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	if dropped > 0 {
 		// A constant text: a changing count would make a new text texture
 		// for every batch while a child floods.
-		w.say("a child prints faster than anyone can read: its lane shows the newest lines twice a second", false)
+		w.say(tr("a child prints faster than anyone can read: its lane shows the newest lines twice a second"), false)
 	}
 	for p := range dirty {
 		w.pendingLanes[p] = true
@@ -906,7 +998,7 @@ func (w *labWindow) resetViews() {
 	w.console.clear()
 	w.console.flush()
 	w.timeline.reset()
-	w.say("New lab: Ctrl+N creates a process.", false)
+	w.say(tr("New lab: Ctrl+N creates a process."), false)
 }
 
 // refreshViews redraws what depends on the lab's state and the last poll:
@@ -930,7 +1022,7 @@ func (w *labWindow) refreshViews() {
 		w.timeline.show() // only while it is on screen: each redraw repaints the window
 	}
 
-	w.mainLane.setHeader(fmt.Sprintf("MainProcess · %d · transcript", w.pid), mainLook(main))
+	w.mainLane.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
 	live := 0
 	for _, s := range snaps {
@@ -968,9 +1060,9 @@ func (w *labWindow) refreshViews() {
 	if daemon := w.buttons[actDaemon]; daemon.Icon != daemonIcon {
 		daemon.SetIcon(daemonIcon)
 	}
-	info := fmt.Sprintf("%d live · main: %s", live, main)
+	info := tr("%d live · main: %s", live, mainWord(main))
 	if w.paused.Load() {
-		info = "paused · " + info
+		info = tr("paused") + " · " + info
 	}
 	if w.info.Text != info {
 		w.info.SetText(info)

@@ -84,10 +84,16 @@ func buildApp(t *testing.T) string {
 }
 
 func startApp(t *testing.T, bin, display string) *session {
+	return startAppWith(t, bin, display, "en_US.UTF-8")
+}
+
+// startAppWith starts the app in the locale given, with extra arguments.
+func startAppWith(t *testing.T, bin, display, locale string, args ...string) *session {
 	s := &session{t: t, display: display, trace: filepath.Join(t.TempDir(), "trace.jsonl"), stderr: &bytes.Buffer{}}
-	s.app = exec.Command(bin, "--trace", s.trace)
-	// A config folder of its own: zoom and theme preferences stay in the test.
-	s.app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+t.TempDir())
+	s.app = exec.Command(bin, append([]string{"--trace", s.trace}, args...)...)
+	// A config folder of its own: zoom, theme and language preferences stay
+	// in the test.
+	s.app.Env = append(os.Environ(), "DISPLAY="+display, "LANG="+locale, "LC_ALL=", "LANGUAGE=", "XDG_CONFIG_HOME="+t.TempDir())
 	s.app.Stderr = s.stderr
 	if err := s.app.Start(); err != nil {
 		t.Fatal(err)
@@ -466,4 +472,35 @@ func TestE2EMainEndsTerminatesTheDaemon(t *testing.T) {
 			s.screenshot(fmt.Sprintf("view-%s-%s.png", view, zoom))
 		}
 	}
+}
+
+// Lesson 3.6(2), fix 1, on a Chinese system: the locale picks Chinese, the
+// lesson opens from the command line and F5 runs it to the end, on real
+// processes: the daemonic child is terminated when main's code ends.
+func TestE2EDaemonLessonInChinese(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	s := startAppWith(t, bin, startXvfb(t), "zh_CN.UTF-8", "--lesson", "daemon")
+	out, _ := s.x("xdotool", "search", "--name", "ProcLab")
+	title, _ := s.x("xdotool", "getwindowname", strings.Fields(out)[0])
+	if !strings.Contains(title, "用真实进程学习") {
+		t.Errorf("on a Chinese system the window is titled %q", title)
+	}
+	s.key("F5")
+	s.started("Process-1")
+	if e := s.exited("Process-1"); e.Code != -15 {
+		t.Errorf("the daemonic child ended with %d, want -15 (terminated when main ended)", e.Code)
+	}
+	s.waitFor("main ended", 5*time.Second, func(e traceEvent) bool { return e.Event == "state" && e.Text == "main: ended" })
+	lines := 0
+	for _, e := range s.events() {
+		if e.Event == "output" && e.Name == "Process-1" {
+			lines++
+		}
+	}
+	if lines < 3 || lines > 7 {
+		t.Errorf("the daemonic child printed %d lines, want about 5: its lines stop at 0.5 s", lines)
+	}
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("lesson-daemon-zh.png")
 }

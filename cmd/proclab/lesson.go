@@ -15,6 +15,18 @@ import (
 	"proclab/procs"
 )
 
+// findLesson looks a lesson up by name; the error lists the names there are.
+func findLesson(all []procs.Lesson, name string) (*procs.Lesson, error) {
+	var known []string
+	for i := range all {
+		if all[i].Name == name {
+			return &all[i], nil
+		}
+		known = append(known, all[i].Name)
+	}
+	return nil, fmt.Errorf("no lesson %q; lessons: %s (proclab lesson lists them)", name, strings.Join(known, ", "))
+}
+
 // runLesson is `proclab lesson [NAME] [--json] [--lang en|zh]`: without a
 // name it lists the lessons; with one it plays it on real processes and
 // prints what a terminal running the note's program would show.
@@ -55,16 +67,9 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "proclab lesson: one lesson at a time, not %d\n", len(names))
 		return 2
 	}
-	var lesson *procs.Lesson
-	var known []string
-	for i := range all {
-		known = append(known, all[i].Name)
-		if all[i].Name == names[0] {
-			lesson = &all[i]
-		}
-	}
-	if lesson == nil {
-		fmt.Fprintf(stderr, "proclab lesson: no lesson %q; lessons: %s\n", names[0], strings.Join(known, ", "))
+	lesson, err := findLesson(all, names[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab lesson:", err)
 		return 2
 	}
 	lab, err := procs.NewLab(procs.Options{LogDir: "-"})

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"proclab/assets/lessons"
 	"proclab/procs"
 	"proclab/ui"
 )
@@ -27,11 +28,14 @@ var version = "0.1.0"
 const usage = `ProcLab %s — watch and control real processes, the way Python's multiprocessing does.
 
 Usage:
-  proclab [--hz N] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]
+  proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE]
+        [--preload TASK:N[:SECONDS],...] [--log-dir DIR]
                           open the window; --hz sets tree polls per second (1-20,
-                          default 10); --trace writes every lab event as a JSON line;
-                          --preload starts N processes of TASK at once; --log-dir is
-                          where the full output of each lab is kept
+                          default 10); --lesson opens a lesson; --lang sets the
+                          language for this session (default: View → Language, or
+                          the system's); --trace writes every lab event as a JSON
+                          line; --preload starts N processes of TASK at once;
+                          --log-dir is where the full output of each lab is kept
   proclab lesson [NAME] [--json] [--lang en|zh]
                           list the lessons, or play one on real processes and print
                           what a terminal would show (--json: the event stream)
@@ -84,9 +88,25 @@ func runWindow(args []string, stderr io.Writer) int {
 	preload := fs.String("preload", "", "")
 	stats := fs.String("stats", "", "")
 	logDir := fs.String("log-dir", "", "")
+	lesson := fs.String("lesson", "", "")
+	lang := fs.String("lang", "", "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]\n", err)
+		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]\n", err)
 		return 2
+	}
+	if *lang != "" && *lang != "en" && *lang != "zh" {
+		fmt.Fprintf(stderr, "proclab: --lang %q: use en or zh\n", *lang)
+		return 2
+	}
+	if *lesson != "" {
+		all, err := procs.LoadLessons(lessons.FS)
+		if err == nil {
+			_, err = findLesson(all, *lesson)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "proclab: --lesson: %v\n", err)
+			return 2
+		}
 	}
 	specs, err := parsePreload(*preload)
 	if err != nil {
@@ -108,7 +128,7 @@ func runWindow(args []string, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
-	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir}
+	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang}
 	if *stats != "" {
 		f, err := os.Create(*stats)
 		if err != nil {

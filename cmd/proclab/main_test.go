@@ -49,6 +49,8 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"--hz", "0"}, "--hz 0 is out of range"},
 		{[]string{"--nope"}, "flag provided but not defined"},
+		{[]string{"--lesson", "demon"}, `--lesson: no lesson "demon"; lessons: concurrency`},
+		{[]string{"--lang", "fr"}, `--lang "fr": use en or zh`},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code == 0 || !strings.Contains(errOut, tc.want) {
