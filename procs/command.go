@@ -52,3 +52,17 @@ func SplitCommand(line string) ([]string, error) {
 	}
 	return argv, nil
 }
+
+// JoinCommand writes argv back as a command line SplitCommand reads the
+// same: arguments with spaces or quotes are single-quoted.
+func JoinCommand(argv []string) string {
+	parts := make([]string, len(argv))
+	for i, a := range argv {
+		if a != "" && !strings.ContainsAny(a, " \t'\"\\") {
+			parts[i] = a
+			continue
+		}
+		parts[i] = "'" + strings.ReplaceAll(a, "'", `'"'"'`) + "'"
+	}
+	return strings.Join(parts, " ")
+}

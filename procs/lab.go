@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -89,6 +90,9 @@ type Options struct {
 	// LogDir receives the full output of each lab; default DefaultLogDir().
 	// "-" turns the log off.
 	LogDir string
+	// NoPythonHook runs Python programs as they are, without tagging their
+	// lines per process.
+	NoPythonHook bool
 }
 
 // Lab is one experiment: main (this program) and the children it creates.
@@ -113,7 +117,10 @@ type Lab struct {
 	// unreaped holds every child started and not yet reaped, whichever lab
 	// generation it belongs to: stopping the lab stops these, so a child
 	// started while the lab resets is not forgotten.
-	unreaped   map[*Process]bool
+	unreaped map[*Process]bool
+	// observed are the processes programs run in the lab started, by pid.
+	observed   map[int]*Process
+	hookDir    string         // the Python hook's folder, once written
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
 	stopOrphan context.CancelFunc
@@ -140,7 +147,7 @@ func NewLab(opts Options) (*Lab, error) {
 		opts.LogDir = DefaultLogDir()
 	}
 	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
-		groups: map[int]bool{}, unreaped: map[*Process]bool{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
+		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
 	l.openLog()
 	l.owners.Add(1)
 	go l.flushLog()
@@ -235,7 +242,7 @@ func (l *Lab) Main() MainState {
 func (l *Lab) live() []*Process {
 	var out []*Process
 	for _, p := range l.Processes() {
-		if p.Snapshot().Status == Started {
+		if s := p.Snapshot(); s.Status == Started && !s.Observed {
 			out = append(out, p)
 		}
 	}
@@ -472,13 +479,22 @@ func (l *Lab) Start(p *Process) error {
 		return l.fail(p, python, ErrStartTwice)
 	}
 	var cmd *exec.Cmd
+	var extraEnv []string
 	if p.spec.Target == CommandTarget {
 		cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)
+		if IsPython(p.spec.Command) && !l.opts.NoPythonHook {
+			env, err := l.pythonEnv()
+			if err != nil {
+				p.mu.Unlock()
+				return l.fail(p, python, fmt.Errorf("OSError: the Python hook: %w", err))
+			}
+			extraEnv, p.tagged = env, true
+		}
 	} else {
 		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
 	}
 	cmd.SysProcAttr = childAttr()
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), extraEnv...)
 	var stateR *os.File
 	if p.spec.Target != CommandTarget {
 		r, w, err := os.Pipe()
@@ -542,14 +558,34 @@ func (l *Lab) Start(p *Process) error {
 		defer readers.Done()
 		defer r.Close()
 		log := l.currentLog()
-		_ = captureLines(r, func(text string) {
-			line := p.output.add(Line{At: l.Since(), Stream: stream, Text: text})
+		emit := func(to *Process, text string) {
+			line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
 			if log != nil {
-				if err := log.write(p.name, p.pid, line); err != nil {
+				if err := log.write(to.name, to.pid, line); err != nil {
 					l.publish(Event{Kind: EvError, Proc: p, Text: "the log stopped: " + err.Error()})
 				}
 			}
-			l.publish(Event{At: line.At, Kind: EvOutput, Proc: p, Line: line})
+			l.publish(Event{At: line.At, Kind: EvOutput, Proc: to, Line: line})
+		}
+		if !p.tagged {
+			_ = captureLines(r, func(text string) { emit(p, text) })
+			return
+		}
+		// A Python program: route each line to the process that wrote it.
+		_ = captureRawLines(r, func(raw []byte) {
+			tag, rest, ok := parsePythonTag(raw)
+			if !ok {
+				emit(p, cleanLine(raw)) // no hook: the program's own lane
+				return
+			}
+			to := l.observedFor(p, tag)
+			if tag.kind == 'x' {
+				if code, err := strconv.Atoi(string(bytes.TrimSpace(rest))); err == nil && to != p {
+					l.observedEnded(to, code, true)
+				}
+				return
+			}
+			emit(to, cleanLine(rest))
 		})
 	}
 	go capture(outR, Stdout)
@@ -630,6 +666,9 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 		text = "exitcode=" + ExitCodeName(code)
 	}
 	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: text})
+	if p.spec.AutoReap {
+		l.reap(p, "ProcLab, as a shell would")
+	}
 }
 
 // Join is p.join(timeout): main blocks until the child ends, the timeout
@@ -879,6 +918,7 @@ func (l *Lab) Reset() {
 		l.mu.Unlock()
 	}
 	l.procs = nil
+	l.observed = map[int]*Process{}
 	l.transcript = nil
 	l.groups = map[int]bool{}
 	l.created = 0
@@ -905,6 +945,9 @@ func (l *Lab) close() {
 	}
 	close(l.closing)
 	l.owners.Wait()
+	if l.hookDir != "" {
+		os.RemoveAll(l.hookDir)
+	}
 	if g := l.currentLog(); g != nil {
 		g.close()
 	}

@@ -94,6 +94,12 @@ func (b *LineBuffer) Tail(dst []Line) []Line {
 // at EOF are emitted too; lines longer than MaxLineBytes are split; invalid
 // UTF-8 becomes U+FFFD.
 func captureLines(r io.Reader, emit func(string)) error {
+	return captureRawLines(r, func(b []byte) { emit(cleanLine(b)) })
+}
+
+// captureRawLines is captureLines before cleaning: each line as read, its
+// newline included, valid only during the call.
+func captureRawLines(r io.Reader, emit func([]byte)) error {
 	br := bufio.NewReaderSize(r, MaxLineBytes)
 	var carry []byte // the start of a character cut by a split, owed to the next line
 	for {
@@ -105,17 +111,17 @@ func captureLines(r io.Reader, emit func(string)) error {
 		// A carried fragment can push the chunk past the limit: split again.
 		for len(chunk) > MaxLineBytes {
 			cut := runeBoundary(chunk[:MaxLineBytes])
-			emit(cleanLine(chunk[:cut]))
+			emit(chunk[:cut])
 			chunk = chunk[cut:]
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			cut := runeBoundary(chunk)
 			carry = append([]byte(nil), chunk[cut:]...)
-			emit(cleanLine(chunk[:cut]))
+			emit(chunk[:cut])
 			continue
 		}
 		if len(chunk) > 0 {
-			emit(cleanLine(chunk))
+			emit(chunk)
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, os.ErrClosed) {

@@ -40,6 +40,9 @@ type Spec struct {
 	Kwargs  []KV     // keyword arguments of the task
 	Command []string // argv, when Target is CommandTarget
 	Daemon  bool
+	// AutoReap: the lab reaps it as soon as it ends, as a shell would,
+	// instead of leaving a zombie for main to reap (programs run in the lab).
+	AutoReap bool
 }
 
 // Process is one child of the lab, shaped like multiprocessing.Process.
@@ -68,23 +71,37 @@ type Process struct {
 	endedAt    time.Duration
 	exited     chan struct{} // closed once the child has ended (it may be a zombie)
 	done       chan struct{} // closed once it is reaped and the exit code is known
+
+	// A Python program run in the lab: its output carries the hook's tags.
+	tagged   bool
+	watching bool // a goroutine watches its observed children (lab.mu)
+	// An observed process: started by observedBy's program, not by the lab.
+	observedBy *Process
+	parentPid  int
+	osStart    uint64 // its start time, to tell it from a later process with its pid
+	exitKnown  bool   // the hook reported its exit code
 }
 
 // Snapshot is a consistent copy of a Process's state for display.
 type Snapshot struct {
-	Proc      *Process
-	ID        int
-	Name      string
-	Var       string // the Python variable standing for it in the transcript, p1
-	Target    string
-	Daemon    bool
-	Status    Status
-	Pid       int
-	Zombie    bool   // ended but not reaped: Python's exitcode is still None
-	ExitCode  int    // meaningful when Status == Stopped, or the OS status of a zombie
-	ReapedBy  string // the call that reaped it
-	Frozen    bool   // stopped with SIGSTOP
-	Closed    bool   // p.close() was called
+	Proc     *Process
+	ID       int
+	Name     string
+	Var      string // the Python variable standing for it in the transcript, p1
+	Target   string
+	Daemon   bool
+	Status   Status
+	Pid      int
+	Zombie   bool   // ended but not reaped: Python's exitcode is still None
+	ExitCode int    // meaningful when Status == Stopped, or the OS status of a zombie
+	ReapedBy string // the call that reaped it
+	Frozen   bool   // stopped with SIGSTOP
+	Closed   bool   // p.close() was called
+	// Observed: a process a program run in the lab started; ParentPid is
+	// its real parent, and ExitKnown whether its exit code was reported.
+	Observed  bool
+	ParentPid int
+	ExitKnown bool
 	StartedAt time.Duration
 	EndedAt   time.Duration
 }
@@ -99,6 +116,7 @@ func (p *Process) Snapshot() Snapshot {
 		Zombie: p.status == Started && p.ended, ReapedBy: p.reapedBy,
 		Frozen: p.frozen && !p.ended, Closed: p.closed,
 		StartedAt: p.startedAt, EndedAt: p.endedAt,
+		Observed: p.observedBy != nil, ParentPid: p.parentPid, ExitKnown: p.observedBy == nil || p.exitKnown,
 	}
 	if s.Zombie {
 		s.ExitCode = p.osExitCode
@@ -110,7 +128,12 @@ func (p *Process) Snapshot() Snapshot {
 func (p *Process) Name() string { return p.name }
 
 // Var is the Python variable ProcLab's transcript uses for this process.
-func (p *Process) Var() string { return fmt.Sprintf("p%d", p.id) }
+func (p *Process) Var() string {
+	if p.observedBy != nil {
+		return fmt.Sprintf("pid%d", p.pid) // no Python variable of main's stands for it
+	}
+	return fmt.Sprintf("p%d", p.id)
+}
 
 // Spec returns what the process was created with.
 func (p *Process) Spec() Spec { return p.spec }
@@ -166,7 +189,11 @@ func (p *Process) Repr() string {
 	if s.Status != Initial {
 		info = append(info, fmt.Sprintf("pid=%d", s.Pid))
 	}
-	info = append(info, fmt.Sprintf("parent=%d", os.Getpid()), s.Status.String())
+	parent := os.Getpid()
+	if s.Observed {
+		parent = s.ParentPid
+	}
+	info = append(info, fmt.Sprintf("parent=%d", parent), s.Status.String())
 	if s.Status == Stopped {
 		info = append(info, "exitcode="+ExitCodeName(s.ExitCode))
 	}
@@ -222,6 +249,9 @@ func (p *Process) checkOpen() error {
 	defer p.mu.Unlock()
 	if p.closed {
 		return ErrClosed
+	}
+	if p.observedBy != nil {
+		return fmt.Errorf("%s was started by the program %s runs, not by ProcLab: ProcLab only watches it", p.name, p.observedBy.name)
 	}
 	return nil
 }

@@ -30,8 +30,13 @@ const (
 	actNewLab
 	actExport
 	actClear
+	actRun
 	actCount
 )
+
+// toolbarOrder is the order of the actions in the toolbar.
+var toolbarOrder = []action{actNew, actRun, actStart, actJoin, actTerminate, actKill, actStop, actContinue, actDaemon, actClose,
+	actIsAlive, actActiveChildren, actPinOne, actPinAll, actMainEnds, actNewLab, actExport, actClear}
 
 // actionTexts are each action's button label and what it does; both are
 // translated when shown, except labels that are Python's own names.
@@ -55,6 +60,7 @@ var actionTexts = [actCount]struct {
 	actMainEnds:       {msg("Main ends"), msg("main's code ends: terminate daemonic children, then join the others (Ctrl+E)"), theme.LogoutIcon},
 	actNewLab:         {msg("New lab"), msg("end every child and start an empty lab (Ctrl+L)"), theme.ViewRefreshIcon},
 	actClear:          {msg("Clear ended"), msg("remove reaped processes from the tree and the lanes; the transcript keeps them (Ctrl+Shift+L)"), theme.ContentClearIcon},
+	actRun:            {msg("Run program"), msg("run a program of this machine in the lab: its processes in the tree, its output in lanes, one lane per Python process (Ctrl+P)"), theme.ComputerIcon},
 	actExport:         {msg("Export .py"), msg("save this lab as a Python program that does the same (Ctrl+S)"), theme.DocumentSaveIcon},
 }
 
@@ -121,6 +127,12 @@ func whyNot(main procs.MainState, sel *procs.Snapshot) [actCount]string {
 		return why
 	}
 	name := sel.Name
+	if sel.Observed {
+		for _, a := range perProcess {
+			why[a] = tr("%s was started by the program, not by ProcLab: ProcLab only watches it", name)
+		}
+		return why
+	}
 	if sel.Closed {
 		for _, a := range perProcess {
 			why[a] = tr("%s is closed", name) + pythonSays + "ValueError: process object is closed"

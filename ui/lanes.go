@@ -15,7 +15,7 @@ import (
 )
 
 // laneMinWidth is the narrowest a lane gets: room for about 30 characters.
-const laneMinWidth = 260
+const laneMinWidth = 190
 
 // lane is one column of output: a header naming the process and its state,
 // then its timestamped lines, stderr in red. It shows the tail the lab keeps.

@@ -89,6 +89,9 @@ func lookOf(s procs.Snapshot, os *procs.ProcInfo) stateLook {
 	case procs.Initial:
 		return stateLook{"◌", tr("not started"), colorInitial}
 	case procs.Stopped:
+		if !s.ExitKnown {
+			return stateLook{"✕", tr("ended"), colorEnded}
+		}
 		c := color.Color(colorEnded)
 		if s.ExitCode != 0 {
 			c = colorFailed

@@ -40,13 +40,30 @@ func (r *treeRow) stats() string {
 type treeModel struct {
 	rows map[string]*treeRow
 	kids map[string][]string
+	// observed are the live processes a program run in the lab started,
+	// by pid: the OS tree places them under their real parent.
+	observed map[int]procs.Snapshot
+	uidOf    map[int]string // the row of each pid placed so far
+	now      time.Duration
+	flash    time.Duration
 }
 
 func labUID(p *procs.Process) string { return p.Var() }
 
 // buildTree merges the lab's view with the OS's view of the last poll.
 func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, now, flash time.Duration) *treeModel {
-	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
+	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}},
+		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, now: now, flash: flash}
+	var ended []procs.Snapshot
+	for _, s := range lab {
+		switch {
+		case !s.Observed:
+		case s.Status == procs.Started && t != nil && t.Procs[s.Pid] != nil:
+			m.observed[s.Pid] = s
+		default:
+			ended = append(ended, s)
+		}
+	}
 	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main)}
 	var info *procs.ProcInfo
 	if t != nil {
@@ -57,26 +74,30 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 
 	owned := map[int]bool{}
 	for _, s := range lab {
-		uid := labUID(s.Proc)
+		if s.Observed {
+			continue // placed under their parent, below
+		}
 		var os *procs.ProcInfo
 		if t != nil && s.Status == procs.Started {
 			os = t.Procs[s.Pid]
 			owned[s.Pid] = true
 		}
-		look := lookOf(s, os)
-		row := &treeRow{proc: s.Proc, look: look, title: labTitle(s), numbers: usage(os)}
-		// New processes flash green, ended ones red, for a moment.
-		switch {
-		case s.Status == procs.Started && !s.Zombie && now-s.StartedAt < flash:
-			row.flash = widget.SuccessImportance
-		case (s.Status == procs.Stopped || s.Zombie) && now-s.EndedAt < flash:
-			row.flash = widget.DangerImportance
-		}
-		m.rows[uid] = row
-		m.kids[mainUID] = append(m.kids[mainUID], uid)
+		uid := m.addLab(s, os, mainUID)
 		if os != nil {
 			m.addOSChildren(t, uid, s.Pid)
 		}
+	}
+	// Observed processes that ended stay, greyed, under their parent, or
+	// under the program's process when their parent is gone too.
+	for _, s := range ended {
+		parent, ok := m.uidOf[s.ParentPid]
+		if !ok {
+			parent = mainUID
+			if root := s.Proc.ObservedBy(); root != nil {
+				parent = labUID(root)
+			}
+		}
+		m.addLab(s, nil, parent)
 	}
 	// Processes under main that the lab did not create: orphans it adopted.
 	if t != nil {
@@ -99,7 +120,39 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 	}
 }
 
+// addLab adds the row of a process of the lab under parentUID.
+func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID string) string {
+	uid := labUID(s.Proc)
+	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s), numbers: usage(os)}
+	// New processes flash green, ended ones red, for a moment.
+	switch {
+	case s.Status == procs.Started && !s.Zombie && m.now-s.StartedAt < m.flash:
+		row.flash = widget.SuccessImportance
+	case (s.Status == procs.Stopped || s.Zombie) && m.now-s.EndedAt < m.flash:
+		row.flash = widget.DangerImportance
+	}
+	m.rows[uid] = row
+	m.kids[parentUID] = append(m.kids[parentUID], uid)
+	if s.Pid != 0 {
+		m.uidOf[s.Pid] = uid
+	}
+	return uid
+}
+
+// pythonHelpers name the processes Python's multiprocessing starts for
+// itself, recognised by their command line.
+var pythonHelpers = []struct{ module, name string }{
+	{"multiprocessing.forkserver", msg("forkserver (Python's helper)")},
+	{"multiprocessing.resource_tracker", msg("resource tracker (Python's helper)")},
+	{"multiprocessing.spawn", msg("spawned Python child, starting")},
+}
+
 func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
+	if s, ok := m.observed[pid]; ok {
+		uid := m.addLab(s, t.Procs[pid], parentUID)
+		m.addOSChildren(t, uid, pid)
+		return uid
+	}
 	p := t.Procs[pid]
 	// The parent is part of the id: Fyne's tree keeps a visible row's depth
 	// by id, so a process re-parented (an orphan adopted by main) must come
@@ -109,14 +162,26 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 	title := fmt.Sprintf("%s · %d", p.Name, pid)
 	if name, task, ok := p.WorkerName(); ok {
 		title = fmt.Sprintf("%s · %s · %d", name, task, pid)
+	} else if p.Name == "python3" || strings.HasPrefix(p.Name, "python") {
+		cmdline := strings.Join(p.Cmdline, " ")
+		for _, h := range pythonHelpers {
+			if strings.Contains(cmdline, h.module) {
+				title = fmt.Sprintf("%s · %s · %d", p.Name, tr(h.name), pid)
+				break
+			}
+		}
 	}
 	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p)}
+	m.uidOf[pid] = uid
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
 	return uid
 }
 
 func labTitle(s procs.Snapshot) string {
+	if s.Observed {
+		return fmt.Sprintf("%s · %d", s.Name, s.Pid)
+	}
 	parts := []string{s.Name, s.Target}
 	if s.Pid != 0 {
 		parts = append(parts, fmt.Sprint(s.Pid))

@@ -45,6 +45,8 @@ type Options struct {
 	// Language ("en" or "zh") overrides the remembered choice for this
 	// session; "" keeps it.
 	Language string
+	// Run, if set, is a program (argv) run in the lab as the window opens.
+	Run []string
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -99,6 +101,7 @@ type labWindow struct {
 	info         *widget.Label
 	hint         string
 	message      string
+	lastProgram  string // the last command line run with Run program
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
 }
@@ -127,6 +130,11 @@ func Run(opts Options) int {
 	a.Settings().SetTheme(newLabTheme(float32(a.Preferences().FloatWithFallback(prefZoom, 1)), a.Preferences().String(prefTheme)))
 	w := newLabWindow(a, lab, opts)
 	w.startFeeds()
+	if len(opts.Run) > 0 {
+		if err := w.runProgram(opts.Run); err != nil {
+			w.say(err.Error(), true)
+		}
+	}
 	for _, l := range w.lessons {
 		if l.Name == opts.Lesson {
 			w.openLesson(l)
@@ -320,8 +328,9 @@ func (w *labWindow) build() {
 	})
 
 	tools := container.NewHBox()
-	for a, b := range w.buttons {
-		switch action(a) {
+	for _, a := range toolbarOrder {
+		b := w.buttons[a]
+		switch a {
 		case actIsAlive, actActiveChildren, actPinOne, actPinAll:
 			continue // in the inspector
 		case actNewLab, actClear, actExport:
@@ -441,6 +450,7 @@ func (w *labWindow) buildMenu() {
 		fyne.NewMenuItem(tr("New lab (Ctrl+L)"), w.doNewLab),
 		fyne.NewMenuItem(tr("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
 		fyne.NewMenuItem(tr("Export as Python… (Ctrl+S)"), w.doExport),
+		fyne.NewMenuItem(tr("Run program… (Ctrl+P)"), w.doRunProgram),
 		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
 	), fyne.NewMenu(tr("View"),
 		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
@@ -491,7 +501,7 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren,
+		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren, fyne.KeyP: w.doRunProgram,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
@@ -568,7 +578,7 @@ func (w *labWindow) actionFunc(a action) func() {
 		actStop: w.doStop, actContinue: w.doContinue, actDaemon: w.doDaemon, actClose: w.doClose,
 		actIsAlive: w.doIsAlive, actActiveChildren: w.doActiveChildren,
 		actPinOne: func() { w.doPin(false) }, actPinAll: func() { w.doPin(true) },
-		actMainEnds: w.doMainEnds, actNewLab: w.doNewLab, actClear: w.doClear, actExport: w.doExport,
+		actMainEnds: w.doMainEnds, actNewLab: w.doNewLab, actClear: w.doClear, actExport: w.doExport, actRun: w.doRunProgram,
 	}[a]
 }
 

@@ -39,6 +39,10 @@ Usage:
   proclab lesson [NAME] [--json] [--lang en|zh]
                           list the lessons, or play one on real processes and print
                           what a terminal would show (--json: the event stream)
+  proclab run [--headless] -- PROGRAM [ARGS...]
+                          run a program as a child of the lab, in the window, or with
+                          --headless here: each line as [name pid] line, then the tree
+                          with exit codes; a Python program gets one lane per process
   proclab bench [--seconds N]
                           measure ProcLab against a bare /proc read, ps, btop and htop
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
@@ -60,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "tree":
 		return runTree(args[1:], stdout, stderr)
+	case "run":
+		return runRun(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
 	case "lesson", "lessons":

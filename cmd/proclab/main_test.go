@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,6 +53,8 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 		{[]string{"--nope"}, "flag provided but not defined"},
 		{[]string{"--lesson", "demon"}, `--lesson: no lesson "demon"; lessons: concurrency`},
 		{[]string{"--lang", "fr"}, `--lang "fr": use en or zh`},
+		{[]string{"run", "--headless"}, "give the program to run, e.g. proclab run -- python3 sing_dance.py"},
+		{[]string{"run", "--headless", "--", "no-such-program-here"}, "no-such-program-here"},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code == 0 || !strings.Contains(errOut, tc.want) {
@@ -73,5 +77,28 @@ func TestLessonCommand(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("lesson", "nope"); code != 2 || !strings.Contains(errOut, `no lesson "nope"; lessons: concurrency, process, sing-dance-1`) {
 		t.Errorf("unknown lesson: %d %s", code, errOut)
+	}
+}
+
+// proclab run --headless with the note's 思路2 program: each line tagged
+// with the Python process that printed it, then the tree with exit codes.
+func TestRunHeadlessTagsEachPythonProcess(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	code, out, errOut := runCLI("run", "--headless", "--", "python3", "../../procs/testdata/note/sing_dance_2.py")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	dance := regexp.MustCompile(`(?m)^\[Process-1 (\d+)\] 跳舞中\.\.\.$`).FindAllStringSubmatch(out, -1)
+	sing := regexp.MustCompile(`(?m)^\[Process-2 (\d+)\] 唱歌中\.\.\.$`).FindAllStringSubmatch(out, -1)
+	if len(dance) != 3 || len(sing) != 3 {
+		t.Fatalf("want 3 tagged lines from each child:\n%s", out)
+	}
+	tree := out[strings.Index(out, "processes:"):]
+	for _, want := range []string{"  sing_dance_2.py · ", "    Process-1 · " + dance[0][1] + " · exitcode 0 (parent ", "    Process-2 · " + sing[0][1] + " · exitcode 0 (parent "} {
+		if !strings.Contains(tree, want) {
+			t.Errorf("the tree lacks %q:\n%s", want, tree)
+		}
 	}
 }

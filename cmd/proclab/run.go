@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"proclab/procs"
+	"proclab/ui"
+)
+
+const runUsage = "usage: proclab run [--headless] -- PROGRAM [ARGS...]"
+
+// runRun is `proclab run [--headless] -- CMD ARGS...`: the program runs as a
+// child of a lab, in the window, or with --headless in this terminal, each
+// line printed as [name pid] line and the tree with exit codes at the end.
+func runRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	headless := fs.Bool("headless", false, "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "proclab run: %v\n%s\n", err, runUsage)
+		return 2
+	}
+	argv := fs.Args()
+	if len(argv) == 0 {
+		fmt.Fprintf(stderr, "proclab run: give the program to run, e.g. proclab run -- python3 sing_dance.py\n%s\n", runUsage)
+		return 2
+	}
+	if !*headless {
+		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv})
+	}
+	lab, err := procs.NewLab(procs.Options{LogDir: "-"})
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab run:", err)
+		return 1
+	}
+	defer lab.Close()
+	sub := lab.Subscribe()
+	defer sub.Close()
+	p, err := lab.Create(procs.Spec{Target: procs.CommandTarget, Command: argv, Name: procs.ProgramName(argv)})
+	if err == nil {
+		err = lab.Start(p)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "proclab run:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	joined := make(chan error, 1)
+	go func() {
+		_, err := lab.Join(ctx, p, 0)
+		joined <- err
+	}()
+	print := func(events []procs.Event) {
+		for _, e := range events {
+			if e.Kind == procs.EvOutput {
+				out := stdout
+				if e.Line.Stream == procs.Stderr {
+					out = stderr
+				}
+				fmt.Fprintf(out, "[%s %d] %s\n", e.Proc.Name(), e.Proc.Pid(), e.Line.Text)
+			}
+		}
+	}
+	for done := false; !done; {
+		select {
+		case <-sub.C():
+		case err := <-joined:
+			done = true
+			if err != nil {
+				fmt.Fprintln(stderr, "proclab run: interrupted: the program is terminated")
+				_ = lab.Terminate(p)
+				<-p.Exited()
+			}
+		}
+		events, _ := sub.Take()
+		print(events)
+	}
+	// The last observed processes end with the program: let their exits in.
+	lab.Close()
+	events, _ := sub.Take()
+	print(events)
+	writeRunTree(stdout, lab.Processes())
+	code := p.Snapshot().ExitCode
+	if code < 0 {
+		return 128 - code // killed by a signal, as a shell reports it
+	}
+	return code
+}
+
+// writeRunTree prints the processes of the run as a tree by real parent,
+// each with its exit code.
+func writeRunTree(w io.Writer, ps []*procs.Process) {
+	fmt.Fprintln(w, "processes:")
+	byParent := map[int][]procs.Snapshot{}
+	pids := map[int]bool{}
+	var snaps []procs.Snapshot
+	for _, p := range ps {
+		s := p.Snapshot()
+		snaps = append(snaps, s)
+		pids[s.Pid] = true
+	}
+	var roots []procs.Snapshot
+	for _, s := range snaps {
+		switch {
+		case s.Observed && pids[s.ParentPid]:
+			byParent[s.ParentPid] = append(byParent[s.ParentPid], s)
+		case s.Observed:
+			// Its parent printed nothing (Python's forkserver, say): show
+			// it under the program, with its real parent's pid.
+			root := s.Proc.ObservedBy().Pid()
+			byParent[root] = append(byParent[root], s)
+		default:
+			roots = append(roots, s)
+		}
+	}
+	var show func(s procs.Snapshot, depth int)
+	show = func(s procs.Snapshot, depth int) {
+		code := "exit code unknown"
+		if s.ExitKnown && s.Status == procs.Stopped {
+			code = "exitcode " + procs.ExitCodeName(s.ExitCode)
+		}
+		parent := ""
+		if s.Observed {
+			parent = fmt.Sprintf(" (parent %d)", s.ParentPid)
+		}
+		fmt.Fprintf(w, "%s%s · %d · %s%s\n", strings.Repeat("  ", depth+1), s.Name, s.Pid, code, parent)
+		kids := byParent[s.Pid]
+		sort.Slice(kids, func(i, j int) bool { return kids[i].Pid < kids[j].Pid })
+		for _, k := range kids {
+			show(k, depth+1)
+		}
+	}
+	for _, s := range roots {
+		show(s, 0)
+	}
+}

@@ -1,0 +1,147 @@
+# ProcLab's interpreter hook. ProcLab puts this file on PYTHONPATH when it
+# runs a Python program, so that every process of the program - the main
+# one and every child multiprocessing starts, whatever its start method -
+# tags each line it writes with its pid, its parent's pid and its name.
+# ProcLab reads the tags to give each process its own lane, and removes
+# them: the program itself is not changed and sees nothing of this.
+#
+# Tagged line:  RS kind US pid US ppid US name US text LF
+# kinds: "l" a line of output, "x" the process's exit code (text).
+import os
+import sys
+
+_RS, _US = "\x1e", "\x1f"
+
+
+def _role():
+    # Python's helper processes run "python -c 'from multiprocessing.X import main'".
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            cmdline = f.read().decode(errors="replace")
+    except OSError:
+        return None
+    for module, name in (("multiprocessing.forkserver", "forkserver"),
+                         ("multiprocessing.resource_tracker", "resource_tracker")):
+        if module in cmdline:
+            return name
+    return None
+
+
+_helper, _helper_pid = _role(), os.getpid()
+
+
+def _name():
+    if _helper and os.getpid() == _helper_pid:
+        return _helper  # not its forked children: they are the program's
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:
+        return "MainProcess"
+    try:
+        return mp.current_process().name
+    except Exception:
+        return "MainProcess"
+
+
+class _TaggedStream:
+    """Writes whole lines, each tagged, straight to the file descriptor:
+    one os.write per line, so lines of different processes never mix."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._fd = stream.fileno()
+        self._pending = ""
+        self._pid = os.getpid()
+
+    def _emit(self, kind, text):
+        tag = _RS + kind + _US + str(os.getpid()) + _US + str(os.getppid()) + _US + _name() + _US
+        data = (tag + text + "\n").encode(self._stream.encoding or "utf-8", "replace")
+        while data:
+            try:
+                n = os.write(self._fd, data)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            data = data[n:]
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError("write() argument must be str, not " + type(s).__name__)
+        if os.getpid() != self._pid:
+            # A forked child: what the parent had not finished is the parent's.
+            self._pid, self._pending = os.getpid(), ""
+        self._pending += s
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            self._emit("l", line)
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        # A line printed without its newline is shown when the program
+        # flushes it, as a terminal would show it.
+        if self._pending and os.getpid() == self._pid:
+            pending, self._pending = self._pending, ""
+            self._emit("l", pending)
+
+    def exit_code(self, code):
+        self.flush()
+        self._emit("x", str(code))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _install():
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        if stream is None:
+            continue
+        try:
+            stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            continue
+        setattr(sys, name, _TaggedStream(stream))
+        setattr(sys, "__" + name + "__", getattr(sys, name))
+
+    # Report each multiprocessing child's exit code: _bootstrap returns it
+    # for every start method, before the child exits.
+    import atexit
+    atexit.register(lambda: sys.stdout.flush() if hasattr(sys.stdout, "flush") else None)
+    try:
+        from multiprocessing import process
+    except Exception:
+        return
+    bootstrap = process.BaseProcess._bootstrap
+
+    def _bootstrap(self, *args, **kwargs):
+        code = bootstrap(self, *args, **kwargs)
+        out = sys.stdout
+        if isinstance(out, _TaggedStream):
+            out.exit_code(code)
+        return code
+
+    process.BaseProcess._bootstrap = _bootstrap
+
+
+def _chain():
+    # This file hides any sitecustomize the system has: run that one too.
+    import importlib.machinery
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
+    if spec is not None and spec.loader is not None:
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            pass
+
+
+if os.environ.get("PROCLAB_PYTHON_TAGS") == "1":
+    _install()
+_chain()

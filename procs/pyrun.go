@@ -1,0 +1,209 @@
+package procs
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Python programs run in the lab get one lane per process without being
+// changed: ProcLab puts an interpreter hook (pyhook/sitecustomize.py) on
+// their PYTHONPATH that tags every line each process writes with its pid,
+// its parent's pid and its multiprocessing name. The lab reads the tags,
+// strips them, and gives each tagged process a Process of its own, an
+// observed one: the program started it, not the lab, so the lab shows it
+// but never signals, joins or reaps it.
+
+//go:embed pyhook/sitecustomize.py
+var pythonHook []byte
+
+// pythonTagsEnv switches the hook on in the program and its children.
+const pythonTagsEnv = "PROCLAB_PYTHON_TAGS"
+
+// ObservedTarget is the target of a process the lab did not start but
+// watches: a child a program run in the lab created.
+const ObservedTarget = "observed"
+
+var pythonName = regexp.MustCompile(`^python[0-9.]*$`)
+
+// IsPython reports whether argv runs a Python interpreter (python,
+// python3, python3.11, by name or path).
+func IsPython(argv []string) bool {
+	return len(argv) > 0 && pythonName.MatchString(filepath.Base(argv[0]))
+}
+
+// pythonEnv returns the environment entries that install the hook; the
+// hook's folder is written once per lab and removed when the lab closes.
+func (l *Lab) pythonEnv() ([]string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.hookDir == "" {
+		dir, err := os.MkdirTemp("", "proclab-pyhook-")
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "sitecustomize.py"), pythonHook, 0o644); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		l.hookDir = dir
+	}
+	path := l.hookDir
+	if old := os.Getenv("PYTHONPATH"); old != "" {
+		path += string(os.PathListSeparator) + old
+	}
+	return []string{"PYTHONPATH=" + path, pythonTagsEnv + "=1"}, nil
+}
+
+// pythonTag is what the hook put before a line: who wrote it.
+type pythonTag struct {
+	kind      byte // 'l' a line, 'x' the exit code
+	pid, ppid int
+	name      string
+}
+
+// parsePythonTag splits a raw line written by the hook; ok is false for a
+// line without a tag (a program without the hook, or a line split because
+// it was too long).
+func parsePythonTag(raw []byte) (t pythonTag, rest []byte, ok bool) {
+	if len(raw) < 2 || raw[0] != 0x1e {
+		return t, raw, false
+	}
+	fields := bytes.SplitN(raw[1:], []byte{0x1f}, 5)
+	if len(fields) != 5 || len(fields[0]) != 1 {
+		return t, raw, false
+	}
+	pid, err1 := strconv.Atoi(string(fields[1]))
+	ppid, err2 := strconv.Atoi(string(fields[2]))
+	if err1 != nil || err2 != nil {
+		return t, raw, false
+	}
+	return pythonTag{kind: fields[0][0], pid: pid, ppid: ppid, name: string(fields[3])}, fields[4], true
+}
+
+// observedFor returns the process a tagged line belongs to: the program
+// itself, or the observed child with that pid, created on its first line.
+func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
+	if t.pid == root.Pid() {
+		return root
+	}
+	at := l.Since()
+	start, startErr := readObservedStat(t.pid)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if o := l.observed[t.pid]; o != nil {
+		// A late line of an ended process is still its own, unless its pid
+		// now belongs to a new process.
+		if !o.hasEnded() || startErr != nil || start == o.osStart {
+			return o
+		}
+	}
+	name := t.name
+	if name == "MainProcess" {
+		// A Python the program started some other way (subprocess, os.fork).
+		name = fmt.Sprintf("python-%d", t.pid)
+	}
+	o := &Process{lab: l, name: name, spec: Spec{Target: ObservedTarget}, output: NewLineBuffer(l.opts.LaneLines),
+		exited: make(chan struct{}), done: make(chan struct{}),
+		status: Started, pid: t.pid, parentPid: t.ppid, observedBy: root, osStart: start, startedAt: at}
+	l.observed[t.pid] = o
+	l.procs = append(l.procs, o)
+	l.publishLocked(Event{Kind: EvCreated, Proc: o, Text: fmt.Sprintf("started by %s's program (pid %d)", root.Name(), t.ppid)})
+	l.publishLocked(Event{Kind: EvStarted, Proc: o, Text: fmt.Sprintf("pid %d", t.pid)})
+	if !root.watching {
+		root.watching = true
+		l.owners.Add(1)
+		go l.watchObserved(root)
+	}
+	return o
+}
+
+// ObservedBy is the lab process whose program started p; nil unless p is
+// an observed process.
+func (p *Process) ObservedBy() *Process { return p.observedBy }
+
+func (p *Process) hasEnded() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ended
+}
+
+// observedEnded records that an observed process ended; code is its exit
+// code when the hook reported it.
+func (l *Lab) observedEnded(o *Process, code int, known bool) {
+	o.mu.Lock()
+	if o.ended {
+		o.mu.Unlock()
+		return
+	}
+	o.ended, o.status, o.exitCode, o.exitKnown = true, Stopped, code, known
+	o.endedAt = l.Since()
+	o.reapedBy = "its parent in the program"
+	close(o.exited)
+	close(o.done)
+	o.mu.Unlock()
+	text := "ended"
+	if known {
+		text = "exitcode=" + ExitCodeName(code)
+	}
+	l.publish(Event{Kind: EvExited, Proc: o, Code: code, Text: text})
+}
+
+// watchObserved notices the end of observed children that reported no
+// exit code (killed by a signal, or not multiprocessing's), and ends them
+// all when the program ends.
+func (l *Lab) watchObserved(root *Process) {
+	defer l.owners.Done()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		rootEnded := false
+		select {
+		case <-l.closing:
+			rootEnded = true
+		case <-root.exited:
+			rootEnded = true
+		case <-tick.C:
+		}
+		l.mu.Lock()
+		var mine []*Process
+		for _, o := range l.observed {
+			if o.observedBy == root {
+				mine = append(mine, o)
+			}
+		}
+		l.mu.Unlock()
+		for _, o := range mine {
+			if rootEnded || observedGone(o.Pid(), o.osStart) {
+				l.observedEnded(o, 0, false)
+			}
+		}
+		if rootEnded {
+			return
+		}
+	}
+}
+
+// ProgramName names the lab process of a program run in the lab: a Python
+// script by its file name, anything else by its program's name.
+func ProgramName(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	if IsPython(argv) {
+		for _, a := range argv[1:] {
+			if a == "-c" || a == "-m" {
+				break
+			}
+			if a != "" && a[0] != '-' {
+				return filepath.Base(a)
+			}
+		}
+	}
+	return filepath.Base(argv[0])
+}

@@ -1,0 +1,195 @@
+package procs
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startMethodRunner runs a Python file with a given multiprocessing start
+// method, without changing the file: the method is set before the file
+// runs as __main__.
+const startMethodRunner = "import multiprocessing, runpy, sys; multiprocessing.set_start_method(sys.argv[1]); " +
+	"sys.argv = sys.argv[2:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+
+func needPython(t *testing.T) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: the Python hook is tested with it when it is")
+	}
+	return py
+}
+
+// runProgram runs argv in lab to its end and returns the lab's processes:
+// the program first, then the processes it started, as the hook reported them.
+func runProgram(t *testing.T, lab *Lab, argv ...string) []*Process {
+	t.Helper()
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: argv, Name: ProgramName(argv), AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.Start(p); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%v did not end within 30 s", argv)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for _, q := range lab.Processes()[1:] {
+		select {
+		case <-q.Exited():
+		case <-time.After(time.Until(deadline)):
+			t.Errorf("%s (pid %d) is not seen to end after its program ended", q.Name(), q.Pid())
+		}
+	}
+	if code := p.Snapshot().ExitCode; code != 0 {
+		t.Errorf("%v exited with %d; its output: %q", argv, code, laneTexts(p))
+	}
+	return lab.Processes()
+}
+
+// laneTexts is what a lane shows, without times and streams.
+func laneTexts(p *Process) []string {
+	var out []string
+	for _, l := range p.Output().Tail(nil) {
+		out = append(out, l.Text)
+	}
+	return out
+}
+
+func byName(t *testing.T, ps []*Process, name string) *Process {
+	t.Helper()
+	for _, p := range ps {
+		if p.Name() == name {
+			return p
+		}
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name())
+	}
+	t.Fatalf("no process %s in the lab: %v", name, names)
+	return nil
+}
+
+// The note's programs, run as they are with python3 for each start method:
+// every line lands in the lane of the process that printed it, and each
+// child Python created is in the lab with its real parent and exit code.
+func TestNotesProgramsGetOneLanePerPythonProcess(t *testing.T) {
+	py := needPython(t)
+	cases := []struct {
+		file  string
+		lanes map[string][]string // process name → its lines; "" is the program itself
+	}{
+		{"sing_dance_1.py", map[string][]string{"": {"唱歌中...", "唱歌中...", "唱歌中..."}, "Process-1": {"跳舞中...", "跳舞中...", "跳舞中..."}}},
+		{"sing_dance_2.py", map[string][]string{"": nil, "Process-1": {"跳舞中...", "跳舞中...", "跳舞中..."}, "Process-2": {"唱歌中...", "唱歌中...", "唱歌中..."}}},
+		{"args_kwargs.py", map[string][]string{"": nil, "Process-1": {"名字为Tom, 年龄为30"}, "Process-2": {"名字为Jerry, 年龄为15"}}},
+		{"globals.py", map[string][]string{"": {"主进程读取： []"}, "Process-1": {"add: 0", "add: 1", "add: 2", "添加完成： [0, 1, 2]"}, "Process-2": {"read: []"}}},
+		{"main_waits.py", map[string][]string{"": {"over"}, "Process-1": slices.Repeat([]string{"任务执行中.."}, 10)}},
+	}
+	for _, method := range []string{"fork", "spawn", "forkserver"} {
+		for _, c := range cases {
+			t.Run(method+"/"+c.file, func(t *testing.T) {
+				lab := newLab(t)
+				file, _ := filepath.Abs(filepath.Join("testdata", "note", c.file))
+				ps := runProgram(t, lab, py, "-c", startMethodRunner, method, file)
+				root := ps[0]
+				if len(ps) != len(c.lanes) {
+					t.Errorf("%d processes in the lab, want %d", len(ps), len(c.lanes))
+				}
+				for name, want := range c.lanes {
+					p := root
+					if name != "" {
+						p = byName(t, ps, name)
+						s := p.Snapshot()
+						if !s.Observed || !s.ExitKnown || s.ExitCode != 0 {
+							t.Errorf("%s: observed %v, exit code known %v, exit code %d", name, s.Observed, s.ExitKnown, s.ExitCode)
+						}
+						// fork and spawn children are main's; forkserver's are the server's.
+						if isMain := s.ParentPid == root.Pid(); isMain != (method != "forkserver") {
+							t.Errorf("%s: parent %d, the program is %d (start method %s)", name, s.ParentPid, root.Pid(), method)
+						}
+					}
+					if got := laneTexts(p); !slices.Equal(got, want) {
+						t.Errorf("lane of %s: %q, want %q", p.Name(), got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// Output that is not written line by line still arrives as whole lines,
+// each in its own process's lane; a program without the hook (here a
+// shell a child starts) goes to the program's lane; the hook's folder is
+// gone once the lab closes.
+func TestPythonHookCopesWithUnflushedAndForeignOutput(t *testing.T) {
+	py := needPython(t)
+	lab := newLab(t)
+	prog := filepath.Join(t.TempDir(), "mix.py")
+	if err := os.WriteFile(prog, []byte(`import multiprocessing, os, sys
+def pieces():
+    sys.stdout.write("a")
+    sys.stdout.write("b\nc")
+    print("d", end="")
+def shell():
+    os.system("echo from a shell")
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    for target in (pieces, shell):
+        p = multiprocessing.Process(target=target)
+        p.start()
+        p.join()
+    print("main", "done", file=sys.stderr)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := runProgram(t, lab, py, prog)
+	if got := laneTexts(byName(t, ps, "Process-1")); !slices.Equal(got, []string{"ab", "cd"}) {
+		t.Errorf("pieces' lane: %q, want [ab cd]", got)
+	}
+	root := laneTexts(ps[0])
+	if !slices.Contains(root, "from a shell") || !slices.Contains(root, "main done") {
+		t.Errorf("the program's lane: %q", root)
+	}
+	for _, line := range root {
+		if strings.ContainsAny(line, "\x1e\x1f\uFFFD") {
+			t.Errorf("a tag was left in %q", line)
+		}
+	}
+	lab.mu.Lock()
+	dir := lab.hookDir
+	lab.mu.Unlock()
+	if dir == "" {
+		t.Fatal("no hook folder was written")
+	}
+	lab.Close()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the hook folder %s is still there after the lab closed (%v)", dir, err)
+	}
+}
+
+func TestProgramName(t *testing.T) {
+	for _, c := range []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"python3", "-u", "dir/sing_dance.py", "x"}, "sing_dance.py"},
+		{[]string{"/usr/bin/python3.11", "-c", "print(1)"}, "python3.11"},
+		{[]string{"sleep", "3"}, "sleep"},
+	} {
+		if got := ProgramName(c.argv); got != c.want {
+			t.Errorf("ProgramName(%q) = %q, want %q", c.argv, got, c.want)
+		}
+	}
+	if IsPython([]string{"pythonista"}) || !IsPython([]string{"/opt/bin/python3.12"}) {
+		t.Error("IsPython misjudges a name")
+	}
+}
