@@ -2,7 +2,11 @@
 
 package procs
 
-import "github.com/shirou/gopsutil/v3/process"
+import (
+	"fmt"
+
+	"github.com/shirou/gopsutil/v3/process"
+)
 
 // clockTicks: gopsutil reports CPU times in seconds; the tree counts them
 // in hundredths, as on Linux.
@@ -17,4 +21,18 @@ func readCmdline(pid int) []string {
 	}
 	argv, _ := p.CmdlineSlice()
 	return argv
+}
+
+// ReadStat reads one process's record.
+func ReadStat(pid int) (ProcStat, error) {
+	all, err := readAllGopsutil()
+	if err != nil {
+		return ProcStat{}, err
+	}
+	for _, s := range all {
+		if s.Pid == pid {
+			return s, nil
+		}
+	}
+	return ProcStat{}, fmt.Errorf("no process %d", pid)
 }

@@ -215,3 +215,18 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// showOther fills the inspector for a process the lab did not create:
+// Python has no Process object for it, so only the OS's view is shown.
+func (in *inspector) showOther(title string, pid, mainPid int, main procs.MainState, poll *procs.Tree) {
+	in.setTitle(title)
+	in.set("repr", tr("not a process of the lab: Python has no object for it"))
+	for _, f := range pythonFields[1:] {
+		in.set(f, "—")
+	}
+	var info *procs.ProcInfo
+	if poll != nil {
+		info = poll.Procs[pid]
+	}
+	in.showOS(pid, info, mainPid, main)
+}

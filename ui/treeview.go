@@ -23,6 +23,9 @@ type treeRow struct {
 	numbers string            // CPU % and memory
 	flash   widget.Importance // non-zero while the row flashes
 	proc    *procs.Process    // a process of the lab, nil for main and grandchildren
+	pid     int               // an OS row's process; 0 for main and the lab's
+	start   uint64            // its start time, with pid its identity
+	watched bool              // part of the subtree being watched
 }
 
 func (r *treeRow) stats() string {
@@ -171,7 +174,7 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 			}
 		}
 	}
-	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p)}
+	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p), pid: pid, start: p.StartTime}
 	m.uidOf[pid] = uid
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
@@ -204,7 +207,7 @@ type processTree struct {
 	widget   *widget.Tree
 	model    *treeModel
 	opened   map[string]bool
-	onSelect func(*procs.Process)
+	onSelect func(*treeRow)
 	quiet    bool // set while the window selects a row itself
 	// numbersAt is when CPU and memory figures were last shown. They change
 	// on every poll, and with software rendering each repaint costs a few
@@ -215,7 +218,7 @@ type processTree struct {
 
 const numbersInterval = 500 * time.Millisecond
 
-func newProcessTree(onSelect func(*procs.Process)) *processTree {
+func newProcessTree(onSelect func(*treeRow)) *processTree {
 	pt := &processTree{model: &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{}}, opened: map[string]bool{}, onSelect: onSelect}
 	pt.widget = widget.NewTree(
 		func(uid widget.TreeNodeID) []widget.TreeNodeID { return pt.model.kids[uid] },
@@ -242,7 +245,7 @@ func newProcessTree(onSelect func(*procs.Process)) *processTree {
 			switch {
 			case row.flash != 0:
 				title.Importance = row.flash
-			case row.proc == nil && uid != mainUID:
+			case row.proc == nil && uid != mainUID && !row.watched:
 				title.Importance = widget.LowImportance
 			default:
 				title.Importance = widget.MediumImportance
@@ -255,7 +258,7 @@ func newProcessTree(onSelect func(*procs.Process)) *processTree {
 			return
 		}
 		if row := pt.model.rows[uid]; row != nil {
-			pt.onSelect(row.proc)
+			pt.onSelect(row)
 		}
 	}
 	return pt

@@ -47,6 +47,8 @@ type Options struct {
 	Language string
 	// Run, if set, is a program (argv) run in the lab as the window opens.
 	Run []string
+	// Watch, if not 0, is a process whose subtree the window watches.
+	Watch int
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -102,6 +104,10 @@ type labWindow struct {
 	hint         string
 	message      string
 	lastProgram  string // the last command line run with Run program
+	// other is the selected process when it is not the lab's (a watched
+	// one, or any other row of the tree); nil otherwise.
+	other *otherProcess
+	watch *watchState // the subtree being watched; nil when none
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
 }
@@ -130,6 +136,9 @@ func Run(opts Options) int {
 	a.Settings().SetTheme(newLabTheme(float32(a.Preferences().FloatWithFallback(prefZoom, 1)), a.Preferences().String(prefTheme)))
 	w := newLabWindow(a, lab, opts)
 	w.startFeeds()
+	if opts.Watch != 0 {
+		w.startWatch(opts.Watch)
+	}
 	if len(opts.Run) > 0 {
 		if err := w.runProgram(opts.Run); err != nil {
 			w.say(err.Error(), true)
@@ -341,7 +350,7 @@ func (w *labWindow) build() {
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil,
 		container.NewGridWithColumns(1, container.NewHScroll(tools)))
 
-	w.tree = newProcessTree(func(p *procs.Process) { w.selectProcess(p) })
+	w.tree = newProcessTree(w.selectRow)
 	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
 	w.laneBox = container.New(columns{}, w.mainLane)
 	w.laneView = container.NewHScroll(w.laneBox)
@@ -451,6 +460,8 @@ func (w *labWindow) buildMenu() {
 		fyne.NewMenuItem(tr("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
 		fyne.NewMenuItem(tr("Export as Python… (Ctrl+S)"), w.doExport),
 		fyne.NewMenuItem(tr("Run program… (Ctrl+P)"), w.doRunProgram),
+		fyne.NewMenuItem(tr("Watch a process… (Ctrl+W)"), w.doWatch),
+		fyne.NewMenuItem(tr("Stop watching"), w.stopWatching),
 		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
 	), fyne.NewMenu(tr("View"),
 		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
@@ -501,7 +512,7 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren, fyne.KeyP: w.doRunProgram,
+		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren, fyne.KeyP: w.doRunProgram, fyne.KeyW: w.doWatch,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
@@ -528,6 +539,9 @@ func (w *labWindow) addShortcuts() {
 
 // whyNot evaluates the action rules for the current selection.
 func (w *labWindow) whyNot() [actCount]string {
+	if w.other != nil {
+		return otherWhyNot(w.lab.Main(), w.other)
+	}
 	if w.selected == nil {
 		return whyNot(w.lab.Main(), nil)
 	}
@@ -566,6 +580,10 @@ func (w *labWindow) doNew() {
 // onSelected runs a lab action on the selected process if the rules allow
 // it; the lab reports errors as events, so they need no handling here.
 func (w *labWindow) onSelected(a action, do func(*procs.Process) error) {
+	if w.other != nil {
+		w.signalOther(a)
+		return
+	}
 	if w.allowed(a) {
 		_ = do(w.selected)
 	}
@@ -611,6 +629,10 @@ func (w *labWindow) interruptJoin() {
 func (w *labWindow) doTerminate() { w.onSelected(actTerminate, w.lab.Terminate) }
 
 func (w *labWindow) doKill() {
+	if w.other != nil {
+		w.signalOther(actKill)
+		return
+	}
 	if !w.allowed(actKill) {
 		return
 	}
@@ -792,7 +814,7 @@ func (w *labWindow) refreshStatus() {
 }
 
 func (w *labWindow) selectProcess(p *procs.Process) {
-	w.selected = p
+	w.selected, w.other = p, nil
 	w.tree.selectProcess(p)
 	w.refreshViews()
 	if l := w.lanes[p]; l != nil {
@@ -1021,7 +1043,9 @@ func (w *labWindow) refreshViews() {
 		}
 	}
 	main := w.lab.Main()
-	w.tree.set(buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.Since(), w.flashTime()))
+	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.Since(), w.flashTime())
+	w.addWatched(model)
+	w.tree.set(model)
 	if time.Since(w.coresAt) >= numbersInterval {
 		w.coresAt = time.Now()
 		w.cores.show(w.poll, snaps)
@@ -1051,7 +1075,11 @@ func (w *labWindow) refreshViews() {
 		l.setSelected(s.Proc == w.selected)
 	}
 
-	w.inspector.show(w.selected, w.pid, main, w.poll)
+	if w.other != nil {
+		w.inspector.showOther(w.other.title, w.other.pid, w.pid, main, w.poll)
+	} else {
+		w.inspector.show(w.selected, w.pid, main, w.poll)
+	}
 
 	w.cullLanes()
 

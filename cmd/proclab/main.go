@@ -39,6 +39,8 @@ Usage:
   proclab lesson [NAME] [--json] [--lang en|zh]
                           list the lessons, or play one on real processes and print
                           what a terminal would show (--json: the event stream)
+  proclab watch PID       open the window on PID and its children, live and read-only
+                          (a signal asks for confirmation); Ctrl+W picks another
   proclab run [--headless] -- PROGRAM [ARGS...]
                           run a program as a child of the lab, in the window, or with
                           --headless here: each line as [name pid] line, then the tree
@@ -64,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "tree":
 		return runTree(args[1:], stdout, stderr)
+	case "watch":
+		return runWatch(args[1:], stderr)
 	case "run":
 		return runRun(args[1:], stdout, stderr)
 	case "bench":

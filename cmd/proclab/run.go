@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -142,4 +143,22 @@ func writeRunTree(w io.Writer, ps []*procs.Process) {
 	for _, s := range roots {
 		show(s, 0)
 	}
+}
+
+// runWatch is `proclab watch PID`: the window, watching PID's subtree.
+func runWatch(args []string, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "proclab watch: give one process id, e.g. proclab watch 1234 (proclab tree lists them)")
+		return 2
+	}
+	pid, err := strconv.Atoi(args[0])
+	if err != nil || pid <= 0 {
+		fmt.Fprintf(stderr, "proclab watch: %q is not a process id: give a number, e.g. proclab watch 1234\n", args[0])
+		return 2
+	}
+	if _, err := procs.ReadStat(pid); err != nil {
+		fmt.Fprintf(stderr, "proclab watch: no process with PID %d: proclab tree lists the running ones\n", pid)
+		return 2
+	}
+	return ui.Run(ui.Options{Version: version, Hz: 10, Watch: pid})
 }

@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"proclab/procs"
+)
+
+// startOutsider starts a process tree the lab knows nothing about: a shell
+// with two sleeping children.
+func startOutsider(t *testing.T) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", "sleep 60 & sleep 60 & wait")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	cmd.SysProcAttr = nil
+	time.Sleep(200 * time.Millisecond) // let the shell start its children
+	return cmd
+}
+
+// watchedRow finds pid's row in the watched subtree. (Here the outsider is
+// also the test's child, so it shows under main too.)
+func (h *harness) watchedRow(pid int) (string, *treeRow) {
+	for uid, row := range h.w.tree.model.rows {
+		if row.pid == pid && (row.watched || uid == h.w.watch.root) {
+			return uid, row
+		}
+	}
+	return "", nil
+}
+
+// buttonIn finds a button by its text among the window's overlays.
+func buttonIn(c fyne.Canvas, text string) *widget.Button {
+	for _, o := range test.LaidOutObjects(c.Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	return nil
+}
+
+// Watching a process the lab did not start: its subtree is in the tree,
+// live; selecting it shows the OS's view; a signal asks first and is only
+// sent once confirmed; when the watched process ends the view says so and
+// keeps the last state.
+func TestWatchShowsAnOutsiderAndSignalsOnlyWhenConfirmed(t *testing.T) {
+	h := newHarness(t)
+	sh := startOutsider(t)
+	pid := sh.Process.Pid
+	h.sync()
+	h.w.startWatch(pid)
+	h.sync()
+	uid, row := h.watchedRow(pid)
+	if row == nil || !row.watched || !strings.Contains(row.title, "sh · ") {
+		t.Fatalf("no watched row for the shell %d: %+v", pid, row)
+	}
+	if kids := h.w.tree.model.kids[uid]; len(kids) != 2 {
+		t.Errorf("the watched shell shows %d children, want its 2 sleeps", len(kids))
+	}
+
+	h.w.selectRow(row)
+	if h.w.inspector.fields["pid"].Text != strings.TrimSpace(strings.Fields(row.title)[len(strings.Fields(row.title))-1]) {
+		t.Errorf("the inspector shows pid %q for %q", h.w.inspector.fields["pid"].Text, row.title)
+	}
+	why := h.w.whyNot()
+	if why[actTerminate] != "" || why[actStart] == "" {
+		t.Errorf("for a watched process: terminate %q, start %q", why[actTerminate], why[actStart])
+	}
+
+	// Ctrl+T asks; Cancel sends nothing.
+	h.w.doTerminate()
+	if cancel := buttonIn(h.w.win.Canvas(), "Cancel (Esc)"); cancel == nil {
+		t.Fatal("Terminate did not ask for confirmation")
+	} else {
+		test.Tap(cancel)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if st, err := procs.ReadStat(pid); err != nil || st.State == 'Z' {
+		t.Fatalf("the shell ended although the signal was cancelled")
+	}
+	// Confirmed, SIGTERM goes to the shell.
+	h.w.doTerminate()
+	send := buttonIn(h.w.win.Canvas(), "Send SIGTERM")
+	if send == nil {
+		t.Fatal("no Send SIGTERM button in the confirmation")
+	}
+	test.Tap(send)
+	state, _ := sh.Process.Wait()
+	if ws, ok := state.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGTERM {
+		t.Errorf("the shell ended with %v, want SIGTERM", state)
+	}
+	h.sync()
+	if !h.w.watch.ended || !strings.Contains(h.w.status.Text, "has ended: the view keeps its last state") {
+		t.Errorf("after the watched shell ended: ended %v, status %q", h.w.watch.ended, h.w.status.Text)
+	}
+	if _, row := h.watchedRow(pid); row == nil || row.look.word != "ended" {
+		t.Errorf("the ended shell's row: %+v", row)
+	}
+}
+
+// A process this user may not signal: the actions say why, before asking.
+func TestWatchRefusesSignalsTheSystemWouldRefuse(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("running as root, which may signal every process")
+	}
+	h := newHarness(t)
+	h.sync()
+	h.w.startWatch(1)
+	h.sync()
+	_, row := h.watchedRow(1)
+	if row == nil {
+		t.Fatal("no row for pid 1")
+	}
+	h.w.selectRow(row)
+	if why := h.w.whyNot()[actKill]; !strings.Contains(why, "only its owner or root may signal it") {
+		t.Errorf("Kill on pid 1: %q", why)
+	}
+}
