@@ -99,7 +99,7 @@ func (w *labWindow) addWatched(m *treeModel) {
 	if w.poll != nil && !ws.ended {
 		info = w.poll.Procs[ws.pid]
 	}
-	if info == nil || info.StartTime != ws.start {
+	if info == nil || info.StartTime != ws.start || info.State == 'Z' { // a zombie has ended too
 		if !ws.ended {
 			ws.ended = true
 			w.say(tr("%s has ended: the view keeps its last state", ws.title), false)

@@ -504,3 +504,71 @@ func TestE2EDaemonLessonInChinese(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("lesson-daemon-zh.png")
 }
+
+// The note's 3.2 思路2 program, run from the window (Ctrl+P, its command
+// line, Enter) with python3: one lane per Python process, every line in
+// the lane of the process that printed it, each child with its real parent.
+func TestE2ERunsTheNotesProgramWithOneLanePerProcess(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed: Run program with Python is tested when it is")
+	}
+	bin := buildApp(t)
+	s := startApp(t, bin, startXvfb(t))
+	prog, _ := filepath.Abs("../../procs/testdata/note/sing_dance_2.py")
+	s.key("ctrl+p")
+	time.Sleep(300 * time.Millisecond)
+	s.typeText("python3 " + prog)
+	s.key("Return")
+	program := s.started("sing_dance_2.py")
+	s.exited("sing_dance_2.py")
+	want := map[string]string{"Process-1": "跳舞中...", "Process-2": "唱歌中..."}
+	for name := range want {
+		e := s.waitFor(name+" seen", 5*time.Second, func(e traceEvent) bool { return e.Event == "created" && e.Name == name })
+		if !strings.Contains(e.Text, fmt.Sprintf("(pid %d)", program.Pid)) {
+			t.Errorf("%s was created by %q, want the program's pid %d as its parent", name, e.Text, program.Pid)
+		}
+	}
+	lines := map[string]int{}
+	for _, e := range s.events() {
+		if e.Event != "output" {
+			continue
+		}
+		if w, ok := want[e.Name]; !ok || e.Line != w {
+			t.Errorf("line %q landed in the lane of %s", e.Line, e.Name)
+		}
+		lines[e.Name]++
+	}
+	if lines["Process-1"] != 3 || lines["Process-2"] != 3 {
+		t.Errorf("lines per lane: %v, want 3 each", lines)
+	}
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("run-python-sing-dance.png")
+}
+
+// proclab --watch PID: a process tree the lab did not start, live; when it
+// ends, the window says so and keeps its last state, and it never signals
+// it on its own.
+func TestE2EWatchKeepsTheLastState(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	outsider := exec.Command("sh", "-c", "sleep 60 & sleep 60 & wait")
+	outsider.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := outsider.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := outsider.Process.Pid
+	t.Cleanup(func() { _ = syscall.Kill(-pid, syscall.SIGKILL); _ = outsider.Wait() })
+	time.Sleep(200 * time.Millisecond)
+	bin := buildApp(t)
+	s := startAppWith(t, bin, startXvfb(t), "en_US.UTF-8", "--watch", strconv.Itoa(pid))
+	s.waitFor("watching", 5*time.Second, func(e traceEvent) bool { return e.Event == "watch" && strings.HasPrefix(e.Text, "watching sh · ") })
+	time.Sleep(time.Second)
+	if st, _, ok := procStat(pid); !ok || st == 'Z' {
+		t.Fatal("watching ended the watched shell")
+	}
+	s.screenshot("watch-live.png")
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	s.waitFor("the watched root's end", 5*time.Second, func(e traceEvent) bool { return e.Event == "watch" && strings.HasPrefix(e.Text, "ended sh · ") })
+	time.Sleep(500 * time.Millisecond)
+	s.screenshot("watch-ended.png")
+}

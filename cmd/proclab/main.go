@@ -100,9 +100,19 @@ func runWindow(args []string, stderr io.Writer) int {
 	logDir := fs.String("log-dir", "", "")
 	lesson := fs.String("lesson", "", "")
 	lang := fs.String("lang", "", "")
+	watch := fs.String("watch", "", "")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]\n", err)
 		return 2
+	}
+	watchPid := 0
+	if *watch != "" {
+		pid, err := checkWatch(*watch)
+		if err != nil {
+			fmt.Fprintf(stderr, "proclab watch: %v\n", err)
+			return 2
+		}
+		watchPid = pid
 	}
 	if *lang != "" && *lang != "en" && *lang != "zh" {
 		fmt.Fprintf(stderr, "proclab: --lang %q: use en or zh\n", *lang)
@@ -138,7 +148,7 @@ func runWindow(args []string, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
-	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang}
+	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang, Watch: watchPid}
 	if *stats != "" {
 		f, err := os.Create(*stats)
 		if err != nil {

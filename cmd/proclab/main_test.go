@@ -53,6 +53,9 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 		{[]string{"--nope"}, "flag provided but not defined"},
 		{[]string{"--lesson", "demon"}, `--lesson: no lesson "demon"; lessons: concurrency`},
 		{[]string{"--lang", "fr"}, `--lang "fr": use en or zh`},
+		{[]string{"watch"}, "give one process id, e.g. proclab watch 1234"},
+		{[]string{"watch", "abc"}, `"abc" is not a process id`},
+		{[]string{"watch", "999999999"}, "no process with PID 999999999"},
 		{[]string{"run", "--headless"}, "give the program to run, e.g. proclab run -- python3 sing_dance.py"},
 		{[]string{"run", "--headless", "--", "no-such-program-here"}, "no-such-program-here"},
 	} {

@@ -145,20 +145,24 @@ func writeRunTree(w io.Writer, ps []*procs.Process) {
 	}
 }
 
-// runWatch is `proclab watch PID`: the window, watching PID's subtree.
+// runWatch is `proclab watch PID [window flags]`: the window, watching
+// PID's subtree.
 func runWatch(args []string, stderr io.Writer) int {
-	if len(args) != 1 {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(stderr, "proclab watch: give one process id, e.g. proclab watch 1234 (proclab tree lists them)")
 		return 2
 	}
-	pid, err := strconv.Atoi(args[0])
+	return runWindow(append([]string{"--watch", args[0]}, args[1:]...), stderr)
+}
+
+// checkWatch reads --watch: the pid of a running process.
+func checkWatch(arg string) (int, error) {
+	pid, err := strconv.Atoi(arg)
 	if err != nil || pid <= 0 {
-		fmt.Fprintf(stderr, "proclab watch: %q is not a process id: give a number, e.g. proclab watch 1234\n", args[0])
-		return 2
+		return 0, fmt.Errorf("%q is not a process id: give a number, e.g. proclab watch 1234", arg)
 	}
 	if _, err := procs.ReadStat(pid); err != nil {
-		fmt.Fprintf(stderr, "proclab watch: no process with PID %d: proclab tree lists the running ones\n", pid)
-		return 2
+		return 0, fmt.Errorf("no process with PID %d: proclab tree lists the running ones", pid)
 	}
-	return ui.Run(ui.Options{Version: version, Hz: 10, Watch: pid})
+	return pid, nil
 }
