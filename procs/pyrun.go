@@ -92,6 +92,13 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 	if t.pid == root.Pid() {
 		return root
 	}
+	// The common case, once per line: a process already known and running.
+	l.mu.Lock()
+	known := l.observed[t.pid]
+	l.mu.Unlock()
+	if known != nil && !known.hasEnded() {
+		return known
+	}
 	at := l.Since()
 	start, startErr := readObservedStat(t.pid)
 	l.mu.Lock()

@@ -24,11 +24,13 @@ type lessonView struct {
 	lines    []string
 	expected *widget.Label
 	got      *widget.Label
+	earlier  *widget.Label // the earlier runs of this lesson, to compare
+	history  [][]string    // what each finished run of this lesson printed
 	verdict  *widget.Label
 	next     *widget.Button
 	toEnd    *widget.Button
 	restart  *widget.Button
-	headings [2]*widget.Label
+	headings [3]*widget.Label
 
 	lesson   *procs.Lesson
 	run      *procs.LessonRun
@@ -67,6 +69,8 @@ func newLessonView(w *labWindow) *lessonView {
 	)
 	v.expected = widget.NewLabel("")
 	v.got = widget.NewLabel("")
+	v.earlier = widget.NewLabel("")
+	v.earlier.Wrapping = fyne.TextWrapWord
 	v.verdict = widget.NewLabel("")
 	v.verdict.Wrapping = fyne.TextWrapWord
 	v.next = widget.NewButton("", v.step)
@@ -79,9 +83,10 @@ func newLessonView(w *labWindow) *lessonView {
 	for i := range v.headings {
 		v.headings[i] = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	outputs := container.NewGridWithColumns(2,
+	outputs := container.NewGridWithColumns(3,
 		container.NewBorder(v.headings[0], nil, nil, nil, container.NewVScroll(v.expected)),
 		container.NewBorder(v.headings[1], nil, nil, nil, container.NewVScroll(v.got)),
+		container.NewBorder(v.headings[2], nil, nil, nil, container.NewVScroll(v.earlier)),
 	)
 	body := container.NewVSplit(v.code, container.NewBorder(nil, v.verdict, nil, nil, outputs))
 	body.Offset = 0.6
@@ -97,6 +102,8 @@ func newLessonView(w *labWindow) *lessonView {
 func (v *lessonView) relabel() {
 	v.headings[0].SetText(tr("The note printed"))
 	v.headings[1].SetText(tr("This run printed"))
+	v.headings[2].SetText(tr("Earlier runs"))
+	v.showHistory()
 	v.toEnd.SetText(tr("Run to end (F5)"))
 	v.restart.SetText(tr("Restart"))
 	if l := v.lesson; l != nil {
@@ -111,6 +118,9 @@ func (v *lessonView) relabel() {
 
 // start shows lesson l, ready for its first step on a fresh lab.
 func (v *lessonView) start(l procs.Lesson) {
+	if v.lesson == nil || v.lesson.Name != l.Name {
+		v.history = nil // another lesson: nothing to compare with
+	}
 	v.lesson = &l
 	v.run = procs.NewLessonRun(v.w.lab, l, func(text string) {
 		fyne.Do(func() { v.mainPrinted(text) })
@@ -174,6 +184,20 @@ func (v *lessonView) step() {
 	})
 }
 
+// again plays the lesson once more, on a fresh lab, to its end.
+func (v *lessonView) again() {
+	if v.lesson == nil || v.busy {
+		return
+	}
+	l := *v.lesson
+	v.busy = true
+	v.refresh()
+	v.background(v.w.lab.Reset, func() {
+		v.start(l)
+		v.runToEnd()
+	})
+}
+
 // runToEnd runs every remaining step, then main's end.
 func (v *lessonView) runToEnd() {
 	if v.run == nil || v.busy || v.ended {
@@ -201,6 +225,23 @@ func (v *lessonView) runToEnd() {
 	})
 }
 
+// maxLessonRuns is how many finished runs of a lesson stay to compare.
+const maxLessonRuns = 8
+
+// showHistory lists the finished runs of this lesson, one line each, so
+// that the order of their output can be compared (the note's 3.6(3)).
+func (v *lessonView) showHistory() {
+	if len(v.history) == 0 {
+		v.earlier.SetText(tr("Restart to run it once more: each finished run stays here, to compare."))
+		return
+	}
+	lines := make([]string, len(v.history))
+	for i, run := range v.history {
+		lines[i] = tr("run %d:", i+1) + " " + strings.Join(run, " · ")
+	}
+	v.earlier.SetText(strings.Join(lines, "\n"))
+}
+
 // finish ends main, as the program's end does, then compares outputs.
 func (v *lessonView) finish() {
 	v.busy = true
@@ -217,6 +258,11 @@ func (v *lessonView) finish() {
 		// this run's output before it is compared with the note's.
 		v.w.catchUp()
 		v.busy, v.ended = false, true
+		v.history = append(v.history, v.terminal)
+		if len(v.history) > maxLessonRuns {
+			v.history = v.history[1:]
+		}
+		v.showHistory()
 		switch {
 		case err != nil:
 			v.verdict.SetText(err.Error())

@@ -110,10 +110,20 @@ func TestLessonRunToEndMatchesTheNoteOnTiming(t *testing.T) {
 	if s := p.Snapshot(); s.ExitCode != -15 {
 		t.Errorf("the daemonic child ended with %d, want -15", s.ExitCode)
 	}
-	// Restart plays it again on a fresh lab.
+	// Restart plays it again on a fresh lab; the first run stays beside
+	// it, to compare.
+	first := v.got.Text
 	test.Tap(v.restart)
 	h.sync()
 	if v.ended || v.run.Next() != 0 || v.got.Text != "" || len(h.lab.Processes()) != 0 {
 		t.Errorf("after Restart: ended %v, next step %d, output %q, %d processes", v.ended, v.run.Next(), v.got.Text, len(h.lab.Processes()))
+	}
+	if want := "run 1: " + strings.ReplaceAll(first, "\n", " · "); v.earlier.Text != want {
+		t.Errorf("earlier runs: %q, want %q", v.earlier.Text, want)
+	}
+	test.Tap(v.toEnd)
+	h.sync()
+	if runs := strings.Split(v.earlier.Text, "\n"); len(runs) != 2 || !strings.HasPrefix(runs[1], "run 2: ") {
+		t.Errorf("after the second run, earlier runs: %q", v.earlier.Text)
 	}
 }

@@ -419,7 +419,11 @@ func (w *labWindow) build() {
 		case fyne.KeyF10:
 			w.lessonV.step()
 		case fyne.KeyF5:
-			w.lessonV.runToEnd()
+			if w.lessonV.ended {
+				w.lessonV.again() // F5 again: one more run, to compare
+			} else {
+				w.lessonV.runToEnd()
+			}
 		}
 		if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
 			switch e.Name {
