@@ -14,8 +14,11 @@ import (
 // "worker" it runs a task, as real children of the lab do.
 func TestMain(m *testing.M) {
 	MaybeRunWorker()
-	if os.Getenv("PROCLAB_TEST_HOST") == "1" {
+	switch os.Getenv("PROCLAB_TEST_HOST") {
+	case "1":
 		hostLab()
+	case "python":
+		hostPython()
 	}
 	os.Exit(m.Run())
 }
@@ -33,6 +36,39 @@ func hostLab() {
 		os.Exit(4)
 	}
 	fmt.Println(p.Pid(), sp.Pid())
+	select {}
+}
+
+// hostPython is a separate process whose lab runs a Python program with a
+// child; it prints both pids once the child has printed.
+func hostPython() {
+	lab, err := NewLab(Options{LogDir: "-"})
+	if err != nil {
+		os.Exit(3)
+	}
+	sub := lab.Subscribe()
+	p, _ := lab.Create(Spec{Target: CommandTarget, Command: []string{"python3", "-c", `
+import multiprocessing, time
+def child():
+    print("ready")
+    time.sleep(60)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    p = multiprocessing.Process(target=child)
+    p.start()
+    p.join()
+`}})
+	if lab.Start(p) != nil {
+		os.Exit(4)
+	}
+	for range sub.C() {
+		events, _ := sub.Take()
+		for _, e := range events {
+			if e.Kind == EvOutput && e.Proc != p {
+				fmt.Println(p.Pid(), e.Proc.Pid())
+			}
+		}
+	}
 	select {}
 }
 

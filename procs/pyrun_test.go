@@ -4,8 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -191,5 +193,90 @@ func TestProgramName(t *testing.T) {
 	}
 	if IsPython([]string{"pythonista"}) || !IsPython([]string{"/opt/bin/python3.12"}) {
 		t.Error("IsPython misjudges a name")
+	}
+}
+
+// The processes a Python program starts do not outlive a ProcLab killed
+// with SIGKILL: the program dies with ProcLab, and its children, seeing
+// their parent die without ProcLab to adopt them, end too.
+func TestPythonChildrenEndWithAKilledApp(t *testing.T) {
+	needPython(t)
+	exe, _ := os.Executable()
+	host := exec.Command(exe, "-test.run=^$")
+	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST=python")
+	out, err := host.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := host.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = host.Process.Kill(); _ = host.Wait() })
+	buf := make([]byte, 64)
+	n, _ := out.Read(buf)
+	var pids []int
+	for _, f := range strings.Fields(string(buf[:n])) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("host printed %q", buf[:n])
+		}
+		pids = append(pids, pid)
+	}
+	if len(pids) != 2 {
+		t.Fatalf("host printed %q", buf[:n])
+	}
+	_ = host.Process.Signal(syscall.SIGKILL)
+	_ = host.Wait()
+	for _, pid := range pids {
+		waitGone(t, pid, 3*time.Second)
+	}
+}
+
+// Killing the program while ProcLab lives leaves its child an orphan that
+// ProcLab adopts, as Python would: the hook ends children only when
+// ProcLab itself is gone.
+func TestPythonChildOfAKilledProgramIsAdopted(t *testing.T) {
+	py := needPython(t)
+	lab := newLab(t)
+	if !lab.Subreaper() {
+		t.Skip("this system has no child subreaper")
+	}
+	sub := lab.Subscribe()
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, "-c", `
+import multiprocessing, time
+def child():
+    print("ready", flush=True)
+    time.sleep(2)
+    print("still here")
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    multiprocessing.Process(target=child).start()
+    time.sleep(60)
+`}, AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStart(t, lab, p)
+	var child *Process
+	for child == nil {
+		select {
+		case <-sub.C():
+		case <-time.After(10 * time.Second):
+			t.Fatal("the child never printed")
+		}
+		events, _ := sub.Take()
+		for _, e := range events {
+			if e.Kind == EvOutput && e.Proc != p {
+				child = e.Proc
+			}
+		}
+	}
+	if err := lab.Kill(p); err != nil {
+		t.Fatal(err)
+	}
+	<-p.Done()
+	time.Sleep(500 * time.Millisecond)
+	if st, err := ReadStat(child.Pid()); err != nil || st.PPid != os.Getpid() {
+		t.Fatalf("the orphaned child: %+v %v, want it adopted by %d", st, err, os.Getpid())
 	}
 }

@@ -127,6 +127,43 @@ def _install():
     process.BaseProcess._bootstrap = _bootstrap
 
 
+def _end_with_proclab():
+    """In every process of the program but the first (which ProcLab itself
+    ends): when its parent dies it is re-parented. Re-parented to ProcLab,
+    it lives on as an adopted orphan, as in Python; otherwise ProcLab has
+    died, and it ends, so that no process of the lab outlives ProcLab."""
+    lab = os.environ.get("PROCLAB_LAB_PID", "")
+    if not lab.isdigit() or not sys.platform.startswith("linux"):
+        return
+    lab = int(lab)
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        sig = signal.SIGRTMIN + 5  # a signal programs leave alone
+    except Exception:
+        return
+
+    def on_parent_death(*_):
+        if os.getppid() != lab:
+            os._exit(137)
+
+    def install():
+        parent = os.getppid()
+        if parent == lab:
+            return  # the program itself: ProcLab's parent-death signal ends it
+        try:
+            signal.signal(sig, on_parent_death)
+            libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:
+            return
+        if os.getppid() != parent:  # the parent died before prctl
+            on_parent_death()
+
+    install()
+    os.register_at_fork(after_in_child=install)
+
+
 def _chain():
     # This file hides any sitecustomize the system has: run that one too.
     import importlib.machinery
@@ -144,4 +181,5 @@ def _chain():
 
 if os.environ.get("PROCLAB_PYTHON_TAGS") == "1":
     _install()
+    _end_with_proclab()
 _chain()
