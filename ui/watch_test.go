@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -129,5 +130,57 @@ func TestWatchRefusesSignalsTheSystemWouldRefuse(t *testing.T) {
 	h.w.selectRow(row)
 	if why := h.w.whyNot()[actKill]; !strings.Contains(why, "only its owner or root may signal it") {
 		t.Errorf("Kill on pid 1: %q", why)
+	}
+}
+
+// The picker lists every process; typing filters by name, pid, user or
+// command line, and Enter watches the first match. A child that appears
+// later in the watched subtree flashes green; one that ends shows red.
+func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
+	h := newHarness(t)
+	cmd := exec.Command("sh", "-c", "sleep 60 & sleep 0.5; sleep 61 & wait")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = exec.Command("pkill", "-P", fmt.Sprint(cmd.Process.Pid)).Run()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	pid := cmd.Process.Pid
+	time.Sleep(100 * time.Millisecond)
+	h.sync()
+	h.w.doWatch()
+	search, ok := h.w.win.Canvas().Focused().(*escEntry)
+	if !ok {
+		t.Fatalf("the picker did not focus its search field: %T", h.w.win.Canvas().Focused())
+	}
+	test.Type(search, "0.5; SLEEP 61")
+	var count string
+	for _, o := range test.LaidOutObjects(h.w.win.Canvas().Overlays().Top()) {
+		if l, ok := o.(*widget.Label); ok && strings.HasSuffix(l.Text, " processes") {
+			count = l.Text
+		}
+	}
+	if !strings.HasPrefix(count, "1 of ") {
+		t.Errorf("searching the command line: %q", count)
+	}
+	search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.w.watch == nil || h.w.watch.pid != pid {
+		t.Fatalf("Enter watched %+v, want the shell %d", h.w.watch, pid)
+	}
+	h.sync()
+	uid, _ := h.watchedRow(pid)
+	if n := len(h.w.tree.model.kids[uid]); n != 2 {
+		t.Fatalf("the shell shows %d children, want its 2 sleeps", n)
+	}
+	time.Sleep(700 * time.Millisecond) // sleep 0.5 ends, sleep 61 starts
+	h.sync()
+	flashes := map[widget.Importance]int{}
+	for _, k := range h.w.tree.model.kids[uid] {
+		flashes[h.w.tree.model.rows[k].flash]++
+	}
+	if flashes[widget.SuccessImportance] != 1 || flashes[widget.DangerImportance] != 1 {
+		t.Errorf("after one child ended and another started: flashes %v, want one green and one red", flashes)
 	}
 }

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proclab/procs"
+)
+
+// A Python program run in the lab with the forkserver start method: the
+// tree shows Python's helpers for what they are, and the child that printed
+// under its real parent, the forkserver, with a lane of its own.
+func TestRunProgramShowsPythonHelpersAndRealParents(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	h := newHarness(t)
+	prog := filepath.Join(t.TempDir(), "helpers.py")
+	if err := os.WriteFile(prog, []byte(`
+import multiprocessing, time
+def child():
+    print("child here", flush=True)
+    time.sleep(3)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("forkserver")
+    p = multiprocessing.Process(target=child)
+    p.start()
+    p.join()
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.w.runProgram([]string{py, prog}); err != nil {
+		t.Fatal(err)
+	}
+	var child *procs.Process
+	var forkserver, tracker string
+	deadline := time.Now().Add(10 * time.Second)
+	for (child == nil || forkserver == "" || tracker == "") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		h.sync()
+		for uid, row := range h.w.tree.model.rows {
+			switch {
+			case strings.Contains(row.title, "forkserver (Python's helper)"):
+				forkserver = uid
+			case strings.Contains(row.title, "resource tracker (Python's helper)"):
+				tracker = uid
+			case row.proc != nil && row.proc.Name() == "Process-1":
+				child = row.proc
+			}
+		}
+	}
+	if child == nil || forkserver == "" || tracker == "" {
+		t.Fatalf("child %v, forkserver row %q, resource tracker row %q", child, forkserver, tracker)
+	}
+	if kids := h.w.tree.model.kids[forkserver]; len(kids) != 1 || h.w.tree.model.rows[kids[0]].proc != child {
+		t.Errorf("under the forkserver: %v, want Process-1", kids)
+	}
+	if l := h.w.lanes[child]; l == nil {
+		t.Error("Process-1 has no lane")
+	} else if lines := child.Output().Tail(nil); len(lines) != 1 || lines[0].Text != "child here" {
+		t.Errorf("Process-1's lane: %+v", lines)
+	}
+	h.w.selectProcess(child)
+	if why := h.w.whyNot()[actTerminate]; !strings.Contains(why, "was started by the program, not by ProcLab") {
+		t.Errorf("Terminate on the program's child: %q", why)
+	}
+}
