@@ -56,6 +56,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	b.window()
 	b.flood()
 	b.spawnToVisible()
+	b.pythonHook()
 	b.print()
 	return 0 // a benchmark reports; it does not fail the build
 }
@@ -401,6 +402,91 @@ func (b *bench) spawnToVisible() {
 	})
 	b.add(benchRow{"5. spawn to visible: a child", ms(child), "", "", "immediate", yes(child < 50*time.Millisecond)})
 	b.add(benchRow{"   its two children (10 Hz tree)", ms(grand), "one tick 100.0 ms + start-up of the spawner", "", "within a tick of existing", yes(grand > 0 && grand < 600*time.Millisecond)})
+}
+
+// pythonLines is the program of benchmark 6: main and one child each print
+// 100,000 lines as fast as they can.
+const pythonLines = `
+import multiprocessing
+def lines(who):
+    for i in range(100000):
+        print(who, i)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    p = multiprocessing.Process(target=lines, args=("child",))
+    p.start()
+    lines("main")
+    p.join()
+`
+
+// runPython runs pythonLines in a lab and returns how long until its last
+// line arrived, and how many lines each process's lane received.
+func runPython(py string, hook bool) (time.Duration, map[string]int, error) {
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: !hook})
+	if err != nil {
+		return 0, nil, err
+	}
+	defer lab.Close()
+	sub := lab.Subscribe()
+	argv := []string{py, "-c", pythonLines}
+	p, _ := lab.Create(procs.Spec{Target: procs.CommandTarget, Command: argv, Name: procs.ProgramName(argv), AutoReap: true})
+	start := time.Now()
+	if err := lab.Start(p); err != nil {
+		return 0, nil, err
+	}
+	lines := map[string]int{}
+	for done := false; !done; {
+		select {
+		case <-sub.C():
+		case <-p.Done():
+			done = true
+		}
+		evs, _ := sub.Take()
+		for _, e := range evs {
+			if e.Kind == procs.EvOutput {
+				lines[e.Proc.Name()]++
+			}
+		}
+	}
+	took := time.Since(start)
+	// The last lines may still be on their way from the pipe.
+	for quiet := false; !quiet; {
+		select {
+		case <-sub.C():
+		case <-time.After(300 * time.Millisecond):
+			quiet = true
+		}
+		evs, _ := sub.Take()
+		for _, e := range evs {
+			if e.Kind == procs.EvOutput {
+				lines[e.Proc.Name()]++
+			}
+		}
+	}
+	return took, lines, nil
+}
+
+// pythonHook measures what one lane per Python process costs: the same
+// program run with the hook and without it.
+func (b *bench) pythonHook() {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		b.note("6. skipped: python3 is not installed")
+		return
+	}
+	bare, _, err := runPython(py, false)
+	if err != nil {
+		b.note("6. " + err.Error())
+		return
+	}
+	hooked, lanes, err := runPython(py, true)
+	if err != nil {
+		b.note("6. " + err.Error())
+		return
+	}
+	routed := lanes["Process-1"] == 100000 && lanes[procs.ProgramName([]string{py})] == 100000
+	b.add(benchRow{"6. Python, 2 processes × 100k lines: hook", ms(hooked), "no hook " + ms(bare), ratio(hooked.Seconds(), bare.Seconds()), "≤ 2× and every line in its lane", yes(hooked < 2*bare && routed)})
+	b.note(fmt.Sprintf("6. lanes with the hook: %v", lanes))
 }
 
 func (b *bench) print() {

@@ -51,10 +51,17 @@ class _TaggedStream:
         self._fd = stream.fileno()
         self._pending = ""
         self._pid = os.getpid()
+        self._encoding = stream.encoding or "utf-8"
+        self._key, self._tag = None, ""
 
     def _emit(self, kind, text):
-        tag = _RS + kind + _US + str(os.getpid()) + _US + str(os.getppid()) + _US + _name() + _US
-        data = (tag + text + "\n").encode(self._stream.encoding or "utf-8", "replace")
+        # The tag is made again only when who writes changes (a fork, a
+        # new name): most lines reuse it.
+        key = (kind, os.getpid(), _name())
+        if key != self._key:
+            self._key = key
+            self._tag = _RS + kind + _US + str(key[1]) + _US + str(os.getppid()) + _US + key[2] + _US
+        data = (self._tag + text + "\n").encode(self._encoding, "replace")
         while data:
             try:
                 n = os.write(self._fd, data)
