@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,7 +44,8 @@ func (l *Lab) pythonEnv() ([]string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.hookDir == "" {
-		dir, err := os.MkdirTemp("", "proclab-pyhook-")
+		sweepHookDirs()
+		dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", hookDirPrefix, os.Getpid()))
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +60,26 @@ func (l *Lab) pythonEnv() ([]string, error) {
 		path += string(os.PathListSeparator) + old
 	}
 	return []string{"PYTHONPATH=" + path, pythonTagsEnv + "=1"}, nil
+}
+
+// hookDirPrefix starts the name of each lab's hook folder, followed by the
+// pid of the ProcLab that wrote it.
+const hookDirPrefix = "proclab-pyhook-"
+
+// sweepHookDirs removes the hook folders of ProcLabs that are gone: one
+// killed with SIGKILL could not remove its own.
+func sweepHookDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), hookDirPrefix+"*"))
+	for _, dir := range dirs {
+		rest := strings.TrimPrefix(filepath.Base(dir), hookDirPrefix)
+		pid, err := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if _, err := ReadStat(pid); err != nil {
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 // pythonTag is what the hook put before a line: who wrote it.

@@ -1,6 +1,7 @@
 package procs
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -229,6 +230,18 @@ func TestPythonChildrenEndWithAKilledApp(t *testing.T) {
 	_ = host.Wait()
 	for _, pid := range pids {
 		waitGone(t, pid, 3*time.Second)
+	}
+	// The killed ProcLab could not remove its hook folder; the next lab
+	// that runs Python does.
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("%s%d-*", hookDirPrefix, host.Process.Pid)))
+	if len(left) != 1 {
+		t.Fatalf("the killed host's hook folders: %v", left)
+	}
+	if _, err := newLab(t).pythonEnv(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after another lab started Python", left[0])
 	}
 }
 

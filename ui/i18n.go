@@ -36,10 +36,29 @@ var (
 	languageMu       sync.Mutex
 )
 
+// translated caches lang.L: the tree and the lanes ask for the same words
+// on every poll, for every process, and a lookup in Fyne's bundle matches
+// languages each time — measurably slower with hundreds of processes.
+var translated struct {
+	sync.RWMutex
+	m map[string]string
+}
+
 // tr translates a ProcLab string; with args, the translation is a
 // fmt format and the args fill it in.
 func tr(key string, args ...any) string {
-	s := lang.L(key)
+	translated.RLock()
+	s, ok := translated.m[key]
+	translated.RUnlock()
+	if !ok {
+		s = lang.L(key)
+		translated.Lock()
+		if translated.m == nil {
+			translated.m = map[string]string{}
+		}
+		translated.m[key] = s
+		translated.Unlock()
+	}
 	if len(args) == 0 {
 		return s
 	}
@@ -83,6 +102,9 @@ func applyLanguage(code string) {
 	// Adding an empty English file changes no text; it makes Fyne read the
 	// locale again.
 	_ = lang.AddTranslationsForLocale([]byte("{}"), "en")
+	translated.Lock()
+	translated.m = nil
+	translated.Unlock()
 }
 
 // restoreEnv returns a function that puts an environment variable back as
