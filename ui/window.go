@@ -49,6 +49,8 @@ type Options struct {
 	Run []string
 	// Watch, if not 0, is a process whose subtree the window watches.
 	Watch int
+	// NoPythonHook runs Python programs as they are: one lane per program.
+	NoPythonHook bool
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -117,7 +119,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir})
+	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, NoPythonHook: opts.NoPythonHook})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
 		return 1

@@ -41,10 +41,11 @@ Usage:
                           what a terminal would show (--json: the event stream)
   proclab watch PID       open the window on PID and its children, live and read-only
                           (a signal asks for confirmation); Ctrl+W picks another
-  proclab run [--headless] -- PROGRAM [ARGS...]
+  proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]
                           run a program as a child of the lab, in the window, or with
                           --headless here: each line as [name pid] line, then the tree
                           with exit codes; a Python program gets one lane per process
+                          (--no-hook: run Python as it is, one lane for the program)
   proclab bench [--seconds N]
                           measure ProcLab against a bare /proc read, ps, btop and htop
   proclab tree [PID]      print the live process tree under PID (default: the whole system)

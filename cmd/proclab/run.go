@@ -16,7 +16,7 @@ import (
 	"proclab/ui"
 )
 
-const runUsage = "usage: proclab run [--headless] -- PROGRAM [ARGS...]"
+const runUsage = "usage: proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]"
 
 // runRun is `proclab run [--headless] -- CMD ARGS...`: the program runs as a
 // child of a lab, in the window, or with --headless in this terminal, each
@@ -25,6 +25,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	headless := fs.Bool("headless", false, "")
+	noHook := fs.Bool("no-hook", false, "")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "proclab run: %v\n%s\n", err, runUsage)
 		return 2
@@ -35,9 +36,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if !*headless {
-		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv})
+		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook})
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: "-"})
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: *noHook})
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1
