@@ -415,7 +415,11 @@ func TestOrphansAreAdoptedAndReaped(t *testing.T) {
 	var pl Poller
 	var kids []int
 	deadline := time.Now().Add(5 * time.Second)
-	for len(kids) < 2 {
+	// Wait until both children catch their parent-death signal: killed
+	// earlier, a child still starting up dies of it instead of being
+	// orphaned (the signal's default action), and the test would fail
+	// on a slow machine.
+	for len(kids) < 2 || !catches(kids[0], syscall.SIGUSR1) || !catches(kids[1], syscall.SIGUSR1) {
 		tree, _ := pl.Poll()
 		kids = tree.Children(sp.Pid())
 		if time.Now().After(deadline) {

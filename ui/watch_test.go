@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,16 +19,22 @@ import (
 // with two sleeping children.
 func startOutsider(t *testing.T) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", "sleep 60 & sleep 60 & wait")
+	return startShell(t, "sleep 60 & sleep 60 & wait")
+}
+
+// startShell runs script in a shell of its own process group, killed with
+// all it started when the test ends.
+func startShell(t *testing.T, script string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	cmd.SysProcAttr = nil
 	time.Sleep(200 * time.Millisecond) // let the shell start its children
 	return cmd
 }
@@ -138,24 +143,17 @@ func TestWatchRefusesSignalsTheSystemWouldRefuse(t *testing.T) {
 // later in the watched subtree flashes green; one that ends shows red.
 func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
 	h := newHarness(t)
-	cmd := exec.Command("sh", "-c", "sleep 60 & sleep 0.5; sleep 61 & wait")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = exec.Command("pkill", "-P", fmt.Sprint(cmd.Process.Pid)).Run()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	// The shell's second child is born, and its first one ends, 2 s in.
+	start := time.Now()
+	cmd := startShell(t, "sleep 60 & sleep 2; sleep 61 & wait")
 	pid := cmd.Process.Pid
-	time.Sleep(100 * time.Millisecond)
 	h.sync()
 	h.w.doWatch()
 	search, ok := h.w.win.Canvas().Focused().(*escEntry)
 	if !ok {
 		t.Fatalf("the picker did not focus its search field: %T", h.w.win.Canvas().Focused())
 	}
-	test.Type(search, "0.5; SLEEP 61")
+	test.Type(search, "2; SLEEP 61")
 	var count string
 	for _, o := range test.LaidOutObjects(h.w.win.Canvas().Overlays().Top()) {
 		if l, ok := o.(*widget.Label); ok && strings.HasSuffix(l.Text, " processes") {
@@ -174,7 +172,7 @@ func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
 	if n := len(h.w.tree.model.kids[uid]); n != 2 {
 		t.Fatalf("the shell shows %d children, want its 2 sleeps", n)
 	}
-	time.Sleep(700 * time.Millisecond) // sleep 0.5 ends, sleep 61 starts
+	time.Sleep(time.Until(start.Add(2500 * time.Millisecond)))
 	h.sync()
 	flashes := map[widget.Importance]int{}
 	for _, k := range h.w.tree.model.kids[uid] {
