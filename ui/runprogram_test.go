@@ -57,6 +57,7 @@ if __name__ == "__main__":
 	if child == nil || forkserver == "" || tracker == "" {
 		t.Fatalf("child %v, forkserver row %q, resource tracker row %q", child, forkserver, tracker)
 	}
+	h.sync() // the lane comes with the event, which may follow the tree's snapshot
 	if kids := h.w.tree.model.kids[forkserver]; len(kids) != 1 || h.w.tree.model.rows[kids[0]].proc != child {
 		t.Errorf("under the forkserver: %v, want Process-1", kids)
 	}
