@@ -273,8 +273,11 @@ func (w *labWindow) doWatch() {
 	var all []pickable
 	for pid, p := range t.Procs {
 		user := procs.ProcessUser(pid)
+		if user == "" {
+			user = "?" // ended since the poll
+		}
 		cmd := strings.Join(p.Cmdline, " ")
-		line := fmt.Sprintf("%7d  %-16s %-10s %s", pid, p.Name, user, cmd)
+		line := fmt.Sprintf("%7d  %-18.18s %-10.10s %s", pid, p.Name, user, cmd)
 		all = append(all, pickable{pid: pid, name: p.Name, user: user, line: line,
 			search: strings.ToLower(fmt.Sprintf("%d %s %s %s", pid, p.Name, user, cmd))})
 	}

@@ -459,7 +459,9 @@ func (w *labWindow) buildMenu() {
 	for _, l := range languages {
 		languageMenu.Items = append(languageMenu.Items, languageItem(l.code, l.name))
 	}
-	language := fyne.NewMenuItem(tr("Language")+" · Language · 语言", nil)
+	// In both languages, whichever is on: whoever cannot read the current
+	// one still finds the way back.
+	language := fyne.NewMenuItem("Language · 语言", nil)
 	language.ChildMenu = languageMenu
 	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("Lab"),
 		fyne.NewMenuItem(tr("New lab (Ctrl+L)"), w.doNewLab),
