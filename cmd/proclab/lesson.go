@@ -35,11 +35,12 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "")
 	lang := fs.String("lang", "en", "")
+	runs := fs.Int("runs", 1, "")
 	// Accept flags after the name too: proclab lesson globals --json.
 	var names []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
-			fmt.Fprintf(stderr, "proclab lesson: %v\nusage: proclab lesson [NAME] [--json] [--lang en|zh]\n", err)
+			fmt.Fprintf(stderr, "proclab lesson: %v\nusage: proclab lesson [NAME] [--json] [--lang en|zh] [--runs N]\n", err)
 			return 2
 		}
 		args = fs.Args()
@@ -47,6 +48,14 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 			names = append(names, args[0])
 			args = args[1:]
 		}
+	}
+	if *runs < 1 || *runs > 20 {
+		fmt.Fprintf(stderr, "proclab lesson: --runs %d: play a lesson 1 to 20 times\n", *runs)
+		return 2
+	}
+	if *runs > 1 && *asJSON {
+		fmt.Fprintln(stderr, "proclab lesson: --runs and --json do not go together: one event stream at a time")
+		return 2
 	}
 	if *lang != "en" && *lang != "zh" {
 		fmt.Fprintf(stderr, "proclab lesson: --lang %q: use en or zh\n", *lang)
@@ -92,6 +101,9 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	if *runs > 1 {
+		return runLessonTimes(ctx, lab, *lesson, *runs, stdout, stderr)
+	}
 	got, err := procs.RunLesson(ctx, lab, *lesson, emit)
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab lesson:", err)
@@ -105,4 +117,68 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "# matches the note's output")
 	}
 	return 0
+}
+
+// runLessonTimes plays a lesson n times on fresh labs and prints what each
+// run printed side by side, one column a run: how the note's 3.6(3) shows
+// that the order of the children's lines is not fixed.
+func runLessonTimes(ctx context.Context, lab *procs.Lab, l procs.Lesson, n int, stdout, stderr io.Writer) int {
+	var columns [][]string
+	differ := 0
+	for i := range n {
+		if i > 0 {
+			lab.Reset()
+		}
+		got, err := procs.RunLesson(ctx, lab, l, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "proclab lesson:", err)
+			return 1
+		}
+		if procs.CompareLesson(l, got) != nil {
+			differ++
+		}
+		columns = append(columns, got)
+	}
+	width, rows := 0, 0
+	for _, c := range columns {
+		rows = max(rows, len(c))
+		for _, line := range c {
+			width = max(width, runewidth(line))
+		}
+	}
+	cell := func(s string) string { return s + strings.Repeat(" ", width-runewidth(s)) }
+	var head []string
+	for i := range columns {
+		head = append(head, cell(fmt.Sprintf("run %d", i+1)))
+	}
+	fmt.Fprintln(stdout, strings.TrimRight(strings.Join(head, " │ "), " "))
+	for r := range rows {
+		var cells []string
+		for _, c := range columns {
+			line := ""
+			if r < len(c) {
+				line = c[r]
+			}
+			cells = append(cells, cell(line))
+		}
+		fmt.Fprintln(stdout, strings.TrimRight(strings.Join(cells, " │ "), " "))
+	}
+	if differ > 0 {
+		fmt.Fprintf(stderr, "# %d of %d runs differ from the note\n", differ, n)
+		return 1
+	}
+	fmt.Fprintf(stderr, "# all %d runs match the note's output\n", n)
+	return 0
+}
+
+// runewidth is how many terminal columns s takes: CJK characters take two.
+func runewidth(s string) int {
+	w := 0
+	for _, r := range s {
+		w++
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+			w++
+		}
+	}
+	return w
 }

@@ -36,9 +36,10 @@ Usage:
                           the system's); --trace writes every lab event as a JSON
                           line; --preload starts N processes of TASK at once;
                           --log-dir is where the full output of each lab is kept
-  proclab lesson [NAME] [--json] [--lang en|zh]
+  proclab lesson [NAME] [--json] [--lang en|zh] [--runs N]
                           list the lessons, or play one on real processes and print
-                          what a terminal would show (--json: the event stream)
+                          what a terminal would show (--json: the event stream;
+                          --runs N: N runs side by side, to compare their order)
   proclab watch PID       open the window on PID and its children, live and read-only
                           (a signal asks for confirmation); Ctrl+W picks another
   proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]

@@ -54,6 +54,8 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 		{[]string{"--lesson", "demon"}, `--lesson: no lesson "demon"; lessons: concurrency`},
 		{[]string{"--lang", "fr"}, `--lang "fr": use en or zh`},
 		{[]string{"watch"}, "give one process id, e.g. proclab watch 1234"},
+		{[]string{"lesson", "order", "--runs", "0"}, "--runs 0: play a lesson 1 to 20 times"},
+		{[]string{"lesson", "order", "--runs", "2", "--json"}, "--runs and --json do not go together"},
 		{[]string{"watch", "abc"}, `"abc" is not a process id`},
 		{[]string{"watch", "999999999"}, "no process with PID 999999999"},
 		{[]string{"run", "--headless"}, "give the program to run, e.g. proclab run -- python3 sing_dance.py"},
@@ -102,6 +104,20 @@ func TestRunHeadlessTagsEachPythonProcess(t *testing.T) {
 	for _, want := range []string{"  sing_dance_2.py · ", "    Process-1 · " + dance[0][1] + " · exitcode 0 (parent ", "    Process-2 · " + sing[0][1] + " · exitcode 0 (parent "} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("the tree lacks %q:\n%s", want, tree)
+		}
+	}
+}
+
+// proclab lesson order --runs 3: the note's 3.6(3) three times, side by side.
+func TestLessonRunsSideBySide(t *testing.T) {
+	code, out, errOut := runCLI("lesson", "order", "--runs", "3")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[0], "run 1") || !strings.Contains(lines[0], "│ run 3") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, l := range lines[1:] {
+		if cells := strings.Split(l, " │ "); len(cells) != 3 || !strings.HasPrefix(cells[0], "名字为") {
+			t.Errorf("row %q", l)
 		}
 	}
 }
