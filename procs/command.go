@@ -1,7 +1,6 @@
 package procs
 
 import (
-	"errors"
 	"strings"
 	"unicode"
 )
@@ -45,7 +44,7 @@ func SplitCommand(line string) ([]string, error) {
 		}
 	}
 	if quote != 0 {
-		return nil, errors.New("command: a " + string(quote) + " quote is not closed")
+		return nil, &ParseError{Format: "a %s quote is not closed", Args: []any{string(quote)}}
 	}
 	if inWord {
 		argv = append(argv, word.String())

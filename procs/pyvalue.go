@@ -70,7 +70,7 @@ func ParseKwargs(src string) ([]KV, error) {
 			return err
 		}
 		if seen[key] {
-			return fmt.Errorf("kwargs: keyword argument %q repeated", key)
+			return &ParseError{Format: "keyword argument %q repeated", Args: []any{key}}
 		}
 		seen[key] = true
 		out = append(out, KV{key, v})
@@ -186,7 +186,47 @@ func (p *litParser) skipSpace() {
 }
 func (p *litParser) errorf(format string, a ...any) error {
 	col := utf8.RuneCountInString(p.src[:min(p.pos, len(p.src))]) + 1
-	return fmt.Errorf("column %d: %s", col, fmt.Sprintf(format, a...))
+	return &ParseError{Column: col, Format: format, Args: a}
+}
+
+// ParseError is a mistake in a Python value the user typed: where it is
+// (Column, from 1; 0 when it is not one place) and what, as a fmt format
+// and its arguments, so that the window can say it in the user's language.
+type ParseError struct {
+	Column int
+	Format string // one of ParseMessages
+	Args   []any
+}
+
+func (e *ParseError) Error() string {
+	msg := fmt.Sprintf(e.Format, e.Args...)
+	if e.Column == 0 {
+		return msg
+	}
+	return fmt.Sprintf("column %d: %s", e.Column, msg)
+}
+
+// ParseMessages are every Format a ParseError can have (a test keeps the
+// list true to the code).
+var ParseMessages = []string{
+	"unexpected %q after the closing parenthesis",
+	"keyword argument %q repeated",
+	"missing closing '}'",
+	"keys must be quoted names such as 'age', not %s",
+	"expected ':' after key %s",
+	"expected ',' or '}'",
+	"unexpected %q after the closing brace",
+	"expected a name such as age=15 or a dict such as {'age': 15}",
+	"expected '=' after %s",
+	"expected ',' between keyword arguments",
+	"missing closing %q",
+	"expected ',' between values, found %q",
+	"expected a value",
+	"%s is not a value: put text in quotes, e.g. '%s'",
+	"unexpected %q: values are 'text', numbers, True, False, None, (tuples) or [lists]",
+	"text starting here has no closing %c",
+	"%q is not a number",
+	"a %s quote is not closed",
 }
 
 // sequence reads comma-separated values until close (0: end of input).

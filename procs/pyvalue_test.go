@@ -1,6 +1,11 @@
 package procs
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -116,4 +121,50 @@ func TestSplitCommand(t *testing.T) {
 	if _, err := SplitCommand(`echo 'oops`); err == nil {
 		t.Error("unclosed quote accepted")
 	}
+}
+
+// TestParseMessagesListsEveryError: the window translates parse errors by
+// their format, so the list must hold every format the parser uses.
+func TestParseMessagesListsEveryError(t *testing.T) {
+	used := map[string]bool{}
+	for _, file := range []string{"pyvalue.go", "command.go"} {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		collectFormats(f, used)
+	}
+	for s := range used {
+		if !slices.Contains(ParseMessages, s) {
+			t.Errorf("ParseMessages lacks %q", s)
+		}
+	}
+	for _, s := range ParseMessages {
+		if !used[s] {
+			t.Errorf("ParseMessages has %q, which no error uses", s)
+		}
+	}
+}
+
+// collectFormats finds the formats of errorf calls and ParseError literals.
+func collectFormats(f *ast.File, used map[string]bool) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "errorf" {
+				if lit, ok := n.Args[0].(*ast.BasicLit); ok {
+					s, _ := strconv.Unquote(lit.Value)
+					used[s] = true
+				}
+			}
+		case *ast.KeyValueExpr:
+			if key, ok := n.Key.(*ast.Ident); ok && key.Name == "Format" {
+				if lit, ok := n.Value.(*ast.BasicLit); ok {
+					s, _ := strconv.Unquote(lit.Value)
+					used[s] = true
+				}
+			}
+		}
+		return true
+	})
 }

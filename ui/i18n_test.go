@@ -61,6 +61,9 @@ func translatedKeys(t *testing.T) map[string]string {
 			return true
 		})
 	}
+	for _, format := range procs.ParseMessages {
+		keys[format] = "procs.ParseMessages"
+	}
 	for _, name := range procs.TaskNames() {
 		task, _ := procs.LookupTask(name)
 		keys[task.Summary] = "task " + name
@@ -188,6 +191,12 @@ func TestLanguageSwitchesTheWholeWindow(t *testing.T) {
 	}
 	if h.w.lessonV.title.Text != h.w.lessons[0].Section+"  "+h.w.lessons[0].Title["zh"] {
 		t.Errorf("the lesson title did not follow: %q", h.w.lessonV.title.Text)
+	}
+	// A mistake in the New-process form is explained in Chinese too.
+	form := newNewProcessForm("show_info")
+	form.args.SetText("Tom, 30")
+	if _, err := form.spec(); err == nil || err.Error() != "args 第 1 列：Tom 不是一个值：文字要加引号，例如 'Tom'" {
+		t.Errorf("the form's error in Chinese: %v", err)
 	}
 	if strings.Contains(logged.String(), "Translation failure") {
 		t.Errorf("Fyne could not translate a string:\n%s", logged.String())

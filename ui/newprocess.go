@@ -74,14 +74,14 @@ func (f *newProcessForm) spec() (procs.Spec, error) {
 	}
 	var err error
 	if s.Args, err = procs.ParseArgs(f.args.Text); err != nil {
-		return s, fmt.Errorf("args %w", err)
+		return s, errors.New(fieldError("args", err))
 	}
 	if s.Kwargs, err = procs.ParseKwargs(f.kwargs.Text); err != nil {
-		return s, fmt.Errorf("kwargs %w", err)
+		return s, errors.New(fieldError("kwargs", err))
 	}
 	if s.Target == procs.CommandTarget {
 		if s.Command, err = procs.SplitCommand(f.command.Text); err != nil {
-			return s, err
+			return s, errors.New(fieldError(tr("command"), err))
 		}
 		if len(s.Command) == 0 {
 			return s, errors.New(tr("command: type a program and its arguments, e.g. sleep 3"))
@@ -194,4 +194,18 @@ func (e *escSelectEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.SelectEntry.TypedKey(k)
+}
+
+// fieldError says what is wrong in a field of a form, in the user's
+// language: where (the column, for a Python value) and what.
+func fieldError(field string, err error) string {
+	var pe *procs.ParseError
+	if !errors.As(err, &pe) {
+		return field + ": " + err.Error()
+	}
+	what := tr(pe.Format, pe.Args...)
+	if pe.Column == 0 {
+		return tr("%s: %s", field, what)
+	}
+	return tr("%s column %d: %s", field, pe.Column, what)
 }

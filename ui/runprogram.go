@@ -29,6 +29,9 @@ func showRunProgramDialog(win fyne.Window, last string, run func(argv []string) 
 	}
 	submit := func() {
 		argv, err := procs.SplitCommand(entry.Text)
+		if err != nil {
+			err = errors.New(fieldError(tr("command"), err))
+		}
 		if err == nil && len(argv) == 0 {
 			err = errors.New(tr("type a program and its arguments, e.g. python3 sing_dance.py"))
 		}
