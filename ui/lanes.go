@@ -48,6 +48,7 @@ func newLane(p *procs.Process, onTap func()) *lane {
 	l.title.TextStyle.Bold = true
 	l.title.Truncation = fyne.TextTruncateEllipsis
 	l.state = widget.NewLabel("")
+	l.state.Truncation = fyne.TextTruncateEllipsis
 	l.bg = canvas.NewRectangle(color.Transparent)
 	l.bg.CornerRadius = theme.InputRadiusSize()
 	l.bg.StrokeWidth = 2
@@ -82,7 +83,9 @@ func newLane(p *procs.Process, onTap func()) *lane {
 }
 
 func (l *lane) CreateRenderer() fyne.WidgetRenderer {
-	header := container.NewBorder(nil, nil, l.dot, l.state, l.title)
+	// The state goes under the name: a lane is narrow, and its name is
+	// what tells the lanes apart.
+	header := container.NewBorder(nil, nil, l.dot, nil, container.NewVBox(l.title, l.state))
 	return widget.NewSimpleRenderer(container.NewStack(l.bg,
 		container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, l.list)))
 }

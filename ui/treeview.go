@@ -319,6 +319,7 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 		return
 	}
 	pt.widget.Select(labUID(p))
+	pt.widget.ScrollTo(labUID(p)) // a row the user cannot see is no use selected
 }
 
 // mainLook draws main: green while it runs its code, amber while blocked

@@ -387,8 +387,12 @@ func TestE2EWindowDrivesRealProcesses(t *testing.T) {
 			t.Errorf("orphan %d: state %c, parent %d; want it alive under the app %d", pid, state, ppid, app)
 		}
 	}
+	// The adopted orphans are at the end of the tree: scroll it down, with
+	// the wheel over the tree, to show them.
+	_, _ = s.x("xdotool", "mousemove", "230", "200", "click", "--repeat", "12", "--delay", "50", "5")
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("state-orphan.png")
+	_, _ = s.x("xdotool", "mousemove", "900", "500")
 
 	// Then the app is killed with SIGKILL: nothing of its lab may remain,
 	// adopted orphans included.
