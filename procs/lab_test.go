@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -360,26 +359,7 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 // A lab whose owner is killed with SIGKILL leaves nothing behind: the
 // parent-death signal takes its children down.
 func TestChildrenDieWithAKilledApp(t *testing.T) {
-	exe, _ := os.Executable()
-	host := exec.Command(exe, "-test.run=^$")
-	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST=1")
-	out, err := host.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := host.Start(); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 64)
-	n, _ := out.Read(buf)
-	var pids []int
-	for _, f := range strings.Fields(string(buf[:n])) {
-		pid, err := strconv.Atoi(f)
-		if err != nil {
-			t.Fatalf("host printed %q", buf[:n])
-		}
-		pids = append(pids, pid)
-	}
+	host, pids := startHost(t, "1")
 	// Wait for the spawner's two children.
 	var pl Poller
 	deadline := time.Now().Add(5 * time.Second)

@@ -166,3 +166,32 @@ func catches(pid int, sig syscall.Signal) bool {
 	}
 	return false
 }
+
+// startHost starts this test binary as a host process that owns a lab
+// (PROCLAB_TEST_HOST=kind: see TestMain) and returns it with the pids it
+// printed once its children were running.
+func startHost(t *testing.T, kind string) (*exec.Cmd, []int) {
+	t.Helper()
+	exe, _ := os.Executable()
+	host := exec.Command(exe, "-test.run=^$")
+	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST="+kind)
+	out, err := host.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := host.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = host.Process.Kill(); _ = host.Wait() })
+	buf := make([]byte, 64)
+	n, _ := out.Read(buf)
+	var pids []int
+	for _, f := range strings.Fields(string(buf[:n])) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("host printed %q", buf[:n])
+		}
+		pids = append(pids, pid)
+	}
+	return host, pids
+}

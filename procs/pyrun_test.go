@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -202,29 +201,9 @@ func TestProgramName(t *testing.T) {
 // their parent die without ProcLab to adopt them, end too.
 func TestPythonChildrenEndWithAKilledApp(t *testing.T) {
 	needPython(t)
-	exe, _ := os.Executable()
-	host := exec.Command(exe, "-test.run=^$")
-	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST=python")
-	out, err := host.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := host.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = host.Process.Kill(); _ = host.Wait() })
-	buf := make([]byte, 64)
-	n, _ := out.Read(buf)
-	var pids []int
-	for _, f := range strings.Fields(string(buf[:n])) {
-		pid, err := strconv.Atoi(f)
-		if err != nil {
-			t.Fatalf("host printed %q", buf[:n])
-		}
-		pids = append(pids, pid)
-	}
+	host, pids := startHost(t, "python")
 	if len(pids) != 2 {
-		t.Fatalf("host printed %q", buf[:n])
+		t.Fatalf("host printed %v", pids)
 	}
 	_ = host.Process.Signal(syscall.SIGKILL)
 	_ = host.Wait()
