@@ -134,7 +134,9 @@ func waitGone(t *testing.T, pid int, within time.Duration) {
 	deadline := time.Now().Add(within)
 	for alive(pid) {
 		if time.Now().After(deadline) {
-			t.Fatalf("process %d still alive after %v", pid, within)
+			status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+			t.Fatalf("process %d still alive after %v: %q\n%s", pid, within, strings.ReplaceAll(string(cmdline), "\x00", " "), status)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
