@@ -548,6 +548,24 @@ func TestE2ERunsTheNotesProgramWithOneLanePerProcess(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("run-python-sing-dance.png")
+
+	// Closing the window removes the hook's folder.
+	app := s.app.Process.Pid
+	hooks := filepath.Join(os.TempDir(), fmt.Sprintf("proclab-pyhook-%d-*", app))
+	if found, _ := filepath.Glob(hooks); len(found) != 1 {
+		t.Errorf("while the program ran, the hook folders were %v", found)
+	}
+	s.key("ctrl+q")
+	done := make(chan error, 1)
+	go func() { done <- s.app.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not exit within 10 s of Ctrl+Q")
+	}
+	if found, _ := filepath.Glob(hooks); len(found) != 0 {
+		t.Errorf("after the window closed, its hook folder is still there: %v", found)
+	}
 }
 
 // proclab --watch PID: a process tree the lab did not start, live; when it
