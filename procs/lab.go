@@ -120,7 +120,8 @@ type Lab struct {
 	unreaped map[*Process]bool
 	// observed are the processes programs run in the lab started, by pid.
 	observed   map[int]*Process
-	hookDir    string         // the Python hook's folder, once written
+	hookMu     sync.Mutex
+	hookDir    string         // the Python hook's folder, once written (hookMu)
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
 	stopOrphan context.CancelFunc
@@ -945,9 +946,11 @@ func (l *Lab) close() {
 	}
 	close(l.closing)
 	l.owners.Wait()
+	l.hookMu.Lock()
 	if l.hookDir != "" {
 		os.RemoveAll(l.hookDir)
 	}
+	l.hookMu.Unlock()
 	if g := l.currentLog(); g != nil {
 		g.close()
 	}

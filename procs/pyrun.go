@@ -41,8 +41,9 @@ func IsPython(argv []string) bool {
 // pythonEnv returns the environment entries that install the hook; the
 // hook's folder is written once per lab and removed when the lab closes.
 func (l *Lab) pythonEnv() ([]string, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	// Its own lock: writing files under the lab's would hold up every event.
+	l.hookMu.Lock()
+	defer l.hookMu.Unlock()
 	if l.hookDir == "" {
 		sweepHookDirs()
 		dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", hookDirPrefix, os.Getpid()))

@@ -166,9 +166,9 @@ if __name__ == "__main__":
 			t.Errorf("a tag was left in %q", line)
 		}
 	}
-	lab.mu.Lock()
+	lab.hookMu.Lock()
 	dir := lab.hookDir
-	lab.mu.Unlock()
+	lab.hookMu.Unlock()
 	if dir == "" {
 		t.Fatal("no hook folder was written")
 	}

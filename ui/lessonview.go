@@ -189,13 +189,9 @@ func (v *lessonView) again() {
 	if v.lesson == nil || v.busy {
 		return
 	}
-	l := *v.lesson
 	v.busy = true
 	v.refresh()
-	v.background(v.w.lab.Reset, func() {
-		v.start(l)
-		v.runToEnd()
-	})
+	v.w.openLesson(*v.lesson, v.runToEnd)
 }
 
 // runToEnd runs every remaining step, then main's end.

@@ -165,7 +165,7 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 	title := fmt.Sprintf("%s · %d", p.Name, pid)
 	if name, task, ok := p.WorkerName(); ok {
 		title = fmt.Sprintf("%s · %s · %d", name, task, pid)
-	} else if p.Name == "python3" || strings.HasPrefix(p.Name, "python") {
+	} else if strings.HasPrefix(p.Name, "python") {
 		cmdline := strings.Join(p.Cmdline, " ")
 		for _, h := range pythonHelpers {
 			if strings.Contains(cmdline, h.module) {

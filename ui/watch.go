@@ -36,9 +36,10 @@ type watchState struct {
 	title string
 	ended bool
 	// rows and kids of the subtree when last seen, kept once the root ends
-	rows map[string]*treeRow
-	kids map[string][]string
-	root string
+	rows    map[string]*treeRow
+	kids    map[string][]string
+	parents map[string]string // each row's parent row, to place a row that ends
+	root    string
 	// born is when each row was first seen, for the green flash; gone holds
 	// the rows that disappeared, shown red for the flash time.
 	born map[string]time.Time
@@ -118,11 +119,10 @@ func (w *labWindow) addWatched(m *treeModel) {
 		m.kids[""] = append(m.kids[""], ws.root)
 		return
 	}
-	before := len(m.rows)
 	ws.root = m.addOS(w.poll, "", ws.pid)
 	m.rows[ws.root].title = tr("watched") + " · " + m.rows[ws.root].title
 	// Remember the subtree, mark it, flash what is new.
-	rows, kids := map[string]*treeRow{}, map[string][]string{}
+	rows, kids, parents := map[string]*treeRow{}, map[string][]string{}, map[string]string{}
 	var walk func(uid string)
 	walk = func(uid string) {
 		row := m.rows[uid]
@@ -142,23 +142,15 @@ func (w *labWindow) addWatched(m *treeModel) {
 			kids[uid] = append([]string(nil), k...)
 		}
 		for _, k := range m.kids[uid] {
+			parents[k] = uid
 			walk(k)
 		}
 	}
 	walk(ws.root)
-	_ = before
 	for uid, row := range ws.rows {
 		if _, still := rows[uid]; !still {
 			if _, known := ws.gone[uid]; !known {
-				parent := ""
-				for p, ks := range ws.kids {
-					for _, k := range ks {
-						if k == uid {
-							parent = p
-						}
-					}
-				}
-				ws.gone[uid] = goneRow{row: *row, parent: parent, at: now}
+				ws.gone[uid] = goneRow{row: *row, parent: ws.parents[uid], at: now}
 			}
 			delete(ws.born, uid)
 		}
@@ -176,7 +168,7 @@ func (w *labWindow) addWatched(m *treeModel) {
 		m.rows[uid] = &r
 		m.kids[g.parent] = append(m.kids[g.parent], uid)
 	}
-	ws.rows, ws.kids = rows, kids
+	ws.rows, ws.kids, ws.parents = rows, kids, parents
 }
 
 // selectRow is a click in the tree: a process of the lab, main, or another
@@ -281,7 +273,7 @@ func (w *labWindow) doWatch() {
 		all = append(all, pickable{pid: pid, name: p.Name, user: user, line: line,
 			search: strings.ToLower(fmt.Sprintf("%d %s %s %s", pid, p.Name, user, cmd))})
 	}
-	sortPickables(all)
+	slices.SortFunc(all, func(a, b pickable) int { return a.pid - b.pid })
 	shown := all
 	search := newEscEntry()
 	search.SetPlaceHolder(tr("name, pid, user or command line"))
@@ -337,8 +329,4 @@ func (w *labWindow) doWatch() {
 	d.Resize(fyne.NewSize(900, 560))
 	d.Show()
 	w.win.Canvas().Focus(search)
-}
-
-func sortPickables(ps []pickable) {
-	slices.SortFunc(ps, func(a, b pickable) int { return a.pid - b.pid })
 }

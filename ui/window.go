@@ -740,32 +740,23 @@ func (w *labWindow) doShowLog() {
 }
 
 // openLesson starts lesson l on a fresh lab and shows it.
-func (w *labWindow) openLesson(l procs.Lesson) {
+// openLesson shows lesson l on a fresh lab, then runs then, if set.
+func (w *labWindow) openLesson(l procs.Lesson, then ...func()) {
 	w.interruptJoin()
 	w.tabs.SelectIndex(3)
 	w.say(tr("starting lesson %s: ending the processes of the current lab…", l.Section), false)
-	w.lessonV.background(w.lab.Reset, func() { w.lessonV.start(l) })
+	w.lessonV.background(w.lab.Reset, func() {
+		w.lessonV.start(l)
+		for _, f := range then {
+			f()
+		}
+	})
 }
 
 // doExportPNG saves a picture of the window as the user sees it.
 func (w *labWindow) doExportPNG() {
 	img := w.win.Canvas().Capture()
-	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
-		if err != nil || out == nil {
-			if err != nil {
-				w.say(tr("cannot save: %v", err), true)
-			}
-			return
-		}
-		defer out.Close()
-		if err := png.Encode(out, img); err != nil {
-			w.say(tr("cannot save %s: %v", out.URI().Name(), err), true)
-			return
-		}
-		w.say(tr("saved %s", out.URI().Path()), false)
-	}, w.win)
-	d.SetFileName("proclab-timeline.png")
-	d.Show()
+	w.saveFile("proclab-timeline.png", func(out io.Writer) error { return png.Encode(out, img) }, msg("saved %s"))
 }
 
 // doExport saves the lab's transcript as a runnable Python program.
@@ -773,6 +764,15 @@ func (w *labWindow) doExport() {
 	if !w.allowed(actExport) {
 		return
 	}
+	w.saveFile("proclab-lab.py", func(out io.Writer) error {
+		_, err := io.WriteString(out, w.lab.ExportPython())
+		return err
+	}, msg("saved %s: run it with python3 to see the same processes"))
+}
+
+// saveFile asks where to save name, writes it with write and says how it
+// went; saved is the message on success, a format for the path.
+func (w *labWindow) saveFile(name string, write func(io.Writer) error, saved string) {
 	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
 		if err != nil {
 			w.say(tr("cannot save: %v", err), true)
@@ -782,13 +782,13 @@ func (w *labWindow) doExport() {
 			return // cancelled
 		}
 		defer out.Close()
-		if _, err := io.WriteString(out, w.lab.ExportPython()); err != nil {
+		if err := write(out); err != nil {
 			w.say(tr("cannot save %s: %v", out.URI().Name(), err), true)
 			return
 		}
-		w.say(tr("saved %s: run it with python3 to see the same processes", out.URI().Path()), false)
+		w.say(tr(saved, out.URI().Path()), false)
 	}, w.win)
-	d.SetFileName("proclab-lab.py")
+	d.SetFileName(name)
 	d.Show()
 }
 

@@ -439,12 +439,7 @@ func runPython(py string, hook bool) (time.Duration, map[string]int, error) {
 		return 0, nil, err
 	}
 	lines := map[string]int{}
-	for done := false; !done; {
-		select {
-		case <-sub.C():
-		case <-p.Done():
-			done = true
-		}
+	count := func() {
 		evs, _ := sub.Take()
 		for _, e := range evs {
 			if e.Kind == procs.EvOutput {
@@ -452,19 +447,20 @@ func runPython(py string, hook bool) (time.Duration, map[string]int, error) {
 			}
 		}
 	}
+	for done := false; !done; count() {
+		select {
+		case <-sub.C():
+		case <-p.Done():
+			done = true
+		}
+	}
 	took := time.Since(start)
 	// The last lines may still be on their way from the pipe.
-	for quiet := false; !quiet; {
+	for quiet := false; !quiet; count() {
 		select {
 		case <-sub.C():
 		case <-time.After(300 * time.Millisecond):
 			quiet = true
-		}
-		evs, _ := sub.Take()
-		for _, e := range evs {
-			if e.Kind == procs.EvOutput {
-				lines[e.Proc.Name()]++
-			}
 		}
 	}
 	return took, lines, nil

@@ -180,6 +180,17 @@ func (s *session) waitFor(what string, timeout time.Duration, match func(traceEv
 	return traceEvent{}
 }
 
+// outputLines counts the lines the window received from the process name.
+func (s *session) outputLines(name string) int {
+	n := 0
+	for _, e := range s.events() {
+		if e.Event == "output" && e.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
 func (s *session) started(name string) traceEvent {
 	return s.waitFor(name+" started", 10*time.Second, func(e traceEvent) bool { return e.Event == "started" && e.Name == name })
 }
@@ -452,13 +463,7 @@ func TestE2EMainEndsTerminatesTheDaemon(t *testing.T) {
 		t.Errorf("the other child ended with %d, want 0", e.Code)
 	}
 	s.waitFor("main ended", 5*time.Second, func(e traceEvent) bool { return e.Event == "state" && e.Text == "main: ended" })
-	lines := 0
-	for _, e := range s.events() {
-		if e.Event == "output" && e.Name == "Process-2" {
-			lines++
-		}
-	}
-	if lines != 10 {
+	if lines := s.outputLines("Process-2"); lines != 10 {
 		t.Errorf("the non-daemonic task printed %d lines, want all 10: main waits for it", lines)
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -496,13 +501,7 @@ func TestE2EDaemonLessonInChinese(t *testing.T) {
 		t.Errorf("the daemonic child ended with %d, want -15 (terminated when main ended)", e.Code)
 	}
 	s.waitFor("main ended", 5*time.Second, func(e traceEvent) bool { return e.Event == "state" && e.Text == "main: ended" })
-	lines := 0
-	for _, e := range s.events() {
-		if e.Event == "output" && e.Name == "Process-1" {
-			lines++
-		}
-	}
-	if lines < 3 || lines > 7 {
+	if lines := s.outputLines("Process-1"); lines < 3 || lines > 7 {
 		t.Errorf("the daemonic child printed %d lines, want about 5: its lines stop at 0.5 s", lines)
 	}
 	time.Sleep(500 * time.Millisecond)

@@ -61,7 +61,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		_, err := lab.Join(ctx, p, 0)
 		joined <- err
 	}()
-	print := func(events []procs.Event) {
+	printLines := func(events []procs.Event) {
 		for _, e := range events {
 			if e.Kind == procs.EvOutput {
 				out := stdout
@@ -84,12 +84,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		events, _ := sub.Take()
-		print(events)
+		printLines(events)
 	}
 	// The last observed processes end with the program: let their exits in.
 	lab.Close()
 	events, _ := sub.Take()
-	print(events)
+	printLines(events)
 	writeRunTree(stdout, lab.Processes())
 	code := p.Snapshot().ExitCode
 	if code < 0 {
