@@ -656,10 +656,8 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 	p.ended = true
 	p.osExitCode = code
 	p.endedAt = l.Since()
-	close(p.exited)
 	if !zombie {
 		p.status, p.exitCode, p.reapedBy = Stopped, code, "ProcLab"
-		close(p.done)
 	}
 	p.mu.Unlock()
 	text := fmt.Sprintf("ended with exit status %s; a zombie until main reaps it", ExitCodeName(code))
@@ -667,6 +665,12 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 		text = "exitcode=" + ExitCodeName(code)
 	}
 	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: text})
+	// Closed after the event is out, so whoever waits on Exited (or Done)
+	// finds the exit already in every subscription.
+	close(p.exited)
+	if !zombie {
+		close(p.done)
+	}
 	if p.spec.AutoReap {
 		l.reap(p, "ProcLab, as a shell would")
 	}

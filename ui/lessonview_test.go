@@ -94,21 +94,32 @@ func TestLessonStepsThroughTheNotesProgram(t *testing.T) {
 func TestLessonRunToEndMatchesTheNoteOnTiming(t *testing.T) {
 	h, _ := lessonHarness(t, "daemon")
 	v := h.w.lessonV
+	events := h.lab.Subscribe()
 	test.Tap(v.toEnd)
 	h.sync()
 	if !v.ended {
 		t.Fatal("Run to end did not end the lesson")
+	}
+	// A machine busy enough to stretch main's 0.5 s past the child's 1 s
+	// of printing lets the child finish before main's code ends: then
+	// there was nothing to cut off, and the point cannot be seen here.
+	evs, _ := events.Take()
+	events.Close()
+	child := h.lab.Processes()[0].Snapshot()
+	for _, e := range evs {
+		if e.Kind == procs.EvState && e.Main.Phase == procs.MainEnding && child.ExitCode == 0 && child.EndedAt < e.At {
+			t.Skipf("main's code ended %v after the lab began, the child already at %v: this machine is too busy to show the timing", e.At, child.EndedAt)
+		}
 	}
 	// The verdict compares timing, which a race-instrumented run of the
 	// window may stretch; what must hold is the lesson's point: main says
 	// over and its end cuts the daemonic child off before its 10 lines.
 	lines := strings.Split(v.got.Text, "\n")
 	if !slices.Contains(lines, "over") || len(lines) > 10 || !strings.HasPrefix(v.verdict.Text, "Main has ended") && !strings.HasPrefix(v.verdict.Text, "Differs from the note") {
-		t.Errorf("verdict %q; this run printed\n%s", v.verdict.Text, v.got.Text)
+		t.Errorf("verdict %q; this run printed %d lines:\n%s", v.verdict.Text, len(lines), v.got.Text)
 	}
-	p := h.lab.Processes()[0]
-	if s := p.Snapshot(); s.ExitCode != -15 {
-		t.Errorf("the daemonic child ended with %d, want -15", s.ExitCode)
+	if child.ExitCode != -15 {
+		t.Errorf("the daemonic child ended with %d at %v, want -15", child.ExitCode, child.EndedAt)
 	}
 	// Restart plays it again on a fresh lab; the first run stays beside
 	// it, to compare.

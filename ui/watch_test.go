@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,14 +23,17 @@ import (
 // with two sleeping children.
 func startOutsider(t *testing.T) *exec.Cmd {
 	t.Helper()
-	return startShell(t, "sleep 60 & sleep 60 & wait")
+	return startShell(t, "sleep 60 & sleep 60 & wait", nil, "sleep", "sleep")
 }
 
 // startShell runs script in a shell of its own process group, killed with
-// all it started when the test ends.
-func startShell(t *testing.T, script string) *exec.Cmd {
+// all it started when the test ends. It returns once the shell's children
+// are the programs named in children (in any order), already exec'd: a
+// fixed pause is not enough on a loaded machine.
+func startShell(t *testing.T, script string, stdin io.Reader, children ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command("sh", "-c", script)
+	cmd.Stdin = stdin
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -35,8 +42,47 @@ func startShell(t *testing.T, script string) *exec.Cmd {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()
 	})
-	time.Sleep(200 * time.Millisecond) // let the shell start its children
+	waitChildren(t, cmd.Process.Pid, children...)
 	return cmd
+}
+
+// waitChildren waits up to 10 s until pid's children are exactly the
+// programs named (compared sorted, by /proc/PID/comm).
+func waitChildren(t *testing.T, pid int, names ...string) {
+	t.Helper()
+	want := strings.Join(slices.Sorted(slices.Values(names)), " ")
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		got = strings.Join(childNames(pid), " ")
+		if got == want {
+			return
+		}
+	}
+	t.Fatalf("process %d has children [%s], want [%s]", pid, got, want)
+}
+
+// childNames lists the names of pid's live children, sorted, by reading
+// every /proc/PID/stat (field 4 is the parent; the name is in parentheses).
+func childNames(pid int) []string {
+	entries, _ := os.ReadDir("/proc")
+	var names []string
+	for _, e := range entries {
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		open, close := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || close < open {
+			continue
+		}
+		fields := strings.Fields(string(stat[close+1:]))
+		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) || fields[0] == "Z" {
+			continue
+		}
+		names = append(names, string(stat[open+1:close]))
+	}
+	slices.Sort(names)
+	return names
 }
 
 // watchedRow finds pid's row in the watched subtree. (Here the outsider is
@@ -143,9 +189,11 @@ func TestWatchRefusesSignalsTheSystemWouldRefuse(t *testing.T) {
 // later in the watched subtree flashes green; one that ends shows red.
 func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
 	h := newHarness(t)
-	// The shell's second child is born, and its first one ends, 2 s in.
-	start := time.Now()
-	cmd := startShell(t, "sleep 60 & sleep 2; sleep 61 & wait")
+	// The shell's head ends, and its second sleep is born, when the test
+	// writes a byte: the test decides when, not a clock.
+	input, feed := io.Pipe()
+	defer feed.Close()
+	cmd := startShell(t, "sleep 60 & head -c1 >/dev/null; sleep 61 & wait", input, "head", "sleep")
 	pid := cmd.Process.Pid
 	h.sync()
 	h.w.doWatch()
@@ -153,7 +201,7 @@ func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
 	if !ok {
 		t.Fatalf("the picker did not focus its search field: %T", h.w.win.Canvas().Focused())
 	}
-	test.Type(search, "2; SLEEP 61")
+	test.Type(search, "null; SLEEP 61")
 	var count string
 	for _, o := range test.LaidOutObjects(h.w.win.Canvas().Overlays().Top()) {
 		if l, ok := o.(*widget.Label); ok && strings.HasSuffix(l.Text, " processes") {
@@ -170,9 +218,12 @@ func TestWatchPickerFiltersAndChildrenFlash(t *testing.T) {
 	h.sync()
 	uid, _ := h.watchedRow(pid)
 	if n := len(h.w.tree.model.kids[uid]); n != 2 {
-		t.Fatalf("the shell shows %d children, want its 2 sleeps", n)
+		t.Fatalf("the shell shows %d children, want its sleep and its head", n)
 	}
-	time.Sleep(time.Until(start.Add(2500 * time.Millisecond)))
+	if _, err := feed.Write([]byte{'\n'}); err != nil {
+		t.Fatal(err)
+	}
+	waitChildren(t, pid, "sleep", "sleep")
 	h.sync()
 	flashes := map[widget.Importance]int{}
 	for _, k := range h.w.tree.model.kids[uid] {
