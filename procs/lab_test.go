@@ -342,10 +342,13 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 	sp := mustCreate(t, lab, Spec{Target: "spawner", Args: []any{int64(2)}})
 	mustStart(t, lab, sp)
 	pids = append(pids, sp.Pid())
-	time.Sleep(300 * time.Millisecond)
 	var pl Poller
-	tree, _ := pl.Poll()
-	grand := tree.Children(sp.Pid())
+	var grand []int
+	eventually(func() bool {
+		tree, _ := pl.Poll()
+		grand = tree.Children(sp.Pid())
+		return len(grand) == 2
+	})
 	if len(grand) != 2 {
 		t.Fatalf("spawner has %d children in the tree, want 2", len(grand))
 	}

@@ -142,6 +142,17 @@ func waitGone(t *testing.T, pid int, within time.Duration) {
 	}
 }
 
+// eventually polls cond until it holds or 10 s have passed, and reports
+// whether it held: a fixed pause is not enough on a loaded machine.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
 func TestProcsDoesNotImportFyne(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
 	if err != nil {

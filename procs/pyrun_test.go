@@ -267,8 +267,21 @@ if __name__ == "__main__":
 		t.Fatal(err)
 	}
 	<-p.Done()
-	time.Sleep(500 * time.Millisecond)
-	if st, err := ReadStat(child.Pid()); err != nil || st.PPid != os.Getpid() {
+	var st ProcStat
+	eventually(func() bool {
+		st, err = ReadStat(child.Pid())
+		return err == nil && st.PPid == os.Getpid()
+	})
+	if err != nil || st.PPid != os.Getpid() {
 		t.Fatalf("the orphaned child: %+v %v, want it adopted by %d", st, err, os.Getpid())
+	}
+	// Adopted, it lives on: its last line comes after its parent died.
+	for !slices.Contains(texts(child), "stdout: still here") {
+		select {
+		case <-sub.C():
+			sub.Take()
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the adopted child never printed its last line; it printed %q", texts(child))
+		}
 	}
 }
