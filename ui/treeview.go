@@ -209,6 +209,11 @@ type processTree struct {
 	opened   map[string]bool
 	onSelect func(*treeRow)
 	quiet    bool // set while the window selects a row itself
+	// reveal is a row selected before the tree had it (a process just
+	// created): it is scrolled into view once a model shows it.
+	reveal string
+	// scrolledTo is the row last scrolled into view.
+	scrolledTo string
 	// numbersAt is when CPU and memory figures were last shown. They change
 	// on every poll, and with software rendering each repaint costs a few
 	// percent of a core, so they refresh twice a second while states and
@@ -288,6 +293,9 @@ func (pt *processTree) set(m *treeModel) {
 	}
 	if !sameShape(old, m) {
 		pt.widget.Refresh()
+		if _, ok := m.rows[pt.reveal]; ok {
+			pt.scrollTo(pt.reveal)
+		}
 		return
 	}
 	// Same rows in the same places: repaint only those whose text changed.
@@ -316,10 +324,22 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 	defer func() { pt.quiet = false }()
 	if p == nil {
 		pt.widget.UnselectAll()
+		pt.reveal = ""
 		return
 	}
-	pt.widget.Select(labUID(p))
-	pt.widget.ScrollTo(labUID(p)) // a row the user cannot see is no use selected
+	uid := labUID(p)
+	pt.widget.Select(uid)
+	// A row the user cannot see is no use selected.
+	if _, ok := pt.model.rows[uid]; ok {
+		pt.scrollTo(uid)
+	} else {
+		pt.reveal = uid
+	}
+}
+
+func (pt *processTree) scrollTo(uid string) {
+	pt.widget.ScrollTo(uid)
+	pt.reveal, pt.scrolledTo = "", uid
 }
 
 // mainLook draws main: green while it runs its code, amber while blocked

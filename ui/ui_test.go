@@ -509,3 +509,16 @@ func sameColor(a, b color.Color) bool {
 	r2, g2, b2, _ := b.RGBA()
 	return r1>>8 == r2>>8 && g1>>8 == g2>>8 && b1>>8 == b2>>8
 }
+
+// A process created with the dialog is selected and scrolled into view,
+// although its row only exists once the tree has been rebuilt.
+func TestANewProcessIsScrolledIntoView(t *testing.T) {
+	h := newHarness(t)
+	for range 3 {
+		p := h.create("forever")
+		h.sync()
+		if uid := labUID(p); h.w.tree.scrolledTo != uid || h.w.selected != p {
+			t.Errorf("after creating %s: selected %v, scrolled to %q", uid, h.w.selected, h.w.tree.scrolledTo)
+		}
+	}
+}
