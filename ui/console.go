@@ -28,14 +28,19 @@ type consoleLine struct {
 // each line tagged and coloured by its process.
 type console struct {
 	list  *widget.List
-	lines []consoleLine
+	all   []consoleLine // the newest lines, up to twice maxConsoleLines
 	dirty bool
+}
+
+// lines is what the console shows: the newest maxConsoleLines.
+func (c *console) lines() []consoleLine {
+	return newest(c.all, maxConsoleLines)
 }
 
 func newConsole() *console {
 	c := &console{}
 	c.list = widget.NewList(
-		func() int { return len(c.lines) },
+		func() int { return len(c.lines()) },
 		func() fyne.CanvasObject {
 			tag := canvas.NewText("", colorInitial)
 			tag.TextStyle.Bold = true
@@ -44,10 +49,11 @@ func newConsole() *console {
 			return container.NewBorder(nil, nil, tag, nil, text)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(c.lines) {
+			lines := c.lines()
+			if i >= len(lines) {
 				return
 			}
-			l := c.lines[i]
+			l := lines[i]
 			row := o.(*fyne.Container)
 			text, tag := row.Objects[0].(*widget.Label), row.Objects[1].(*canvas.Text)
 			tagText := fmt.Sprintf("%7.3f %s", l.line.At.Seconds(), l.name)
@@ -67,15 +73,12 @@ func newConsole() *console {
 }
 
 func (c *console) add(p *procs.Process, l procs.Line) {
-	c.lines = append(c.lines, consoleLine{name: p.Name(), tint: processTint(p), line: l})
-	if len(c.lines) > maxConsoleLines {
-		c.lines = append([]consoleLine(nil), c.lines[len(c.lines)-maxConsoleLines:]...)
-	}
+	c.all = appendNewest(c.all, consoleLine{name: p.Name(), tint: processTint(p), line: l}, maxConsoleLines)
 	c.dirty = true
 }
 
 func (c *console) clear() {
-	c.lines = nil
+	c.all = nil
 	c.dirty = true
 }
 

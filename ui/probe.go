@@ -16,12 +16,15 @@ import (
 // gap between frames. Used by `proclab bench`.
 type uiProbe struct {
 	mu      sync.Mutex
+	start   time.Time
 	max     time.Duration
+	maxAt   time.Duration // since the probe began, when the longest wait began
 	samples int
+	slow    int // waits of 100 ms or more
 }
 
 func startUIProbe(ctx context.Context) *uiProbe {
-	p := &uiProbe{}
+	p := &uiProbe{start: time.Now()}
 	go func() {
 		// The first seconds are start-up: fonts load, the window maps.
 		select {
@@ -40,7 +43,7 @@ func startUIProbe(ctx context.Context) *uiProbe {
 			queued := time.Now()
 			done := make(chan struct{})
 			fyne.Do(func() {
-				p.record(time.Since(queued))
+				p.record(queued)
 				close(done)
 			})
 			select {
@@ -53,19 +56,27 @@ func startUIProbe(ctx context.Context) *uiProbe {
 	return p
 }
 
-func (p *uiProbe) record(d time.Duration) {
+func (p *uiProbe) record(queued time.Time) {
+	d := time.Since(queued)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.samples++
-	p.max = max(p.max, d)
+	if d >= 100*time.Millisecond {
+		p.slow++
+	}
+	if d > p.max {
+		p.max, p.maxAt = d, queued.Sub(p.start)
+	}
 }
 
 func (p *uiProbe) write(w io.Writer, logPath string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"max_ui_wait_ms": float64(p.max.Microseconds()) / 1000,
-		"samples":        p.samples,
-		"log":            logPath,
+		"max_ui_wait_ms":   float64(p.max.Microseconds()) / 1000,
+		"max_ui_wait_at_s": p.maxAt.Seconds(),
+		"slow_waits":       p.slow,
+		"samples":          p.samples,
+		"log":              logPath,
 	})
 }

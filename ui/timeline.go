@@ -56,13 +56,16 @@ type swimlane struct {
 	name   string
 	tint   color.Color
 	spans  []span
-	ticks  []time.Duration // one per output line, the newest maxTicks
+	ticks  []time.Duration // one per output line, at least the newest maxTicks
 	marks  []mark
 	ended  bool
 	exitAt time.Duration
 }
 
-const maxTicks = 4000
+const (
+	maxTicks = 4000
+	maxSpans = 2000
+)
 
 func (s *swimlane) setState(at time.Duration, state byte) {
 	if n := len(s.spans); n > 0 {
@@ -74,10 +77,7 @@ func (s *swimlane) setState(at time.Duration, state byte) {
 			last.to = at
 		}
 	}
-	s.spans = append(s.spans, span{from: at, state: state})
-	if len(s.spans) > 2000 {
-		s.spans = append([]span(nil), s.spans[len(s.spans)-2000:]...)
-	}
+	s.spans = appendNewest(s.spans, span{from: at, state: state}, maxSpans)
 }
 
 func (s *swimlane) end(at time.Duration) {
@@ -161,10 +161,7 @@ func (t *timeline) event(e procs.Event) {
 		s.setState(e.At, 'S')
 	case procs.EvOutput:
 		s := t.lane(e.Proc)
-		s.ticks = append(s.ticks, e.At)
-		if len(s.ticks) > maxTicks {
-			s.ticks = append([]time.Duration(nil), s.ticks[len(s.ticks)-maxTicks:]...)
-		}
+		s.ticks = appendNewest(s.ticks, e.At, maxTicks)
 	case procs.EvSignalled:
 		if e.Proc == nil || e.Code == 0 {
 			return

@@ -379,7 +379,7 @@ func TestConsoleShowsLinesInArrivalOrderTagged(t *testing.T) {
 	h.w.console.flush()
 	var got []string
 	var last time.Duration
-	for _, l := range h.w.console.lines {
+	for _, l := range h.w.console.lines() {
 		got = append(got, l.name+" "+l.line.Text)
 		if l.line.At < last {
 			t.Errorf("console out of order at %q", l.line.Text)

@@ -150,6 +150,16 @@ func runWindow(args []string, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if path := os.Getenv("PROCLAB_MEMPROFILE"); path != "" {
+		// For memory work: the heap as the window closes (live objects and,
+		// in the same file, every allocation made during the session).
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang, Watch: watchPid}
 	if *stats != "" {
 		f, err := os.Create(*stats)
