@@ -48,7 +48,8 @@ const (
 // concurrent use: the capture goroutines write, the window reads.
 type LineBuffer struct {
 	mu    sync.Mutex
-	lines []Line // ring of capacity cap(lines)
+	lines []Line // grows up to max, then a ring
+	max   int
 	start int    // index of the oldest line when full
 	seq   uint64 // number of lines ever added
 }
@@ -58,7 +59,9 @@ func NewLineBuffer(capacity int) *LineBuffer {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &LineBuffer{lines: make([]Line, 0, capacity)}
+	// Grown as lines come, not made at full size: most processes print a
+	// few lines, and 200 of them at full size held 32 MB for nothing.
+	return &LineBuffer{max: capacity}
 }
 
 func (b *LineBuffer) add(l Line) Line {
@@ -66,7 +69,7 @@ func (b *LineBuffer) add(l Line) Line {
 	defer b.mu.Unlock()
 	b.seq++
 	l.Seq = b.seq
-	if len(b.lines) < cap(b.lines) {
+	if len(b.lines) < b.max {
 		b.lines = append(b.lines, l)
 	} else {
 		b.lines[b.start] = l

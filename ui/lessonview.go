@@ -153,6 +153,7 @@ func (v *lessonView) mainPrinted(text string) {
 	v.terminal = append(v.terminal, text)
 	v.got.SetText(strings.Join(v.terminal, "\n"))
 	v.w.addMainLine(v.w.lab.Since(), procs.Stdout, "print: "+text)
+	v.w.flushLanes()
 }
 
 // step runs the next line of the program; after the last, main's end.

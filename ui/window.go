@@ -99,9 +99,11 @@ type labWindow struct {
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	mainLane     *lane
-	mainLines    []procs.Line
+	mainLines    []procs.Line // what main did: at least the newest maxMainLines
+	mainDirty    bool         // mainLines changed since main's lane was drawn
 	buttons      [actCount]*actionButton
 	status       *widget.Label
+	statusDrawn  widget.Importance // the status line's colour when last drawn
 	info         *widget.Label
 	hint         string
 	message      string
@@ -800,13 +802,20 @@ func (w *labWindow) doNewLab() {
 
 // say puts a message in the status line; problems show in red.
 func (w *labWindow) say(msg string, problem bool) {
+	w.setMessage(msg, problem)
+	w.refreshStatus()
+}
+
+// setMessage changes the status message without drawing it: a batch of
+// events says many things, and only the last is drawn once (every text
+// drawn is shaped again, which 200 starting children made costly).
+func (w *labWindow) setMessage(msg string, problem bool) {
 	w.message = msg
 	if problem {
 		w.status.Importance = widget.DangerImportance
 	} else {
 		w.status.Importance = widget.MediumImportance
 	}
-	w.refreshStatus()
 }
 
 func (w *labWindow) refreshStatus() {
@@ -814,9 +823,8 @@ func (w *labWindow) refreshStatus() {
 	if w.hint != "" {
 		text = w.hint
 	}
-	if w.status.Text != text {
-		w.status.SetText(text)
-	} else {
+	if w.status.Text != text || w.statusDrawn != w.status.Importance {
+		w.status.Text, w.statusDrawn = text, w.status.Importance
 		w.status.Refresh()
 	}
 }
@@ -929,12 +937,12 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			}
 			w.lessonV.output(e.Line)
 		case procs.EvError:
-			w.say(pythonError(e), true)
+			w.setMessage(pythonError(e), true)
 			w.addMainLine(e.At, procs.Stderr, pythonError(e))
 			continue
 		case procs.EvJoined:
 			if e.Proc != nil {
-				w.say(e.Text, false)
+				w.setMessage(e.Text, false)
 			}
 		case procs.EvState:
 			if e.Main.Phase != procs.MainJoining {
@@ -944,7 +952,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		if e.Python != "" {
 			w.addMainLine(e.At, procs.Stdout, e.Python)
 			if e.Kind != procs.EvError {
-				w.say("Python: "+e.Python, false)
+				w.setMessage("Python: "+e.Python, false)
 			}
 		}
 		switch {
@@ -952,7 +960,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			w.addMainLine(e.At, procs.Stdout, "# → "+e.Text)
 		case e.Proc == nil && (e.Kind == procs.EvAdopted || e.Kind == procs.EvReaped):
 			w.addMainLine(e.At, procs.Stdout, "# "+e.Text)
-			w.say(e.Text, false)
+			w.setMessage(e.Text, false)
 		case e.Kind == procs.EvExited || e.Kind == procs.EvReaped || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0):
 			w.addMainLine(e.At, procs.Stdout, "# "+e.Proc.Name()+": "+e.Text)
 		}
@@ -960,12 +968,13 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	if dropped > 0 {
 		// A constant text: a changing count would make a new text texture
 		// for every batch while a child floods.
-		w.say(tr("a child prints faster than anyone can read: its lane shows the newest lines twice a second"), false)
+		w.setMessage(tr("a child prints faster than anyone can read: its lane shows the newest lines twice a second"), false)
 	}
 	for p := range dirty {
 		w.pendingLanes[p] = true
 	}
 	w.flushLanes()
+	w.refreshStatus()
 	// The console redraws at most ten times a second, twice while flooded.
 	every := 100 * time.Millisecond
 	if dropped > 0 || len(events) > floodLines {
@@ -993,6 +1002,10 @@ const (
 // floodInterval. The tree poll calls it too, so the last lines of a flood
 // show up even when no event follows them.
 func (w *labWindow) flushLanes() {
+	if w.mainDirty {
+		w.mainDirty = false
+		w.mainLane.setLines(newest(w.mainLines, maxMainLines))
+	}
 	now := time.Now()
 	for p := range w.pendingLanes {
 		l := w.lanes[p]
@@ -1018,11 +1031,8 @@ func pythonError(e procs.Event) string {
 }
 
 func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {
-	w.mainLines = append(w.mainLines, procs.Line{At: at, Stream: stream, Text: text})
-	if len(w.mainLines) > maxMainLines {
-		w.mainLines = append([]procs.Line(nil), w.mainLines[len(w.mainLines)-maxMainLines:]...)
-	}
-	w.mainLane.setLines(w.mainLines)
+	w.mainLines = appendNewest(w.mainLines, procs.Line{At: at, Stream: stream, Text: text}, maxMainLines)
+	w.mainDirty = true // drawn once per batch by flushLanes, not once per line
 }
 
 func (w *labWindow) resetViews() {
