@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"proclab/procs"
 )
@@ -48,5 +50,39 @@ func BenchmarkConsoleAddWhenFull(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		c.add(p, line)
+	}
+}
+
+// A flood says so in the status line while lines are being dropped, and
+// says it is over once they no longer are, without any event after it.
+func TestTheStatusLineSaysWhenAFloodIsOver(t *testing.T) {
+	h := newHarness(t)
+	p, err := h.lab.Create(procs.Spec{Target: "flood", Args: []any{0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.lab.Start(p); err != nil {
+		t.Fatal(err)
+	}
+	flooded := false
+	for !flooded {
+		select {
+		case <-p.Exited():
+			t.Fatalf("the flood ended and the status line never said so: %q", h.w.status.Text)
+		case <-time.After(100 * time.Millisecond):
+		}
+		h.sync()
+		flooded = h.w.status.Text == floodMessage()
+	}
+	<-p.Exited()
+	h.sync()
+	recent := time.Since(h.w.floodAt) < floodOver // false only on a very slow machine
+	if h.w.noteFloodOver(); recent && h.w.status.Text != floodMessage() {
+		t.Errorf("right after the flood the status line says %q", h.w.status.Text)
+	}
+	time.Sleep(floodOver)
+	h.sync()
+	if h.w.noteFloodOver(); !strings.HasPrefix(h.w.status.Text, "the flood is over") {
+		t.Errorf("%v after the flood the status line says %q", floodOver, h.w.status.Text)
 	}
 }

@@ -104,6 +104,7 @@ type labWindow struct {
 	buttons      [actCount]*actionButton
 	status       *widget.Label
 	statusDrawn  widget.Importance // the status line's colour when last drawn
+	floodAt      time.Time         // when output was last dropped for a flood
 	info         *widget.Label
 	hint         string
 	message      string
@@ -220,7 +221,7 @@ func (w *labWindow) pollTree() {
 		t, err := pl.Poll()
 		// A failed poll keeps the last tree; a paused view keeps its tree.
 		if err == nil && !w.paused.Load() {
-			if !w.onUI(func() { w.poll = t; w.flushLanes(); w.refreshViews() }) {
+			if !w.onUI(func() { w.poll = t; w.flushLanes(); w.noteFloodOver(); w.refreshViews() }) {
 				return
 			}
 		}
@@ -968,7 +969,8 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	if dropped > 0 {
 		// A constant text: a changing count would make a new text texture
 		// for every batch while a child floods.
-		w.setMessage(tr("a child prints faster than anyone can read: its lane shows the newest lines twice a second"), false)
+		w.setMessage(floodMessage(), false)
+		w.floodAt = time.Now()
 	}
 	for p := range dirty {
 		w.pendingLanes[p] = true
@@ -996,7 +998,25 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 const (
 	floodLines    = 60
 	floodInterval = 500 * time.Millisecond
+	floodOver     = 2 * time.Second // no line dropped for this long: the flood is over
 )
+
+// noteFloodOver replaces the flood's message once no line has been dropped
+// for floodOver; left alone, it would outlive the flood. The tree poll
+// calls it, as no event may follow a flood's end.
+func (w *labWindow) noteFloodOver() {
+	if w.floodAt.IsZero() || time.Since(w.floodAt) < floodOver {
+		return
+	}
+	w.floodAt = time.Time{}
+	if w.message == floodMessage() {
+		w.say(tr("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"), false)
+	}
+}
+
+func floodMessage() string {
+	return tr("a child prints faster than anyone can read: its lane shows the newest lines twice a second")
+}
 
 // flushLanes redraws lanes with new lines, flooding ones at most every
 // floodInterval. The tree poll calls it too, so the last lines of a flood
