@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -47,7 +45,7 @@ func startShell(t *testing.T, script string, stdin io.Reader, children ...string
 }
 
 // waitChildren waits up to 10 s until pid's children are exactly the
-// programs named (compared sorted, by /proc/PID/comm).
+// programs named (the kernel's short names, compared sorted).
 func waitChildren(t *testing.T, pid int, names ...string) {
 	t.Helper()
 	want := strings.Join(slices.Sorted(slices.Values(names)), " ")
@@ -61,25 +59,19 @@ func waitChildren(t *testing.T, pid int, names ...string) {
 	t.Fatalf("process %d has children [%s], want [%s]", pid, got, want)
 }
 
-// childNames lists the names of pid's live children, sorted, by reading
-// every /proc/PID/stat (field 4 is the parent; the name is in parentheses).
+// childNames lists the names of pid's live children, sorted, as the
+// lab's own poller sees them.
 func childNames(pid int) []string {
-	entries, _ := os.ReadDir("/proc")
+	var pl procs.Poller
+	tree, err := pl.Poll()
+	if err != nil {
+		return nil
+	}
 	var names []string
-	for _, e := range entries {
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
+	for _, c := range tree.Children(pid) {
+		if info := tree.Procs[c]; info != nil && info.State != 'Z' {
+			names = append(names, info.Name)
 		}
-		open, close := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-		if open < 0 || close < open {
-			continue
-		}
-		fields := strings.Fields(string(stat[close+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) || fields[0] == "Z" {
-			continue
-		}
-		names = append(names, string(stat[open+1:close]))
 	}
 	slices.Sort(names)
 	return names
