@@ -168,7 +168,17 @@ func (p *Process) hasEnded() bool {
 func (l *Lab) observedEnded(o *Process, code int, known bool) {
 	o.mu.Lock()
 	if o.ended {
+		// The watcher may see the process gone before the reader has got
+		// to the exit code the hook wrote just before it ended: a loaded
+		// machine widens that gap. The code is worth showing late.
+		late := known && !o.exitKnown
+		if late {
+			o.exitCode, o.exitKnown = code, true
+		}
 		o.mu.Unlock()
+		if late {
+			l.publish(Event{Kind: EvExited, Proc: o, Code: code, Text: "exitcode=" + ExitCodeName(code) + " (reported after its end was seen)"})
+		}
 		return
 	}
 	o.ended, o.status, o.exitCode, o.exitKnown = true, Stopped, code, known

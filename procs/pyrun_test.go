@@ -285,3 +285,32 @@ if __name__ == "__main__":
 		}
 	}
 }
+
+// The watcher can see an observed process gone before the reader reaches
+// the exit code its hook wrote just before the end; the code still counts.
+func TestAnExitCodeReportedAfterTheEndStillCounts(t *testing.T) {
+	lab := newLab(t)
+	root := mustCreate(t, lab, Spec{Target: "forever"})
+	o := &Process{lab: lab, name: "Process-1", observedBy: root, output: NewLineBuffer(10),
+		exited: make(chan struct{}), done: make(chan struct{})}
+	sub := lab.Subscribe()
+	lab.observedEnded(o, 0, false) // the watcher: gone, code unknown
+	if s := o.Snapshot(); !s.Observed || s.ExitKnown {
+		t.Fatalf("after the watcher: %+v", s)
+	}
+	lab.observedEnded(o, 3, true) // the reader, late: the hook's exit record
+	if s := o.Snapshot(); !s.ExitKnown || s.ExitCode != 3 {
+		t.Errorf("after the late exit record: known %v, code %d", s.ExitKnown, s.ExitCode)
+	}
+	lab.observedEnded(o, 5, true) // a second record changes nothing
+	events, _ := sub.Take()
+	var texts []string
+	for _, e := range events {
+		if e.Kind == EvExited && e.Proc == o {
+			texts = append(texts, e.Text)
+		}
+	}
+	if len(texts) != 2 || !strings.HasPrefix(texts[1], "exitcode=3") || o.Snapshot().ExitCode != 3 {
+		t.Errorf("exit events %q, code %d", texts, o.Snapshot().ExitCode)
+	}
+}
