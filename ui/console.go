@@ -30,6 +30,7 @@ type console struct {
 	list  *widget.List
 	all   []consoleLine // the newest lines, up to twice maxConsoleLines
 	dirty bool
+	tints map[*procs.Process]color.Color // each process's colour, looked up once, not per line
 }
 
 // lines is what the console shows: the newest maxConsoleLines.
@@ -38,7 +39,7 @@ func (c *console) lines() []consoleLine {
 }
 
 func newConsole() *console {
-	c := &console{}
+	c := &console{tints: map[*procs.Process]color.Color{}}
 	c.list = widget.NewList(
 		func() int { return len(c.lines()) },
 		func() fyne.CanvasObject {
@@ -73,12 +74,18 @@ func newConsole() *console {
 }
 
 func (c *console) add(p *procs.Process, l procs.Line) {
-	c.all = appendNewest(c.all, consoleLine{name: p.Name(), tint: processTint(p), line: l}, maxConsoleLines)
+	tint, ok := c.tints[p]
+	if !ok {
+		tint = processTint(p)
+		c.tints[p] = tint
+	}
+	c.all = appendNewest(c.all, consoleLine{name: p.Name(), tint: tint, line: l}, maxConsoleLines)
 	c.dirty = true
 }
 
 func (c *console) clear() {
 	c.all = nil
+	clear(c.tints)
 	c.dirty = true
 }
 
