@@ -1,0 +1,306 @@
+package contain
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// cgroup is one lab's cgroup v2 folder and the keeper that removes it if
+// ProcLab dies.
+type cgroup struct {
+	dir    string // absolute folder of the cgroup
+	rel    string // its path in the hierarchy, as /proc/PID/cgroup shows it
+	fd     int    // the folder, open, for CLONE_INTO_CGROUP
+	keeper *keeper
+
+	mu       sync.Mutex
+	noClone3 bool // the kernel refused clone3 into the cgroup: adopt after start
+	closed   bool
+}
+
+// labSeq numbers the labs of one ProcLab, so each gets its own folder.
+var labSeq atomic.Int64
+
+// cgroupPrefix starts the folder name of every lab's cgroup.
+const cgroupPrefix = "proclab-"
+
+// newCgroup makes a cgroup for one lab below ProcLab's own, and the keeper
+// that ends it if ProcLab dies. The error says why there is none.
+func newCgroup(name string) (*cgroup, error) {
+	mount, err := cgroup2Mount()
+	if err != nil {
+		return nil, err
+	}
+	own, err := ownCgroup()
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Join(mount, own)
+	pruneStale(parent)
+	leaf := fmt.Sprintf("%s%d-%d-%s", cgroupPrefix, os.Getpid(), labSeq.Add(1), name)
+	dir := filepath.Join(parent, leaf)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create a cgroup in %s: %w (ProcLab needs root or a delegated cgroup, as systemd gives a user session)", parent, errors.Unwrap(err))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cgroup.procs")); err != nil {
+		os.Remove(dir)
+		return nil, fmt.Errorf("the cgroup %s has no cgroup.procs: %w", dir, err)
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		os.Remove(dir)
+		return nil, fmt.Errorf("cannot open the cgroup %s: %w", dir, err)
+	}
+	cg := &cgroup{dir: dir, rel: filepath.Join(own, leaf), fd: fd}
+	k, err := startKeeper(dir)
+	if err != nil {
+		unix.Close(fd)
+		os.Remove(dir)
+		return nil, fmt.Errorf("cannot start the keeper that ends the lab if ProcLab dies: %w", err)
+	}
+	cg.keeper = k
+	return cg, nil
+}
+
+// cgroup2Mount finds where the cgroup v2 hierarchy is mounted: on a pure v2
+// system /sys/fs/cgroup, on a hybrid one a folder beside the v1 controllers.
+func cgroup2Mount() (string, error) {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return "", fmt.Errorf("cannot read the mounts: %w", err)
+	}
+	mount, ok := parseCgroup2Mount(data)
+	if !ok {
+		return "", errors.New("this system has no cgroup v2 hierarchy mounted")
+	}
+	return mount, nil
+}
+
+// parseCgroup2Mount returns the mount point of the first cgroup2 mount in a
+// mountinfo text whose root is the hierarchy's root.
+func parseCgroup2Mount(mountinfo []byte) (string, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(mountinfo))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		// id parent major:minor root mountpoint options [optional...] - fstype source superopts
+		before, after, ok := strings.Cut(sc.Text(), " - ")
+		if !ok {
+			continue
+		}
+		fields, tail := strings.Fields(before), strings.Fields(after)
+		if len(fields) < 5 || len(tail) < 1 || tail[0] != "cgroup2" || fields[3] != "/" {
+			continue
+		}
+		return unescapeMount(fields[4]), true
+	}
+	return "", false
+}
+
+// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// ownCgroup is ProcLab's own cgroup v2 path ("0::/path" in /proc/self/cgroup).
+func ownCgroup() (string, error) {
+	data, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return "", fmt.Errorf("cannot read ProcLab's cgroup: %w", err)
+	}
+	path, ok := parseOwnCgroup(data)
+	if !ok {
+		return "", errors.New("ProcLab is in no cgroup v2 group")
+	}
+	return path, nil
+}
+
+func parseOwnCgroup(data []byte) (string, bool) {
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if path, ok := strings.CutPrefix(line, "0::"); ok && strings.HasPrefix(path, "/") {
+			// A process in a group that was removed shows " (deleted)".
+			return strings.TrimSuffix(path, " (deleted)"), true
+		}
+	}
+	return "", false
+}
+
+// pruneStale removes the empty cgroups of labs whose ProcLab and keeper
+// are both gone; a group that still holds processes refuses to go.
+func pruneStale(parent string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), cgroupPrefix) {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(e.Name(), cgroupPrefix), "-", 2)[0])
+		if err != nil || pid == os.Getpid() || syscall.Kill(pid, 0) == nil {
+			continue
+		}
+		_ = os.Remove(filepath.Join(parent, e.Name()))
+	}
+}
+
+func (c *cgroup) prepare(attr *syscall.SysProcAttr) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.noClone3 || c.closed {
+		return
+	}
+	attr.UseCgroupFD = true
+	attr.CgroupFD = c.fd
+}
+
+// refused records that the kernel refused to clone into the cgroup, so
+// later children are moved in after they start.
+func (c *cgroup) refused() {
+	c.mu.Lock()
+	c.noClone3 = true
+	c.mu.Unlock()
+}
+
+func (c *cgroup) adopt(pid int) {
+	c.mu.Lock()
+	late := c.noClone3
+	c.mu.Unlock()
+	if late {
+		_ = os.WriteFile(filepath.Join(c.dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+	}
+}
+
+// pids lists the processes of the cgroup and of any cgroup below it.
+func (c *cgroup) pids() ([]int, error) {
+	return groupPids(c.dir)
+}
+
+func groupPids(dir string) ([]int, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for f := range strings.FieldsSeq(string(data)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			more, _ := groupPids(filepath.Join(dir, e.Name()))
+			pids = append(pids, more...)
+		}
+	}
+	return pids, nil
+}
+
+func (c *cgroup) contains(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil {
+		return false
+	}
+	path, ok := parseOwnCgroup(data)
+	return ok && (path == c.rel || strings.HasPrefix(path, c.rel+"/"))
+}
+
+// killWait is how long killAll waits for the kernel to empty the group.
+const killWait = 3 * time.Second
+
+func (c *cgroup) killAll() { killGroup(c.dir, killWait) }
+
+// killGroup ends every process in the cgroup at dir and waits up to wait
+// for it to be empty. cgroup.kill (Linux 5.14) does it in one write; before
+// it, the group is frozen so that nothing in it can fork while its
+// processes are killed one by one.
+func killGroup(dir string, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	if err := os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0); err != nil {
+		freeze := filepath.Join(dir, "cgroup.freeze")
+		_ = os.WriteFile(freeze, []byte("1"), 0)
+		for time.Now().Before(deadline) {
+			pids, err := groupPids(dir)
+			if err != nil || len(pids) == 0 {
+				break
+			}
+			for _, pid := range pids {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		_ = os.WriteFile(freeze, []byte("0"), 0)
+	}
+	for time.Now().Before(deadline) && populated(dir) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// populated reads cgroup.events: whether any live process is in the group
+// or below it. A missing group is empty.
+func populated(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, "cgroup.events"))
+	if err != nil {
+		return false
+	}
+	return bytes.Contains(data, []byte("populated 1"))
+}
+
+func (c *cgroup) close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.mu.Unlock()
+	killGroup(c.dir, killWait)
+	removeGroup(c.dir, time.Second)
+	unix.Close(c.fd)
+	c.keeper.release()
+}
+
+// removeGroup removes the cgroup folder (and any below it), retrying while
+// the kernel still counts a dying process in it.
+func removeGroup(dir string, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	for {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.IsDir() {
+				removeGroup(filepath.Join(dir, e.Name()), 0)
+			}
+		}
+		err := os.Remove(dir)
+		if err == nil || errors.Is(err, os.ErrNotExist) || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
