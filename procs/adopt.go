@@ -50,24 +50,27 @@ func (l *Lab) watchOrphans(ctx context.Context) {
 }
 
 // scanOrphans finds ProcLab's children that the lab did not start but
-// that belong to a lab child's process group: orphans of the lab. New ones
-// are announced; ended ones are reaped.
+// that belong to the lab: orphans of the lab. New ones are announced; ended
+// ones are reaped. With a cgroup, belonging is being in it (whatever session
+// or process group the orphan is in); without, being in a lab child's
+// process group.
 func (l *Lab) scanOrphans() {
-	stats, err := readAllStats()
-	if err != nil {
-		return
-	}
-	self := os.Getpid()
-	// Hold off Start while deciding, so a child that was just started and
-	// has no pid in the lab yet is never taken for an orphan.
+	// Hold off Start while reading and deciding, so a child that was just
+	// started and has no pid in the lab yet is never taken for an orphan,
+	// and no read is older than the lab's own state.
 	// Lock order: startMu, then l.mu (Start holds p.mu, then startMu).
 	l.startMu.Lock()
 	defer l.startMu.Unlock()
+	self := os.Getpid()
+	keeper := l.contain.KeeperPid()
 	l.mu.Lock()
 	groups := maps.Clone(l.groups) // every lab child leads a group: these are also the lab's pids
 	l.mu.Unlock()
-	for _, s := range stats {
-		if s.PPid != self || groups[s.Pid] || !groups[s.PGid] {
+	for _, s := range childStats(self) {
+		if groups[s.Pid] || s.Pid == keeper {
+			continue
+		}
+		if in, ok := l.contain.Contains(s.Pid); (ok && !in) || (!ok && !groups[s.PGid]) {
 			continue
 		}
 		l.mu.Lock()
@@ -98,9 +101,9 @@ func (l *Lab) scanOrphans() {
 
 // killOrphans ends every orphan of the lab and reaps it; used when the
 // lab closes or resets. Orphans appear a moment after their parent dies,
-// so it scans until two scans in a row find none. Signalling by pid is safe
-// here: an orphan is ProcLab's own child, and its pid cannot be reused
-// before ProcLab reaps it.
+// so it scans until two scans in a row find none. The signal goes through
+// a pidfd taken while no scan can reap, so it never reaches a process that
+// took a reaped orphan's pid.
 func (l *Lab) killOrphans() {
 	deadline := time.Now().Add(2 * time.Second)
 	quiet := 0
@@ -112,9 +115,11 @@ func (l *Lab) killOrphans() {
 		} else {
 			quiet = 0
 		}
+		l.startMu.Lock()
 		for pid := range adopted {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+			_ = killByPidfd(pid)
 		}
+		l.startMu.Unlock()
 		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"proclab/procs/contain"
 )
 
 // MainPhase is what the main process (ProcLab itself) is doing.
@@ -124,6 +126,8 @@ type Lab struct {
 	hookDir    string         // the Python hook's folder, once written (hookMu)
 	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper  bool
+	contain    *contain.Group    // every process of the lab, at any depth (cgroup, or process groups)
+	pipes      map[*os.File]bool // output read ends still open: closed by force when the lab closes
 	stopOrphan context.CancelFunc
 	closing    chan struct{} // closed by Close: ends the lab's own goroutines
 	closeOnce  sync.Once
@@ -148,7 +152,8 @@ func NewLab(opts Options) (*Lab, error) {
 		opts.LogDir = DefaultLogDir()
 	}
 	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
-		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, closing: make(chan struct{})}
+		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, pipes: map[*os.File]bool{}, closing: make(chan struct{})}
+	l.contain = contain.New("lab")
 	l.openLog()
 	l.owners.Add(1)
 	go l.flushLog()
@@ -495,6 +500,7 @@ func (l *Lab) Start(p *Process) error {
 		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
 	}
 	cmd.SysProcAttr = childAttr()
+	l.contain.Prepare(cmd.SysProcAttr)
 	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), extraEnv...)
 	var stateR *os.File
 	if p.spec.Target != CommandTarget {
@@ -524,6 +530,10 @@ func (l *Lab) Start(p *Process) error {
 	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
 	l.startMu.Lock()
 	err = cmd.Start()
+	if err != nil && l.contain.Retry(cmd.SysProcAttr, err) {
+		cmd = retryCmd(cmd)
+		err = cmd.Start()
+	}
 	// The child holds its own copies of the write ends; closing ours lets
 	// the readers see EOF when the child (and anything it started) is done.
 	outW.Close()
@@ -538,6 +548,7 @@ func (l *Lab) Start(p *Process) error {
 		}
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
+	l.contain.Adopt(cmd.Process.Pid)
 	p.cmd = cmd
 	p.osProc = cmd.Process
 	p.pid = cmd.Process.Pid
@@ -554,10 +565,16 @@ func (l *Lab) Start(p *Process) error {
 	l.owners.Add(3)
 	var readers sync.WaitGroup
 	readers.Add(2)
+	l.mu.Lock()
+	l.pipes[outR], l.pipes[errR] = true, true
+	if stateR != nil {
+		l.pipes[stateR] = true
+	}
+	l.mu.Unlock()
 	capture := func(r *os.File, stream Stream) {
 		defer l.owners.Done()
 		defer readers.Done()
-		defer r.Close()
+		defer l.closePipe(r)
 		log := l.currentLog()
 		emit := func(to *Process, text string) {
 			line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
@@ -597,7 +614,7 @@ func (l *Lab) Start(p *Process) error {
 		go func() {
 			defer l.owners.Done()
 			defer readers.Done()
-			defer stateR.Close()
+			defer l.closePipe(stateR)
 			l.readState(p, stateR)
 		}()
 	}
@@ -907,99 +924,6 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 	l.publishLocked(Event{Kind: EvState, Main: l.main, Text: "main: ended"})
 	l.mu.Unlock()
 	return nil
-}
-
-// Reset ends every child of the current lab and starts a new, empty one:
-// the clock and the Process-N counter start again.
-func (l *Lab) Reset() {
-	// The user may start a process while the others are being stopped:
-	// stop again until none is left, and forget them only then.
-	for {
-		l.stopAll(time.Second)
-		l.mu.Lock()
-		if len(l.unreaped) == 0 {
-			break
-		}
-		l.mu.Unlock()
-	}
-	l.procs = nil
-	l.observed = map[int]*Process{}
-	l.transcript = nil
-	l.groups = map[int]bool{}
-	l.created = 0
-	l.t0 = time.Now()
-	l.main = MainState{}
-	l.publishLocked(Event{Kind: EvReset, Text: "new lab"})
-	l.mu.Unlock()
-	l.openLog()
-}
-
-// Close ends every child and waits for every goroutine the lab started.
-// After Close no process of the lab remains.
-func (l *Lab) Close() {
-	l.closeOnce.Do(l.close)
-}
-
-func (l *Lab) close() {
-	l.mu.Lock()
-	l.closed = true
-	l.mu.Unlock()
-	l.stopAll(time.Second)
-	if l.stopOrphan != nil {
-		l.stopOrphan()
-	}
-	close(l.closing)
-	l.owners.Wait()
-	l.hookMu.Lock()
-	if l.hookDir != "" {
-		os.RemoveAll(l.hookDir)
-	}
-	l.hookMu.Unlock()
-	if g := l.currentLog(); g != nil {
-		g.close()
-	}
-	l.mu.Lock()
-	for s := range l.subs {
-		s.closeLocked()
-	}
-	l.mu.Unlock()
-}
-
-// stopAll terminates every live child, waits up to grace, then kills what
-// remains and waits for all of them to be reaped.
-func (l *Lab) stopAll(grace time.Duration) {
-	l.mu.Lock()
-	live := make([]*Process, 0, len(l.unreaped))
-	for p := range l.unreaped {
-		live = append(live, p)
-	}
-	l.mu.Unlock()
-	send := func(sig syscall.Signal) {
-		for _, p := range live {
-			p.mu.Lock()
-			if p.osProc != nil && !p.ended {
-				_ = p.osProc.Signal(sig)
-			}
-			p.mu.Unlock()
-		}
-	}
-	send(syscall.SIGTERM)
-	send(syscall.SIGCONT) // a stopped child only acts on SIGTERM once continued
-	deadline := time.After(grace)
-	for _, p := range live {
-		select {
-		case <-p.exited:
-		case <-deadline:
-		}
-	}
-	send(syscall.SIGKILL)
-	for _, p := range live {
-		<-p.exited
-		l.reap(p, "ProcLab (the lab closed)")
-	}
-	if l.subreaper {
-		l.killOrphans()
-	}
 }
 
 // MaxQueuedEvents bounds a subscriber's queue. When a child prints faster

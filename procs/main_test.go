@@ -21,6 +21,8 @@ func TestMain(m *testing.M) {
 		hostLab()
 	case "python":
 		hostPython()
+	case "command":
+		hostCommand(os.Getenv("PROCLAB_TEST_HOST_SCRIPT"))
 	}
 	os.Exit(m.Run())
 }
@@ -39,6 +41,26 @@ func hostLab() {
 	}
 	fmt.Println(p.Pid(), sp.Pid())
 	select {}
+}
+
+// hostCommand is a separate process whose lab runs script in sh as a
+// command child; it prints the child's pid and 1 when the lab has a cgroup
+// (0 when not), then lives until it is killed.
+func hostCommand(script string) {
+	lab, err := NewLab(Options{LogDir: "-"})
+	if err != nil {
+		os.Exit(3)
+	}
+	p, _ := lab.Create(Spec{Target: CommandTarget, Command: []string{"sh", "-c", script}})
+	if lab.Start(p) != nil {
+		os.Exit(4)
+	}
+	contained := 0
+	if lab.Contained() {
+		contained = 1
+	}
+	fmt.Println(p.Pid(), contained)
+	time.Sleep(time.Hour)
 }
 
 // hostPython is a separate process whose lab runs a Python program with a

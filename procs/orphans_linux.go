@@ -3,6 +3,8 @@ package procs
 import (
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -69,4 +71,52 @@ func reapOrphan(pid int) (code int, reaped bool) {
 		return -int(ws.Signal()), true
 	}
 	return ws.ExitStatus(), true
+}
+
+// killByPidfd sends SIGKILL through a pidfd.
+func killByPidfd(pid int) error {
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+}
+
+// childStats reads the stat of each of self's children, zombies included:
+// the children files of its threads name them, so the rest of the machine
+// is not read. Where the kernel has no such files, all of /proc is read.
+func childStats(self int) []ProcStat {
+	tasks, err := os.ReadDir("/proc/self/task")
+	var pids []int
+	for _, t := range tasks {
+		data, rerr := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
+		if rerr != nil {
+			err = rerr
+			break
+		}
+		for f := range strings.FieldsSeq(string(data)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	if err != nil || len(tasks) == 0 {
+		all, _ := readAllStats()
+		out := all[:0]
+		for _, s := range all {
+			if s.PPid == self {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	out := make([]ProcStat, 0, len(pids))
+	buf := make([]byte, 4096)
+	for _, pid := range pids {
+		if s, err := readStat(pid, buf); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -10,3 +10,16 @@ func watchParentDeath(*Worker, int)        {}
 func reapOrphan(int) (int, bool)           { return 0, false }
 
 const labPidEnv = "PROCLAB_LAB_PID"
+
+func killByPidfd(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
+
+func childStats(self int) []ProcStat {
+	all, _ := readAllStats()
+	out := all[:0]
+	for _, s := range all {
+		if s.PPid == self {
+			out = append(out, s)
+		}
+	}
+	return out
+}

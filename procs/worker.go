@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"proclab/procs/contain"
 )
 
 // WorkerCommand is the hidden first argument that turns the proclab binary
@@ -121,9 +123,11 @@ func RunWorker(argv []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// MaybeRunWorker runs worker mode and exits if os.Args asks for it. Call it
-// first thing in main and in TestMain of packages whose tests start children.
+// MaybeRunWorker runs worker mode (or a lab's keeper, see procs/contain)
+// and exits if os.Args asks for it. Call it first thing in main and in
+// TestMain of packages whose tests start children.
 func MaybeRunWorker() {
+	contain.MaybeRunKeeper()
 	if len(os.Args) > 1 && os.Args[1] == WorkerCommand {
 		os.Exit(RunWorker(os.Args[2:], os.Stdout, os.Stderr))
 	}
