@@ -177,6 +177,10 @@ func retryCmd(c *exec.Cmd) *exec.Cmd {
 // whether the kernel holds every descendant, or only process groups do.
 func (l *Lab) Containment() string { return l.contain.Describe() }
 
+// ContainmentDetail is the lab's cgroup when the kernel holds the lab, or
+// why there is none.
+func (l *Lab) ContainmentDetail() string { return l.contain.Detail() }
+
 // Contained reports whether the kernel holds every process of the lab
 // (a cgroup), so that none can outlive ProcLab.
 func (l *Lab) Contained() bool { return l.contain.Guarantee() == contain.Kernel }

@@ -559,6 +559,8 @@ func (l *Lab) Start(p *Process) error {
 	l.startMu.Unlock()
 	p.status = Started
 	p.startedAt = l.Since()
+	outputDone := make(chan struct{})
+	p.outputDone = outputDone
 	p.mu.Unlock()
 
 	l.publish(Event{Kind: EvStarted, Proc: p, Python: python, Text: fmt.Sprintf("pid %d", p.pid)})
@@ -618,7 +620,8 @@ func (l *Lab) Start(p *Process) error {
 			l.readState(p, stateR)
 		}()
 	}
-	go l.own(p, cmd, &readers)
+	go func() { readers.Wait(); close(outputDone) }()
+	go l.own(p, cmd, outputDone)
 	return nil
 }
 
@@ -651,7 +654,7 @@ func (l *Lab) readState(p *Process, r io.Reader) {
 // own is the one goroutine that waits for the child. It sees the exit
 // without reaping it: the child stays a zombie, and Python's exitcode stays
 // None, until main reaps it (join, is_alive, active_children, start).
-func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
+func (l *Lab) own(p *Process, cmd *exec.Cmd, outputDone <-chan struct{}) {
 	defer l.owners.Done()
 	code, err := waitExited(cmd.Process.Pid)
 	zombie := err == nil
@@ -663,10 +666,8 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, readers *sync.WaitGroup) {
 	// Let the last lines arrive before the exit is announced, so a lane
 	// never shows the end above output the child printed before it.
 	// Something the child started may keep the pipe open: do not wait long.
-	drained := make(chan struct{})
-	go func() { readers.Wait(); close(drained) }()
 	select {
-	case <-drained:
+	case <-outputDone:
 	case <-time.After(200 * time.Millisecond):
 	}
 	p.mu.Lock()

@@ -71,6 +71,7 @@ type Process struct {
 	endedAt    time.Duration
 	exited     chan struct{} // closed once the child has ended (it may be a zombie)
 	done       chan struct{} // closed once it is reaped and the exit code is known
+	outputDone chan struct{} // closed once its output pipes are closed by every writer (set by Start)
 
 	// A Python program run in the lab: its output carries the hook's tags.
 	tagged   bool
@@ -178,6 +179,16 @@ func (p *Process) Done() <-chan struct{} { return p.done }
 
 // Exited is closed once the process has ended, reaped or not.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// OutputDone is closed once nothing can write to the child's output any
+// more: it and everything it started that held its stdout or stderr have
+// ended (or the lab closed the pipes), as a pipe into cat ends. It is nil
+// before Start.
+func (p *Process) OutputDone() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.outputDone
+}
 
 // Repr is the object's repr() exactly as CPython prints it.
 func (p *Process) Repr() string {

@@ -54,7 +54,7 @@ type treeModel struct {
 func labUID(p *procs.Process) string { return p.Var() }
 
 // buildTree merges the lab's view with the OS's view of the last poll.
-func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, now, flash time.Duration) *treeModel {
+func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, keeper int, now, flash time.Duration) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}},
 		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, now: now, flash: flash}
 	var ended []procs.Snapshot
@@ -102,10 +102,11 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 		}
 		m.addLab(s, nil, parent)
 	}
-	// Processes under main that the lab did not create: orphans it adopted.
+	// Processes under main that the lab did not create: orphans it adopted
+	// (the keeper that ends the lab if ProcLab dies is no process of the lab).
 	if t != nil {
 		for _, pid := range t.Children(mainPid) {
-			if !owned[pid] {
+			if !owned[pid] && pid != keeper {
 				uid := m.addOS(t, mainUID, pid)
 				if _, ok := adopted[pid]; ok {
 					m.rows[uid].look.word = tr("adopted") + " · " + m.rows[uid].look.word

@@ -149,6 +149,9 @@ func Run(opts Options) int {
 			w.say(err.Error(), true)
 		}
 	}
+	if !lab.Contained() {
+		w.say(w.containmentText(), true)
+	}
 	for _, l := range w.lessons {
 		if l.Name == opts.Lesson {
 			w.openLesson(l)
@@ -474,6 +477,7 @@ func (w *labWindow) buildMenu() {
 		fyne.NewMenuItem(tr("Watch a process… (Ctrl+W)"), w.doWatch),
 		fyne.NewMenuItem(tr("Stop watching"), w.stopWatching),
 		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
+		fyne.NewMenuItem(tr("Containment…"), w.doShowContainment),
 	), fyne.NewMenu(tr("View"),
 		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
 		fyne.NewMenuItem(tr("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
@@ -742,7 +746,22 @@ func (w *labWindow) doShowLog() {
 		entry, open), w.win)
 }
 
-// openLesson starts lesson l on a fresh lab and shows it.
+// containmentText says what holds on this machine when the lab closes or
+// ProcLab is killed.
+func (w *labWindow) containmentText() string {
+	if w.lab.Contained() {
+		return tr("Every process of this lab, at any depth and in any session, is in the cgroup %s: closing the lab ends all of them, and so does the kernel if ProcLab itself is killed.", w.lab.ContainmentDetail())
+	}
+	return tr("This lab has no cgroup (%s). Its children and their process groups end with it, but a descendant that starts its own session can outlive a killed ProcLab. Run ProcLab as root or in a systemd user session for the kernel to hold every process.", w.lab.ContainmentDetail())
+}
+
+// doShowContainment tells how far the lab reaches (proclab doctor says the same).
+func (w *labWindow) doShowContainment() {
+	text := widget.NewLabel(w.containmentText())
+	text.Wrapping = fyne.TextWrapWord
+	dialog.ShowCustom(tr("Containment"), tr("Close"), container.NewGridWrap(fyne.NewSize(480, 160), text), w.win)
+}
+
 // openLesson shows lesson l on a fresh lab, then runs then, if set.
 func (w *labWindow) openLesson(l procs.Lesson, then ...func()) {
 	w.interruptJoin()
@@ -1081,7 +1100,7 @@ func (w *labWindow) refreshViews() {
 		}
 	}
 	main := w.lab.Main()
-	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.Since(), w.flashTime())
+	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.KeeperPid(), w.lab.Since(), w.flashTime())
 	w.addWatched(model)
 	w.tree.set(model)
 	if time.Since(w.coresAt) >= numbersInterval {

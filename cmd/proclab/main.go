@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"proclab/assets/lessons"
+	_ "proclab/internal/quietlocale" // its init must run before Fyne's
 	"proclab/procs"
 	"proclab/ui"
 )

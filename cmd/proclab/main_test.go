@@ -16,8 +16,15 @@ import (
 // real children (proclab lesson).
 func TestMain(m *testing.M) {
 	procs.MaybeRunWorker()
+	if os.Getenv(cliEnv) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	os.Exit(m.Run())
 }
+
+// cliEnv makes the test binary be proclab itself, for tests that send it
+// signals or kill it.
+const cliEnv = "PROCLAB_TEST_CLI"
 
 func runCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer

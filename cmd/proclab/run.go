@@ -11,10 +11,14 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"proclab/procs"
 	"proclab/ui"
 )
+
+// runKillGrace is how long an interrupted program has between SIGTERM and SIGKILL.
+const runKillGrace = 2 * time.Second
 
 const runUsage = "usage: proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]"
 
@@ -54,13 +58,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	joined := make(chan error, 1)
-	go func() {
-		_, err := lab.Join(ctx, p, 0)
-		joined <- err
-	}()
+	// A first Ctrl+C (or SIGTERM, SIGHUP) terminates the program and, after
+	// a grace period, kills it; a second one kills at once.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	printLines := func(events []procs.Event) {
 		for _, e := range events {
 			if e.Kind == procs.EvOutput {
@@ -72,19 +74,46 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	for done := false; !done; {
+	exited, outputDone := p.Exited(), p.OutputDone()
+	var killAt <-chan time.Time
+	interrupted := false
+	// Like a pipe into cat, the run lasts until the program has ended and
+	// nothing it left behind can print any more.
+	for exited != nil || outputDone != nil {
 		select {
 		case <-sub.C():
-		case err := <-joined:
-			done = true
-			if err != nil {
-				fmt.Fprintln(stderr, "proclab run: interrupted: the program is terminated")
-				_ = lab.Terminate(p)
-				<-p.Exited()
+		case <-exited:
+			exited = nil
+			if interrupted {
+				outputDone = nil // an interrupted run waits for no straggler
 			}
+		case <-outputDone:
+			outputDone = nil
+		case <-sigs:
+			if interrupted {
+				fmt.Fprintln(stderr, "proclab run: interrupted again: everything the program started is killed")
+				_ = lab.Kill(p)
+				outputDone, exited = nil, nil
+				break
+			}
+			interrupted = true
+			if exited == nil {
+				fmt.Fprintln(stderr, "proclab run: interrupted: what the program left running is ended")
+				outputDone = nil
+				break
+			}
+			fmt.Fprintf(stderr, "proclab run: interrupted: the program is terminated (killed in %v unless it ends; Ctrl+C again kills it now)\n", runKillGrace)
+			_ = lab.Terminate(p)
+			killAt = time.After(runKillGrace)
+		case <-killAt:
+			fmt.Fprintln(stderr, "proclab run: the program did not end on SIGTERM: it is killed")
+			_ = lab.Kill(p)
 		}
 		events, _ := sub.Take()
 		printLines(events)
+	}
+	if _, err := lab.Join(context.Background(), p, 0); err != nil && !interrupted {
+		fmt.Fprintln(stderr, "proclab run:", err)
 	}
 	// The last observed processes end with the program: let their exits in.
 	lab.Close()

@@ -78,6 +78,15 @@ func (g *Group) Describe() string {
 	return fmt.Sprintf("no cgroup for the lab (%s): the lab's children and their process groups end with it, but a descendant that starts its own session can outlive a killed ProcLab", g.reason)
 }
 
+// Detail is the group's path in the cgroup hierarchy, or, without one,
+// why there is none.
+func (g *Group) Detail() string {
+	if g.cg == nil {
+		return g.reason
+	}
+	return g.cg.rel
+}
+
 // Path is the lab's cgroup folder, or "" without one.
 func (g *Group) Path() string {
 	if g.cg == nil {
