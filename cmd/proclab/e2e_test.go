@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"proclab/procs/contain"
 )
 
 type traceEvent struct {
@@ -592,4 +594,62 @@ func TestE2EWatchKeepsTheLastState(t *testing.T) {
 	s.waitFor("the watched root's end", 5*time.Second, func(e traceEvent) bool { return e.Event == "watch" && strings.HasPrefix(e.Text, "ended sh · ") })
 	time.Sleep(500 * time.Millisecond)
 	s.screenshot("watch-ended.png")
+}
+
+// A program in the window leaves a sleeper in its own session holding the
+// output pipe. Ctrl+Q and SIGTERM each end ProcLab within 5 s, and with a
+// cgroup the sleeper too; SIGKILL of ProcLab ends the sleeper within 2 s.
+func TestE2EEveryWayOfEndingEndsTheLab(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	display := startXvfb(t)
+	for _, way := range []string{"ctrl+q", "SIGTERM", "SIGKILL"} {
+		t.Run(way, func(t *testing.T) {
+			secs := map[string]string{"ctrl+q": "3511", "SIGTERM": "3512", "SIGKILL": "3513"}[way]
+			t.Cleanup(func() {
+				for _, pid := range sleepersOf(secs) {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			})
+			s := startApp(t, bin, display)
+			s.key("ctrl+p")
+			time.Sleep(300 * time.Millisecond)
+			s.typeText("sh -c 'setsid sleep " + secs + " & echo started; sleep 3519'")
+			s.key("Return")
+			s.waitFor("the program's first line", 10*time.Second, func(e traceEvent) bool { return e.Event == "output" && e.Line == "started" })
+			for deadline := time.Now().Add(5 * time.Second); len(sleepersOf(secs)) == 0 && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if len(sleepersOf(secs)) == 0 {
+				t.Fatal("the sleeper never started")
+			}
+			start := time.Now()
+			switch way {
+			case "ctrl+q":
+				s.key("ctrl+q")
+			case "SIGTERM":
+				_ = s.app.Process.Signal(syscall.SIGTERM)
+			case "SIGKILL":
+				_ = s.app.Process.Kill()
+			}
+			done := make(chan error, 1)
+			go func() { _, err := s.app.Process.Wait(); done <- err }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("ProcLab is still running 5 s after %s", way)
+			}
+			took := time.Since(start)
+			probe := contain.New("probe")
+			contained := probe.Guarantee() == contain.Kernel
+			probe.Close()
+			for len(sleepersOf(secs)) > 0 && time.Since(start) < took+2*time.Second {
+				time.Sleep(20 * time.Millisecond)
+			}
+			t.Logf("%s: ProcLab ended in %v, its lab's sleeper in %v", way, took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+			if left := sleepersOf(secs); len(left) > 0 && contained {
+				t.Errorf("the sleeper in its own session outlived ProcLab's %s: %v", way, left)
+			}
+		})
+	}
 }
