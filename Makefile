@@ -14,7 +14,7 @@ DEB_TEST := xvfb xdotool imagemagick
 # The peers the benchmarks measure ProcLab against.
 DEB_BENCH := tmux btop htop procps
 
-.PHONY: all run build deps deps-test test check unit e2e bench package clean
+.PHONY: all run build deps deps-test test check unit fuzz e2e bench package clean
 
 all: build
 
@@ -33,8 +33,8 @@ deps:
 deps-test:
 	@bash .ci/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-## test: formatting, vet, staticcheck, unit tests with -race, end-to-end under Xvfb
-test: deps-test check unit e2e
+## test: formatting, vet, staticcheck, unit tests with -race, a short fuzz of every parser, end-to-end under Xvfb
+test: deps-test check unit fuzz e2e
 
 check:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
@@ -46,6 +46,18 @@ check:
 # runtime sleeps a second at exit, which would make every child a second slower.
 unit:
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 ./...
+
+# Every parser of outside input has a fuzz test: package and target.
+FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming \
+	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload
+FUZZTIME ?= 3s
+
+## fuzz: each fuzz test for FUZZTIME (3 s in make test; e.g. make fuzz FUZZTIME=10m for a long run)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} > fuzz.log 2>&1 || { cat fuzz.log; rm -f fuzz.log; exit 1; }; \
+	done; rm -f fuzz.log
 
 ## e2e: the real binary in a real window on Xvfb, driven by xdotool
 e2e:

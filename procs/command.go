@@ -1,6 +1,11 @@
 package procs
 
 import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"unicode"
 )
@@ -64,4 +69,40 @@ func JoinCommand(argv []string) string {
 		parts[i] = "'" + strings.ReplaceAll(a, "'", `'"'"'`) + "'"
 	}
 	return strings.Join(parts, " ")
+}
+
+// checkProgram says what is wrong with a program to run, in words that name
+// the real problem: not found, a directory, not executable.
+func checkProgram(name string) error {
+	path := name
+	if !strings.Contains(name, "/") {
+		_, err := exec.LookPath(name)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, exec.ErrNotFound) {
+			return fmt.Errorf("command: %q cannot be run: %v", name, err)
+		}
+		// LookPath skips what it cannot run: say why when a file is there.
+		for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+			if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && !fi.IsDir() {
+				return fmt.Errorf("command: %s is not executable: make it so with chmod +x, or run it through its interpreter (e.g. sh %s)", filepath.Join(dir, name), name)
+			}
+		}
+		return fmt.Errorf("command: %q was not found: check the spelling or give its full path", name)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("command: %q was not found: check the spelling or give its full path", name)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("command: %q cannot be reached: permission denied on a folder of its path", name)
+	case err != nil:
+		return fmt.Errorf("command: %q: %v", name, err)
+	case fi.IsDir():
+		return fmt.Errorf("command: %q is a directory, not a program: give the program inside it", name)
+	case fi.Mode()&0o111 == 0:
+		return fmt.Errorf("command: %q is not executable: make it so with chmod +x, or run it through its interpreter (e.g. sh %s)", name, name)
+	}
+	return nil
 }

@@ -390,8 +390,8 @@ func (l *Lab) Create(spec Spec) (*Process, error) {
 		if len(spec.Command) == 0 {
 			return nil, l.fail(nil, "", errors.New("command: type the program and its arguments, e.g. sleep 3"))
 		}
-		if _, err := exec.LookPath(spec.Command[0]); err != nil {
-			return nil, l.fail(nil, "", fmt.Errorf("command: %q was not found: check the spelling or give its full path", spec.Command[0]))
+		if err := checkProgram(spec.Command[0]); err != nil {
+			return nil, l.fail(nil, "", err)
 		}
 		if len(spec.Args) > 0 || len(spec.Kwargs) > 0 {
 			return nil, l.fail(nil, "", errors.New("command: put the program's arguments in the command, not in args or kwargs"))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,6 +26,9 @@ type KV struct {
 // such as ('Tom', 30), with or without the parentheses. An empty string is
 // the empty tuple.
 func ParseArgs(src string) ([]any, error) {
+	if err := checkLiteralSize(src); err != nil {
+		return nil, err
+	}
 	p := &litParser{src: src}
 	p.skipSpace()
 	if p.eof() {
@@ -56,6 +60,9 @@ func ParseArgs(src string) ([]any, error) {
 // ParseKwargs parses the kwargs field: a Python dict with string keys,
 // {'age': 15, 'name': 'Jerry'}, or the call form age=15, name='Jerry'.
 func ParseKwargs(src string) ([]KV, error) {
+	if err := checkLiteralSize(src); err != nil {
+		return nil, err
+	}
 	p := &litParser{src: src}
 	p.skipSpace()
 	if p.eof() {
@@ -150,6 +157,30 @@ func ParseKwargs(src string) ([]KV, error) {
 	}
 }
 
+// Limits on what the form takes: longer or deeper input is a mistake, and
+// handling it would freeze the window (and a worker's JSON decoder stops
+// at 10,000 levels).
+const (
+	MaxLiteralChars = 4000
+	MaxLiteralDepth = 100
+)
+
+func checkLiteralSize(src string) error {
+	if n := utf8.RuneCountInString(src); n > MaxLiteralChars {
+		return &ParseError{Format: "this is %d characters long: args and kwargs take at most %d", Args: []any{n, MaxLiteralChars}}
+	}
+	return nil
+}
+
+// shortWord keeps a word quoted in a message short enough to read.
+func shortWord(s string) string {
+	const most = 24
+	if utf8.RuneCountInString(s) <= most {
+		return s
+	}
+	return string([]rune(s)[:most]) + "…"
+}
+
 func isIdentifier(s string) bool {
 	if s == "" {
 		return false
@@ -166,8 +197,9 @@ func isIdentifier(s string) bool {
 type tuple []any
 
 type litParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int // open ( and [ around the value being read
 }
 
 func (p *litParser) eof() bool { return p.pos >= len(p.src) }
@@ -227,6 +259,9 @@ var ParseMessages = []string{
 	"text starting here has no closing %c",
 	"%q is not a number",
 	"a %s quote is not closed",
+	"text starting here has a bad \\%c escape",
+	"this is %d characters long: args and kwargs take at most %d",
+	"values nested more than %d deep: flatten them",
 }
 
 // sequence reads comma-separated values until close (0: end of input).
@@ -271,12 +306,17 @@ func (p *litParser) value() (any, error) {
 	switch r := p.peek(); {
 	case r == '\'' || r == '"':
 		return p.str(r)
-	case r == '(':
+	case r == '(' || r == '[':
+		if p.depth >= MaxLiteralDepth {
+			return nil, p.errorf("values nested more than %d deep: flatten them", MaxLiteralDepth)
+		}
 		p.pos++
-		items, err := p.sequence(')')
-		return tuple(items), err
-	case r == '[':
-		p.pos++
+		p.depth++
+		defer func() { p.depth-- }()
+		if r == '(' {
+			items, err := p.sequence(')')
+			return tuple(items), err
+		}
 		items, err := p.sequence(']')
 		if items == nil {
 			items = []any{}
@@ -298,12 +338,15 @@ func (p *litParser) value() (any, error) {
 			return nil, nil
 		default:
 			p.pos = start
-			return nil, p.errorf("%s is not a value: put text in quotes, e.g. '%s'", word, word)
+			return nil, p.errorf("%s is not a value: put text in quotes, e.g. '%s'", shortWord(word), shortWord(word))
 		}
 	default:
 		return nil, p.errorf("unexpected %q: values are 'text', numbers, True, False, None, (tuples) or [lists]", r)
 	}
 }
+
+// simpleEscapes are Python's one-letter string escapes.
+var simpleEscapes = map[rune]rune{'n': '\n', 't': '\t', 'r': '\r', '0': 0, 'a': '\a', 'b': '\b', 'f': '\f', 'v': '\v', '\\': '\\', '\'': '\'', '"': '"'}
 
 func (p *litParser) str(quote rune) (any, error) {
 	start := p.pos
@@ -322,14 +365,27 @@ func (p *litParser) str(quote rune) (any, error) {
 		case r == '\\' && !p.eof():
 			e := p.peek()
 			p.advance()
-			switch e {
-			case 'n':
-				b.WriteRune('\n')
-			case 't':
-				b.WriteRune('\t')
-			default:
-				b.WriteRune(e)
+			if e == '\n' {
+				continue // a backslash at the end of a line joins the lines
 			}
+			if simple, ok := simpleEscapes[e]; ok {
+				b.WriteRune(simple)
+				continue
+			}
+			if digits := map[rune]int{'x': 2, 'u': 4, 'U': 8}[e]; digits > 0 {
+				end := min(p.pos+digits, len(p.src))
+				code, err := strconv.ParseUint(p.src[p.pos:end], 16, 32)
+				if err != nil || end-p.pos != digits || code > unicode.MaxRune {
+					p.pos = start
+					return nil, p.errorf("text starting here has a bad \\%c escape", e)
+				}
+				p.pos = end
+				b.WriteRune(rune(code))
+				continue
+			}
+			// Python keeps an unknown escape as it is, backslash included.
+			b.WriteRune('\\')
+			b.WriteRune(e)
 		default:
 			b.WriteRune(r)
 		}
@@ -345,11 +401,31 @@ func (p *litParser) number() (any, error) {
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return i, nil
 	}
+	// Python's integers have no size limit: one too big for int64 stays exact.
+	if isIntLiteral(text) {
+		if b, ok := new(big.Int).SetString(text, 10); ok {
+			return b, nil
+		}
+	}
 	if f, err := strconv.ParseFloat(text, 64); err == nil {
 		return f, nil
 	}
 	p.pos = start
-	return nil, p.errorf("%q is not a number", text)
+	return nil, p.errorf("%q is not a number", shortWord(text))
+}
+
+// isIntLiteral reports whether s is digits with an optional sign.
+func isIntLiteral(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	if s == "" || len(s) > MaxLiteralChars {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Repr formats a value as Python's repr() would.
@@ -424,8 +500,14 @@ func reprString(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case !unicode.IsPrint(r):
+		case r == '\r':
+			b.WriteString(`\r`)
+		case !unicode.IsPrint(r) && r < 0x100:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case !unicode.IsPrint(r) && r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -505,12 +587,18 @@ func decodeValues(argsJSON, kwargsJSON string) ([]any, []KV, error) {
 	return args, kwargs, nil
 }
 
-// normalize turns JSON numbers back into int64 or float64.
+// normalize turns JSON numbers back into int64, *big.Int (an integer
+// too big for int64) or float64.
 func normalize(v any) any {
 	switch v := v.(type) {
 	case json.Number:
 		if i, err := v.Int64(); err == nil {
 			return i
+		}
+		if isIntLiteral(v.String()) {
+			if b, ok := new(big.Int).SetString(v.String(), 10); ok {
+				return b
+			}
 		}
 		f, _ := v.Float64()
 		return f

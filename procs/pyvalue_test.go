@@ -168,3 +168,85 @@ func collectFormats(f *ast.File, used map[string]bool) {
 		return true
 	})
 }
+
+func TestBigIntegersStayExact(t *testing.T) {
+	args, err := ParseArgs("('Tom', 99999999999999999999, -123456789012345678901234567890)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ReprArgs(args); got != "('Tom', 99999999999999999999, -123456789012345678901234567890)" {
+		t.Errorf("repr %s", got)
+	}
+	a, k := encodeValues(args, []KV{{"age", args[1]}})
+	back, kw, err := decodeValues(a, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ReprArgs(back) + " " + ReprKwargs(kw); got != "('Tom', 99999999999999999999, -123456789012345678901234567890) {'age': 99999999999999999999}" {
+		t.Errorf("through the worker: %s", got)
+	}
+}
+
+func TestInputSizeAndNestingHaveLimits(t *testing.T) {
+	deep := strings.Repeat("(", 20000) + strings.Repeat(")", 20000)
+	for _, c := range []struct{ src, want string }{
+		{strings.Repeat("x", 10000), "this is 10000 characters long: args and kwargs take at most 4000"},
+		{strings.Repeat("(", 101) + strings.Repeat(")", 101), "values nested more than 100 deep"},
+		{deep, "characters long"},
+		{strings.Repeat("a", 3000), "is not a value: put text in quotes, e.g. 'aaaaaaaaaaaaaaaaaaaaaaaa…'"},
+	} {
+		_, err := ParseArgs(c.src)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseArgs(%.30q…) = %v, want %q", c.src, err, c.want)
+		}
+		if err != nil && len(err.Error()) > 200 {
+			t.Errorf("the message is %d characters long", len(err.Error()))
+		}
+	}
+	if _, err := ParseArgs(strings.Repeat("[", 100) + strings.Repeat("]", 100)); err != nil {
+		t.Errorf("100 levels: %v", err)
+	}
+	if _, err := ParseKwargs("a=" + strings.Repeat("'", 5000)); err == nil || !strings.Contains(err.Error(), "characters long") {
+		t.Errorf("kwargs: %v", err)
+	}
+}
+
+// The form's parsers never panic, and what they accept prints back as
+// Python would read it again.
+func FuzzParseArgs(f *testing.F) {
+	for _, s := range []string{"('Tom', 30)", "[1, [2, (3,)]]", "'a\\'b'", "1e5, -2, +.5, None, True", "99999999999999999999", "((((", "'\\", "1_000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		args, err := ParseArgs(src)
+		if err != nil {
+			return
+		}
+		again, err := ParseArgs(ReprArgs(args))
+		if err != nil {
+			t.Fatalf("%q parsed to %s, which does not parse: %v", src, ReprArgs(args), err)
+		}
+		if ReprArgs(again) != ReprArgs(args) {
+			t.Fatalf("%q: %s then %s", src, ReprArgs(args), ReprArgs(again))
+		}
+		a, k := encodeValues(args, nil)
+		if _, _, err := decodeValues(a, k); err != nil {
+			t.Fatalf("%q: the worker cannot read %s: %v", src, a, err)
+		}
+	})
+}
+
+func FuzzParseKwargs(f *testing.F) {
+	for _, s := range []string{"age=15, name='Jerry'", "{'age': 15}", "{'a': [1, 2]}", "a=", "{", "x=1,,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		kw, err := ParseKwargs(src)
+		if err != nil {
+			return
+		}
+		if _, err := ParseKwargs(ReprKwargs(kw)); err != nil {
+			t.Fatalf("%q parsed to %s, which does not parse: %v", src, ReprKwargs(kw), err)
+		}
+	})
+}

@@ -45,6 +45,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: proclab bench [--seconds N] [--only 1,3,...]   (N >= 2; the issue's figures use 20)")
 		return 2
 	}
+	steps := []struct {
+		n   string
+		run func(*bench)
+	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}}
+	if *only != "" {
+		for _, n := range strings.Split(*only, ",") {
+			known := false
+			for _, step := range steps {
+				known = known || step.n == n
+			}
+			if !known {
+				fmt.Fprintf(stderr, "proclab bench: --only %q: there is no benchmark %q; give numbers from 1 to %d, e.g. --only 1,3\n", *only, n, len(steps))
+				return 2
+			}
+		}
+	}
 	run := func(n string) bool { return *only == "" || strings.Contains(","+*only+",", ","+n+",") }
 	exe, err := os.Executable()
 	if err != nil {
@@ -53,12 +69,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	b := &bench{out: stdout, seconds: time.Duration(*seconds) * time.Second, exe: exe}
 	fmt.Fprintf(stdout, "ProcLab benchmarks — %s — %d cores, %s\n", time.Now().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.Version())
-	for _, step := range []struct {
-		n   string
-		run func()
-	}{{"1", b.snapshot}, {"2", b.watch}, {"3", b.window}, {"4", b.flood}, {"5", b.spawnToVisible}, {"6", b.pythonHook}} {
+	for _, step := range steps {
 		if run(step.n) {
-			step.run()
+			step.run(b)
 		}
 	}
 	b.print()

@@ -137,8 +137,8 @@ func runWindow(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "proclab: --preload: %v\n", err)
 		return 2
 	}
-	if *hz < 1 || *hz > 20 {
-		fmt.Fprintf(stderr, "proclab: --hz %g is out of range: use 1 to 20 polls per second\n", *hz)
+	if err := checkHz(*hz); err != nil {
+		fmt.Fprintf(stderr, "proclab: %v\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -161,6 +161,9 @@ func runWindow(args []string, stderr io.Writer) int {
 				f.Close()
 			}
 		}()
+	}
+	if code := windowUnavailable("proclab", stderr); code >= 0 {
+		return code
 	}
 	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang, Watch: watchPid}
 	if *stats != "" {
@@ -198,6 +201,21 @@ func runWindow(args []string, stderr io.Writer) int {
 // against Go's default of 100.
 const windowGCPercent = 50
 
+// checkHz refuses a poll rate outside 1..20, NaN and infinities included.
+func checkHz(hz float64) error {
+	if !(hz >= 1 && hz <= 20) {
+		return fmt.Errorf("--hz %g is out of range: use 1 to 20 polls per second", hz)
+	}
+	return nil
+}
+
+// maxPreload is how many processes --preload may start in all, and
+// maxPreloadSeconds the longest first argument it gives (a day).
+const (
+	maxPreload        = 1000
+	maxPreloadSeconds = 86400
+)
+
 // parsePreload reads --preload: comma-separated TASK:N[:SECONDS], N
 // processes running TASK, with SECONDS as its first argument when given
 // (pid_info:200:3600 is 200 children that sleep an hour).
@@ -215,14 +233,17 @@ func parsePreload(s string) ([]procs.Spec, error) {
 			return nil, fmt.Errorf("%q: unknown task %q; tasks: %s", item, parts[0], strings.Join(procs.TaskNames(), ", "))
 		}
 		n, err := strconv.Atoi(parts[1])
-		if err != nil || n < 1 || n > 1000 {
-			return nil, fmt.Errorf("%q: N must be a number from 1 to 1000", item)
+		if err != nil || n < 1 || n > maxPreload {
+			return nil, fmt.Errorf("%q: N must be a number from 1 to %d", item, maxPreload)
+		}
+		if len(specs)+n > maxPreload {
+			return nil, fmt.Errorf("%q: that makes %d processes in all; --preload starts at most %d", item, len(specs)+n, maxPreload)
 		}
 		var args []any
 		if len(parts) == 3 {
 			secs, err := strconv.ParseFloat(parts[2], 64)
-			if err != nil || secs < 0 {
-				return nil, fmt.Errorf("%q: SECONDS must be a number >= 0", item)
+			if err != nil || !(secs >= 0 && secs <= maxPreloadSeconds) {
+				return nil, fmt.Errorf("%q: SECONDS must be a number from 0 to %d", item, maxPreloadSeconds)
 			}
 			args = []any{secs}
 		}
@@ -242,8 +263,8 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "proclab tree: %v\nusage: proclab tree [--watch] [--hz N] [PID]\n", err)
 		return 2
 	}
-	if *hz < 1 || *hz > 20 {
-		fmt.Fprintf(stderr, "proclab tree: --hz %g is out of range: use 1 to 20 polls per second\n", *hz)
+	if err := checkHz(*hz); err != nil {
+		fmt.Fprintf(stderr, "proclab tree: %v\n", err)
 		return 2
 	}
 	root := 0

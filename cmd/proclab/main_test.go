@@ -67,6 +67,21 @@ func TestCommandLineErrorsSayHowToFixThem(t *testing.T) {
 		{[]string{"watch", "999999999"}, "no process with PID 999999999"},
 		{[]string{"run", "--headless"}, "give the program to run, e.g. proclab run -- python3 sing_dance.py"},
 		{[]string{"run", "--headless", "--", "no-such-program-here"}, "no-such-program-here"},
+		{[]string{"run", "--headless", "--", "/"}, `"/" is a directory, not a program`},
+		{[]string{"run", "--headless", "--", "../../go.mod"}, `"../../go.mod" is not executable`},
+		{[]string{"tree", "--watch", "--hz", "NaN"}, "--hz NaN is out of range"},
+		{[]string{"tree", "--hz", "-Inf"}, "--hz -Inf is out of range"},
+		{[]string{"--hz", "NaN"}, "--hz NaN is out of range"},
+		{[]string{"--hz", "+Inf"}, "--hz +Inf is out of range"},
+		{[]string{"--preload", "forever:1:NaN"}, "SECONDS must be a number from 0 to 86400"},
+		{[]string{"--preload", "forever:1:Inf"}, "SECONDS must be a number from 0 to 86400"},
+		{[]string{"--preload", "forever:600,forever:600"}, "that makes 1200 processes in all; --preload starts at most 1000"},
+		{[]string{"--preload", "forever:1001"}, "N must be a number from 1 to 1000"},
+		{[]string{"--preload", "nosuch:1"}, `unknown task "nosuch"`},
+		{[]string{"watch", ""}, `"" is not a process id`},
+		{[]string{"watch", "-5"}, "give one process id"},
+		{[]string{"bench", "--only", "99"}, `there is no benchmark "99"`},
+		{[]string{"bench", "--seconds", "1"}, "usage: proclab bench"},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code == 0 || !strings.Contains(errOut, tc.want) {
@@ -127,4 +142,59 @@ func TestLessonRunsSideBySide(t *testing.T) {
 			t.Errorf("row %q", l)
 		}
 	}
+}
+
+// Without a display the window commands say what to do instead, exit 2,
+// and never reach Fyne's driver (which would panic).
+func TestWindowCommandsWithoutADisplay(t *testing.T) {
+	for _, display := range []string{"", ":987", "nonsense"} {
+		t.Setenv("DISPLAY", display)
+		for _, args := range [][]string{{}, {"--hz", "5"}, {"run", "--", "ls"}, {"watch", strconv.Itoa(os.Getpid())}, {"window"}} {
+			code, _, errOut := runCLI(args...)
+			if code != 2 || !strings.Contains(errOut, "Set DISPLAY to a running X server") || !strings.Contains(errOut, "proclab run --headless") {
+				t.Errorf("DISPLAY=%q proclab %v: exit %d, stderr %q", display, args, code, errOut)
+			}
+		}
+	}
+}
+
+// Bad command lines of every kind: never a panic. (Values that make a
+// valid command which runs until stopped, such as tree --watch --watch --,
+// or the whole benchmark, are left out.)
+func TestNoCommandLinePanics(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	values := []string{"", "-1", "0", "NaN", "+Inf", "1e309", "99999999999999999999", "forever:1:NaN", "x:y:z:w", "\x00", strings.Repeat("9", 10000), "--", "-"}
+	flags := []string{"--hz", "--preload", "--lesson", "--lang", "--watch", "--log-dir", "--runs", "--only", "--seconds"}
+	commands := [][]string{{}, {"tree"}, {"tree", "--watch"}, {"lesson"}, {"lesson", "order"}, {"bench"}, {"watch"}, {"run"}}
+	for _, c := range commands {
+		for _, f := range flags {
+			for _, v := range values {
+				args := append(append([]string{}, c...), f, v)
+				watches := len(c) > 0 && c[0] == "tree" && (f == "--watch" || len(c) == 2)
+				if (len(c) > 0 && c[0] == "bench" || watches) && (v == "" || v == "--" || v == "-") {
+					continue
+				}
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Errorf("proclab %q panicked: %v", args, r)
+						}
+					}()
+					_, _, _ = runCLI(args...)
+				}()
+			}
+		}
+	}
+}
+
+func FuzzPreload(f *testing.F) {
+	for _, s := range []string{"forever:3", "pid_info:200:3600", "a:b", "forever:1:NaN", ",,", "forever:999,forever:2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		specs, err := parsePreload(s)
+		if err == nil && len(specs) > maxPreload {
+			t.Fatalf("%q: %d processes", s, len(specs))
+		}
+	})
 }

@@ -40,6 +40,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if !*headless {
+		if code := windowUnavailable("proclab run", stderr); code >= 0 {
+			return code
+		}
 		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook})
 	}
 	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: *noHook})
@@ -180,6 +183,10 @@ func writeRunTree(w io.Writer, ps []*procs.Process) {
 func runWatch(args []string, stderr io.Writer) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(stderr, "proclab watch: give one process id, e.g. proclab watch 1234 (proclab tree lists them)")
+		return 2
+	}
+	if _, err := checkWatch(args[0]); err != nil {
+		fmt.Fprintf(stderr, "proclab watch: %v\n", err)
 		return 2
 	}
 	return runWindow(append([]string{"--watch", args[0]}, args[1:]...), stderr)

@@ -1,0 +1,79 @@
+package procs
+
+import (
+	"bytes"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+
+	"proclab/assets/lessons"
+)
+
+// Fuzz tests for every parser of outside input: what a program prints (the
+// hook's framing and the line reader), the command line of a command child,
+// and lesson files. Each runs its seeds in make test; make fuzz runs each
+// for longer.
+
+func FuzzPythonFraming(f *testing.F) {
+	f.Add([]byte("\x1el\x1f42\x1f1\x1fProcess-1\x1fhello\n"))
+	f.Add([]byte("\x1ex\x1f42\x1f1\x1fProcess-1\x1f0\nplain line\n\x1e\x1f\x1f\x1f\n"))
+	f.Add([]byte("\x1el\x1f-1\x1f99999999999999999999\x1f\x1b]0;title\x07\x1f\xff\xfe\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := 0
+		_ = captureRawLines(bytes.NewReader(data), func(raw []byte) {
+			lines++
+			tag, rest, ok := parsePythonTag(raw)
+			text := cleanLine(rest)
+			if !utf8.ValidString(text) {
+				t.Fatalf("cleanLine(%q) = %q is not UTF-8", rest, text)
+			}
+			if strings.ContainsAny(text, "\x1b\x07\x1e\x1f") {
+				t.Fatalf("cleanLine(%q) = %q keeps a control byte", rest, text)
+			}
+			if ok && tag.kind == 0 {
+				t.Fatalf("a tag without a kind from %q", raw)
+			}
+		})
+		if lines > len(data)+1 {
+			t.Fatalf("%d lines from %d bytes", lines, len(data))
+		}
+	})
+}
+
+func FuzzSplitCommand(f *testing.F) {
+	for _, s := range []string{`sh -c 'setsid sleep 1 & wait'`, `python3 "my prog.py" a\ b`, `'`, `"\`, `a "" b`, "\t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		argv, err := SplitCommand(line)
+		if err == nil && len(argv) > 0 {
+			for _, a := range argv {
+				if a == "" && !strings.ContainsAny(line, `'"`) {
+					t.Fatalf("an empty word from %q without quotes: %q", line, argv)
+				}
+			}
+		}
+	})
+}
+
+func FuzzLessonFile(f *testing.F) {
+	for _, name := range []string{"args-kwargs.json", "daemon.json", "order.json"} {
+		if data, err := fs.ReadFile(lessons.FS, name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"steps": [{"do": "create", "args": "((("}], "expected": ["a"], "compare": "lines"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		all, err := LoadLessons(fstest.MapFS{"fuzzed.json": {Data: data}})
+		if err != nil {
+			return
+		}
+		for _, l := range all {
+			_ = CompareLesson(l, l.Expected)
+			_ = CompareLesson(l, nil)
+			_ = CompareLesson(l, []string{"", "名字为Tom"})
+		}
+	})
+}
