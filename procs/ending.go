@@ -67,7 +67,9 @@ func (l *Lab) close() {
 	}
 	l.hookMu.Unlock()
 	if g := l.currentLog(); g != nil {
-		g.close()
+		if err := g.close(); err != nil {
+			l.logStopped(err)
+		}
 	}
 	l.contain.Close()
 	l.mu.Lock()

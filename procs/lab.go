@@ -92,6 +92,9 @@ type Options struct {
 	// LogDir receives the full output of each lab; default DefaultLogDir().
 	// "-" turns the log off.
 	LogDir string
+	// LogLimit bounds the bytes one lab's log holds; 0: DefaultLogLimit,
+	// negative: no bound.
+	LogLimit int64
 	// NoPythonHook runs Python programs as they are, without tagging their
 	// lines per process.
 	NoPythonHook bool
@@ -132,8 +135,10 @@ type Lab struct {
 	closing    chan struct{} // closed by Close: ends the lab's own goroutines
 	closeOnce  sync.Once
 
-	transcript []Statement // what main did, as Python (see ExportPython)
-	log        *labLog     // every output line, on disk; nil when off or failed
+	transcript []Statement   // what main did, as Python (see ExportPython)
+	log        *labLog       // every output line, on disk; nil when off or failed
+	logProblem string        // why the current lab has no log, or why it stopped
+	logDirty   chan struct{} // a line was written to the log: flush it soon
 }
 
 // NewLab returns an empty lab whose clock starts now.
@@ -151,8 +156,11 @@ func NewLab(opts Options) (*Lab, error) {
 	if opts.LogDir == "" {
 		opts.LogDir = DefaultLogDir()
 	}
+	if opts.LogLimit == 0 {
+		opts.LogLimit = DefaultLogLimit
+	}
 	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
-		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, pipes: map[*os.File]bool{}, closing: make(chan struct{})}
+		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, pipes: map[*os.File]bool{}, closing: make(chan struct{}), logDirty: make(chan struct{}, 1)}
 	l.contain = contain.New("lab")
 	l.openLog()
 	l.owners.Add(1)
@@ -165,43 +173,6 @@ func NewLab(opts Options) (*Lab, error) {
 		go l.watchOrphans(ctx)
 	}
 	return l, nil
-}
-
-// openLog starts a new log for the current lab; a lab without a log still
-// works, and says why in an event.
-func (l *Lab) openLog() {
-	if l.opts.LogDir == "-" {
-		return
-	}
-	g, err := openLabLog(l.opts.LogDir)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.log != nil {
-		l.log.close()
-	}
-	l.log = g
-	if err != nil {
-		l.log = nil
-		l.publishLocked(Event{Kind: EvError, Text: fmt.Sprintf("the full output cannot be logged to disk (%v): lanes still show the newest lines", err)})
-	}
-}
-
-// flushLog writes the log's buffer out every half second, so the file is
-// current while children print; it ends when the lab closes.
-func (l *Lab) flushLog() {
-	defer l.owners.Done()
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-l.closing:
-			return
-		case <-tick.C:
-			if g := l.currentLog(); g != nil {
-				g.flush()
-			}
-		}
-	}
 }
 
 func (l *Lab) currentLog() *labLog {
@@ -500,7 +471,6 @@ func (l *Lab) Start(p *Process) error {
 		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
 	}
 	cmd.SysProcAttr = childAttr()
-	l.contain.Prepare(cmd.SysProcAttr)
 	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), extraEnv...)
 	var stateR *os.File
 	if p.spec.Target != CommandTarget {
@@ -529,11 +499,16 @@ func (l *Lab) Start(p *Process) error {
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
 	l.startMu.Lock()
+	started := l.contain.Prepare(cmd.SysProcAttr)
 	err = cmd.Start()
 	if err != nil && l.contain.Retry(cmd.SysProcAttr, err) {
 		cmd = retryCmd(cmd)
 		err = cmd.Start()
 	}
+	if err == nil {
+		l.contain.Adopt(cmd.Process.Pid)
+	}
+	started()
 	// The child holds its own copies of the write ends; closing ours lets
 	// the readers see EOF when the child (and anything it started) is done.
 	outW.Close()
@@ -548,7 +523,6 @@ func (l *Lab) Start(p *Process) error {
 		}
 		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
 	}
-	l.contain.Adopt(cmd.Process.Pid)
 	p.cmd = cmd
 	p.osProc = cmd.Process
 	p.pid = cmd.Process.Pid
@@ -582,7 +556,7 @@ func (l *Lab) Start(p *Process) error {
 			line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
 			if log != nil {
 				if err := log.write(to.name, to.pid, line); err != nil {
-					l.publish(Event{Kind: EvError, Proc: p, Text: "the log stopped: " + err.Error()})
+					l.logStopped(err)
 				}
 			}
 			l.publish(Event{At: line.At, Kind: EvOutput, Proc: to, Line: line})

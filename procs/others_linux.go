@@ -38,3 +38,13 @@ func signalIfSame(pid int, start uint64, sig syscall.Signal) error {
 	}
 	return unix.PidfdSendSignal(fd, sig, nil, 0)
 }
+
+// HavePidfd reports whether this kernel signals through pidfds (Linux 5.3).
+func HavePidfd() bool {
+	fd, err := unix.PidfdOpen(os.Getpid(), 0)
+	if err != nil {
+		return false
+	}
+	unix.Close(fd)
+	return true
+}

@@ -24,3 +24,6 @@ func processUID(pid int) (uint32, bool) {
 func signalIfSame(pid int, _ uint64, sig syscall.Signal) error {
 	return syscall.Kill(pid, sig)
 }
+
+// HavePidfd reports whether signals go through pidfds: Linux only.
+func HavePidfd() bool { return false }

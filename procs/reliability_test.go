@@ -144,3 +144,22 @@ func TestCloseEndsWhileAGrandchildHoldsTheOutputPipe(t *testing.T) {
 		})
 	}
 }
+
+// A reset kills what the old lab left (its cgroup generation); children of
+// the new lab start and run as usual. (Some kernels kill every process
+// cloned into a cgroup that was once killed: the new lab has a new leaf.)
+func TestChildrenStartedAfterAResetRun(t *testing.T) {
+	lab := newLab(t)
+	for round := range 3 {
+		p := mustCreate(t, lab, Spec{Target: CommandTarget, Command: []string{"sh", "-c", "setsid sleep 3307 & echo started"}})
+		mustStart(t, lab, p)
+		if code := join(t, lab, p); code != 0 {
+			t.Fatalf("round %d: exit code %d, want 0", round, code)
+		}
+		waitSleepers(t, "3307", 1, 5*time.Second)
+		lab.Reset()
+		if left := killStragglers("3307"); left > 0 && lab.Contained() {
+			t.Errorf("round %d: the reset left %d of the old lab's sleepers", round, left)
+		}
+	}
+}

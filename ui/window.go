@@ -40,6 +40,8 @@ type Options struct {
 	Stats io.Writer
 	// LogDir is where the lab's full output goes; "" for the default.
 	LogDir string
+	// LogLimit bounds one lab's log in bytes (procs.Options.LogLimit).
+	LogLimit int64
 	// Lesson, if set, is the name of a lesson to open at once.
 	Lesson string
 	// Language ("en" or "zh") overrides the remembered choice for this
@@ -122,7 +124,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, NoPythonHook: opts.NoPythonHook})
+	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
 		return 1
@@ -151,6 +153,10 @@ func Run(opts Options) int {
 	}
 	if !lab.Contained() {
 		w.say(w.containmentText(), true)
+	}
+	// Told before the window subscribed to the lab: say it now.
+	if problem := lab.LogProblem(); problem != "" {
+		w.say(problem, true)
 	}
 	for _, l := range w.lessons {
 		if l.Name == opts.Lesson {
@@ -729,9 +735,12 @@ func (w *labWindow) doClear() {
 // doShowLog tells where every line of this lab is kept on disk: lanes keep
 // only the newest lines in memory.
 func (w *labWindow) doShowLog() {
-	path := w.lab.LogPath()
+	path, problem := w.lab.LogPath(), w.lab.LogProblem()
 	if path == "" {
-		w.say(tr("this lab has no log on disk: see the error above in the transcript"), true)
+		if problem == "" {
+			problem = tr("this lab keeps no log on disk (--log-dir -)")
+		}
+		w.say(problem, true)
 		return
 	}
 	entry := widget.NewEntry()
@@ -741,9 +750,13 @@ func (w *labWindow) doShowLog() {
 			w.say(tr("cannot open the log: %v", err), true)
 		}
 	})
-	dialog.ShowCustom(tr("Full output log"), tr("Close"), container.NewVBox(
-		widget.NewLabel(tr("Every line every process of this lab printed, with its time, name, pid and stream:")),
-		entry, open), w.win)
+	intro := widget.NewLabel(tr("Every line every process of this lab printed, with its time, name, pid and stream:"))
+	if problem != "" {
+		intro = widget.NewLabel(problem)
+		intro.Importance = widget.DangerImportance
+	}
+	intro.Wrapping = fyne.TextWrapWord
+	dialog.ShowCustom(tr("Full output log"), tr("Close"), container.NewVBox(intro, entry, open), w.win)
 }
 
 // containmentText says what holds on this machine when the lab closes or
@@ -1029,7 +1042,12 @@ func (w *labWindow) noteFloodOver() {
 	}
 	w.floodAt = time.Time{}
 	if w.message == floodMessage() {
-		w.say(tr("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"), false)
+		if w.lab.LogPath() != "" && w.lab.LogProblem() == "" {
+			w.say(tr("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"), false)
+		} else {
+			// Never claim a log that misses lines: say what it lacks.
+			w.say(tr("the flood is over: the lanes show the newest lines, but the log does not have every one: see Lab → Full output log"), true)
+		}
 	}
 }
 

@@ -31,13 +31,15 @@ const usage = `ProcLab %s — watch and control real processes, the way Python's
 
 Usage:
   proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE]
-        [--preload TASK:N[:SECONDS],...] [--log-dir DIR]
+        [--preload TASK:N[:SECONDS],...] [--log-dir DIR] [--log-limit SIZE]
                           open the window; --hz sets tree polls per second (1-20,
                           default 10); --lesson opens a lesson; --lang sets the
                           language for this session (default: View → Language, or
                           the system's); --trace writes every lab event as a JSON
                           line; --preload starts N processes of TASK at once;
-                          --log-dir is where the full output of each lab is kept
+                          --log-dir is where the full output of each lab is kept,
+                          --log-limit how much one lab's log may hold (default 1G,
+                          0 for no limit)
   proclab lesson [NAME] [--json] [--lang en|zh] [--runs N]
                           list the lessons, or play one on real processes and print
                           what a terminal would show (--json: the event stream;
@@ -54,6 +56,8 @@ Usage:
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
       --watch             repeat until interrupted
       --hz N              polls per second with --watch (1-20, default 2)
+  proclab doctor          say which guarantees hold on this machine: containment
+                          by a cgroup, orphan adoption, pidfds, the log, the window
   proclab version         print the version
   proclab help            print this help
 `
@@ -78,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBench(args[1:], stdout, stderr)
 	case "lesson", "lessons":
 		return runLesson(args[1:], stdout, stderr)
+	case "doctor":
+		return runDoctor(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "proclab %s\n", version)
 		return 0
@@ -102,11 +108,12 @@ func runWindow(args []string, stderr io.Writer) int {
 	preload := fs.String("preload", "", "")
 	stats := fs.String("stats", "", "")
 	logDir := fs.String("log-dir", "", "")
+	logLimit := fs.String("log-limit", "1G", "")
 	lesson := fs.String("lesson", "", "")
 	lang := fs.String("lang", "", "")
 	watch := fs.String("watch", "", "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR]\n", err)
+		fmt.Fprintf(stderr, "proclab: %v\nusage: proclab [--hz N] [--lesson NAME] [--lang en|zh] [--trace FILE] [--preload TASK:N[:SECONDS],...] [--log-dir DIR] [--log-limit SIZE]\n", err)
 		return 2
 	}
 	watchPid := 0
@@ -131,6 +138,14 @@ func runWindow(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "proclab: --lesson: %v\n", err)
 			return 2
 		}
+	}
+	limit, err := procs.ParseSize(*logLimit)
+	if err != nil {
+		fmt.Fprintf(stderr, "proclab: --log-limit: %v\n", err)
+		return 2
+	}
+	if limit == 0 {
+		limit = -1 // no bound
 	}
 	specs, err := parsePreload(*preload)
 	if err != nil {
@@ -165,7 +180,7 @@ func runWindow(args []string, stderr io.Writer) int {
 	if code := windowUnavailable("proclab", stderr); code >= 0 {
 		return code
 	}
-	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, Lesson: *lesson, Language: *lang, Watch: watchPid}
+	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, LogLimit: limit, Lesson: *lesson, Language: *lang, Watch: watchPid}
 	if *stats != "" {
 		f, err := os.Create(*stats)
 		if err != nil {

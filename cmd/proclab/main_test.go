@@ -198,3 +198,18 @@ func FuzzPreload(f *testing.F) {
 		}
 	})
 }
+
+// proclab doctor names each guarantee, and the fallback when forced.
+func TestDoctorSaysWhatHolds(t *testing.T) {
+	code, out, errOut := runCLI("doctor")
+	if code != 0 || !strings.Contains(out, "containment by the kernel: ") || !strings.Contains(out, "signals through pidfds") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	t.Setenv("PROCLAB_NO_CGROUP", "1")
+	if _, out, _ := runCLI("doctor"); !strings.HasPrefix(out, "NO   containment by the kernel: no cgroup for the lab (PROCLAB_NO_CGROUP is set)") {
+		t.Errorf("forced fallback:\n%s", out)
+	}
+	if code, _, errOut := runCLI("doctor", "now"); code != 2 || !strings.Contains(errOut, "takes no arguments") {
+		t.Errorf("doctor now: %d %s", code, errOut)
+	}
+}

@@ -18,15 +18,23 @@ import (
 )
 
 // cgroup is one lab's cgroup v2 folder and the keeper that removes it if
-// ProcLab dies.
+// ProcLab dies. Children go into a leaf below it, one leaf per generation:
+// KillAll ends a generation and starts the next in a fresh leaf, because
+// some kernels kill every process later cloned into a cgroup that was once
+// killed, and so that a child started while the old ones are killed is
+// not taken with them.
 type cgroup struct {
-	dir    string // absolute folder of the cgroup
+	dir    string // absolute folder of the lab's cgroup
 	rel    string // its path in the hierarchy, as /proc/PID/cgroup shows it
-	fd     int    // the folder, open, for CLONE_INTO_CGROUP
 	keeper *keeper
 
-	mu       sync.Mutex
-	noClone3 bool // the kernel refused clone3 into the cgroup: adopt after start
+	// mu is held for reading from Prepare until the child is started, so
+	// that the leaf's descriptor it hands out stays open and current.
+	mu       sync.RWMutex
+	gen      int    // the current generation
+	leaf     string // its folder
+	leafFD   int    // the leaf, open, for CLONE_INTO_CGROUP
+	noClone3 bool   // the kernel refused clone3 into the cgroup: adopt after start
 	closed   bool
 }
 
@@ -58,20 +66,36 @@ func newCgroup(name string) (*cgroup, error) {
 		os.Remove(dir)
 		return nil, fmt.Errorf("the cgroup %s has no cgroup.procs: %w", dir, err)
 	}
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
+	cg := &cgroup{dir: dir, rel: filepath.Join(own, leaf)}
+	if err := cg.nextLeaf(); err != nil {
 		os.Remove(dir)
-		return nil, fmt.Errorf("cannot open the cgroup %s: %w", dir, err)
+		return nil, err
 	}
-	cg := &cgroup{dir: dir, rel: filepath.Join(own, leaf), fd: fd}
 	k, err := startKeeper(dir)
 	if err != nil {
-		unix.Close(fd)
-		os.Remove(dir)
+		unix.Close(cg.leafFD)
+		removeGroup(dir, 0)
 		return nil, fmt.Errorf("cannot start the keeper that ends the lab if ProcLab dies: %w", err)
 	}
 	cg.keeper = k
 	return cg, nil
+}
+
+// nextLeaf makes the next generation's leaf and makes it current; the
+// caller holds mu for writing (or has the cgroup to itself).
+func (c *cgroup) nextLeaf() error {
+	c.gen++
+	leaf := filepath.Join(c.dir, fmt.Sprintf("gen-%d", c.gen))
+	if err := os.Mkdir(leaf, 0o755); err != nil {
+		return fmt.Errorf("cannot create the cgroup %s: %w", leaf, err)
+	}
+	fd, err := unix.Open(leaf, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		os.Remove(leaf)
+		return fmt.Errorf("cannot open the cgroup %s: %w", leaf, err)
+	}
+	c.leaf, c.leafFD = leaf, fd
+	return nil
 }
 
 // cgroup2Mount finds where the cgroup v2 hierarchy is mounted: on a pure v2
@@ -169,30 +193,29 @@ func pruneStale(parent string) {
 	}
 }
 
-func (c *cgroup) prepare(attr *syscall.SysProcAttr) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.noClone3 || c.closed {
-		return
+// prepare points attr at the current leaf and holds it current until
+// started is called: after the child is started (or failed to).
+func (c *cgroup) prepare(attr *syscall.SysProcAttr) (started func()) {
+	c.mu.RLock()
+	if !c.noClone3 && !c.closed {
+		attr.UseCgroupFD = true
+		attr.CgroupFD = c.leafFD
 	}
-	attr.UseCgroupFD = true
-	attr.CgroupFD = c.fd
+	return c.mu.RUnlock
 }
 
 // refused records that the kernel refused to clone into the cgroup, so
-// later children are moved in after they start.
+// later children are moved in after they start. The caller holds mu for
+// reading (between prepare and started): the flag is only ever set.
 func (c *cgroup) refused() {
-	c.mu.Lock()
 	c.noClone3 = true
-	c.mu.Unlock()
 }
 
+// adopt moves pid into the current leaf when it could not be cloned there;
+// the caller holds mu for reading.
 func (c *cgroup) adopt(pid int) {
-	c.mu.Lock()
-	late := c.noClone3
-	c.mu.Unlock()
-	if late {
-		_ = os.WriteFile(filepath.Join(c.dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+	if c.noClone3 && !c.closed {
+		_ = os.WriteFile(filepath.Join(c.leaf, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
 	}
 }
 
@@ -234,7 +257,27 @@ func (c *cgroup) contains(pid int) bool {
 // killWait is how long killAll waits for the kernel to empty the group.
 const killWait = 3 * time.Second
 
-func (c *cgroup) killAll() { killGroup(c.dir, killWait) }
+// killAll ends the current generation: new children go to a fresh leaf
+// from now on, and the old one is killed and removed.
+func (c *cgroup) killAll() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	old, oldFD := c.leaf, c.leafFD
+	if err := c.nextLeaf(); err != nil {
+		// No new leaf: go on in the old one, killed like the rest.
+		c.leaf, c.leafFD = old, oldFD
+		c.mu.Unlock()
+		killGroup(c.dir, killWait)
+		return
+	}
+	c.mu.Unlock()
+	killGroup(old, killWait)
+	removeGroup(old, time.Second)
+	unix.Close(oldFD)
+}
 
 // killGroup ends every process in the cgroup at dir and waits up to wait
 // for it to be empty. cgroup.kill (Linux 5.14) does it in one write; before
@@ -282,7 +325,7 @@ func (c *cgroup) close() {
 	c.mu.Unlock()
 	killGroup(c.dir, killWait)
 	removeGroup(c.dir, time.Second)
-	unix.Close(c.fd)
+	unix.Close(c.leafFD)
 	c.keeper.release()
 }
 

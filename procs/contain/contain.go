@@ -95,15 +95,18 @@ func (g *Group) Path() string {
 	return g.cg.dir
 }
 
-// Prepare sets attr so that the child is created inside the group.
-func (g *Group) Prepare(attr *syscall.SysProcAttr) {
+// Prepare sets attr so that the child is created inside the group. Call
+// started once the child is started (or failed to): between the two,
+// Retry and Adopt may be called, and the group's current generation stays.
+func (g *Group) Prepare(attr *syscall.SysProcAttr) (started func()) {
 	if g.cg != nil {
-		g.cg.prepare(attr)
+		return g.cg.prepare(attr)
 	}
+	return func() {}
 }
 
 // Adopt puts pid in the group when Prepare could not (a kernel without
-// clone3 into a cgroup); a no-op otherwise.
+// clone3 into a cgroup); a no-op otherwise. Call it before started.
 func (g *Group) Adopt(pid int) {
 	if g.cg != nil {
 		g.cg.adopt(pid)
@@ -129,8 +132,9 @@ func (g *Group) Contains(pid int) (in, ok bool) {
 }
 
 // KillAll ends every process in the group with SIGKILL and waits until
-// the group is empty or the wait is over; a no-op without a cgroup. The
-// group stays usable for new children.
+// they are gone or the wait is over; a no-op without a cgroup. Children
+// prepared from now on start a new generation of the group, which this
+// kill does not touch.
 func (g *Group) KillAll() {
 	if g.cg != nil {
 		g.cg.killAll()

@@ -27,12 +27,12 @@ func newCgroup(string) (*cgroup, error) {
 	return nil, errors.New("cgroups are a Linux feature")
 }
 
-func (*cgroup) prepare(*syscall.SysProcAttr) {}
-func (*cgroup) refused()                     {}
-func (*cgroup) adopt(int)                    {}
-func (*cgroup) pids() ([]int, error)         { return nil, errors.ErrUnsupported }
-func (*cgroup) contains(int) bool            { return false }
-func (*cgroup) killAll()                     {}
-func (*cgroup) close()                       {}
+func (*cgroup) prepare(*syscall.SysProcAttr) func() { return func() {} }
+func (*cgroup) refused()                            {}
+func (*cgroup) adopt(int)                           {}
+func (*cgroup) pids() ([]int, error)                { return nil, errors.ErrUnsupported }
+func (*cgroup) contains(int) bool                   { return false }
+func (*cgroup) killAll()                            {}
+func (*cgroup) close()                              {}
 
 func (*cgroup) retry(*syscall.SysProcAttr, error) bool { return false }

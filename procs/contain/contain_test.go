@@ -1,3 +1,5 @@
+//go:build linux
+
 package contain
 
 import (
@@ -34,8 +36,10 @@ func hostGroup() {
 	}
 	cmd := exec.Command("sh", "-c", "setsid sleep 3101 & sleep 3102 & wait")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	g.Prepare(cmd.SysProcAttr)
-	if err := cmd.Start(); err != nil {
+	started := g.Prepare(cmd.SysProcAttr)
+	err := cmd.Start()
+	started()
+	if err != nil {
 		fmt.Println("start:", err)
 		os.Exit(3)
 	}
@@ -82,8 +86,10 @@ func TestAChildAndEverythingItStartsAreInTheGroup(t *testing.T) {
 	g := kernelGroup(t)
 	cmd := exec.Command("sh", "-c", "setsid sleep 3103 & (sleep 3104 &) ; sleep 3105")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	g.Prepare(cmd.SysProcAttr)
-	if err := cmd.Start(); err != nil {
+	started := g.Prepare(cmd.SysProcAttr)
+	err := cmd.Start()
+	started()
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Wait()
@@ -118,8 +124,10 @@ func TestCloseRemovesTheGroupAndItsKeeper(t *testing.T) {
 	dir, keeper := g.Path(), g.KeeperPid()
 	cmd := exec.Command("sleep", "3106")
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
-	g.Prepare(cmd.SysProcAttr)
-	if err := cmd.Start(); err != nil {
+	started := g.Prepare(cmd.SysProcAttr)
+	err := cmd.Start()
+	started()
+	if err != nil {
 		t.Fatal(err)
 	}
 	g.Close()

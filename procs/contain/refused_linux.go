@@ -11,6 +11,7 @@ func cloneRefused(err error) bool {
 	return errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.EOPNOTSUPP)
 }
 
+// retry is called between prepare and started.
 func (c *cgroup) retry(attr *syscall.SysProcAttr, err error) bool {
 	if !attr.UseCgroupFD || !cloneRefused(err) {
 		return false
