@@ -29,7 +29,7 @@ func FuzzPythonFraming(f *testing.F) {
 			if !utf8.ValidString(text) {
 				t.Fatalf("cleanLine(%q) = %q is not UTF-8", rest, text)
 			}
-			if strings.ContainsAny(text, "\x1b\x07\x1e\x1f") {
+			if strings.ContainsAny(text, "\x1b\x07\x1e\x1f\u202e\u2066") {
 				t.Fatalf("cleanLine(%q) = %q keeps a control byte", rest, text)
 			}
 			if ok && tag.kind == 0 {

@@ -170,4 +170,9 @@ func cleanLine(b []byte) string {
 	}, s)
 }
 
-func isHiddenControl(r rune) bool { return r == '\t' || (unicode.IsControl(r) && r != '\uFFFD') }
+// isHiddenControl reports a character that would act instead of showing:
+// control characters, and the bidirectional controls (U+202E and its kin)
+// that would reverse or reorder the text around them.
+func isHiddenControl(r rune) bool {
+	return r == '\t' || (unicode.IsControl(r) && r != '\uFFFD') || unicode.Is(unicode.Bidi_Control, r)
+}

@@ -25,6 +25,7 @@ func TestCaptureLines(t *testing.T) {
 		{"crlf", "dos\r\n", []string{"dos"}},
 		{"invalid utf-8", "ok\xff\xfe!\n", []string{"ok\uFFFD!"}},
 		{"controls", "a\x1b[31mred\tx\n", []string{"a\uFFFD[31mred x"}},
+		{"bidi controls", "abc\u202Edef\u2066g\u200fh\n", []string{"abc\uFFFDdef\uFFFDg\uFFFDh"}},
 		{"chinese", "跳舞中...\n", []string{"跳舞中..."}},
 		{"empty line", "\n", []string{""}},
 	} {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"os/user"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,8 +220,12 @@ func (w *labWindow) signalOther(a action) {
 		return
 	}
 	s := otherSignals[a]
-	d := dialog.NewConfirm(tr("Send %s?", s.name),
-		tr("%s is not a process of the lab. Send it %s, as os.kill(%d, signal.%s) would?", o.title, s.name, o.pid, s.name),
+	question := tr("%s is not a process of the lab. Send it %s, as os.kill(%d, signal.%s) would?", o.title, s.name, o.pid, s.name)
+	// Root may signal anyone's process: say whose it is before it is sent.
+	if owner, me := procs.ProcessUser(o.pid), currentUser(); owner != me {
+		question = tr("%s belongs to %s, not to you (%s), and is not a process of the lab. Send it %s, as os.kill(%d, signal.%s) would?", o.title, owner, me, s.name, o.pid, s.name)
+	}
+	d := dialog.NewConfirm(tr("Send %s?", s.name), question,
 		func(ok bool) {
 			if !ok {
 				w.say(tr("nothing sent to %s", o.title), false)
@@ -235,6 +241,14 @@ func (w *labWindow) signalOther(a action) {
 	d.SetConfirmText(tr("Send %s", s.name))
 	d.SetDismissText(tr("Cancel (Esc)"))
 	d.Show()
+}
+
+// currentUser is the name of the user ProcLab runs as.
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return strconv.Itoa(os.Getuid())
 }
 
 // traceWatch writes what happens to the watched subtree to the trace, for
