@@ -66,10 +66,8 @@ func (l *Lab) scanOrphans() {
 	l.mu.Lock()
 	groups := maps.Clone(l.groups) // every lab child leads a group: these are also the lab's pids
 	l.mu.Unlock()
-	for _, s := range childStats(self) {
-		if groups[s.Pid] || s.Pid == keeper {
-			continue
-		}
+	skip := func(pid int) bool { return groups[pid] || pid == keeper }
+	for _, s := range childStats(self, skip) {
 		if in, ok := l.contain.Contains(s.Pid); (ok && !in) || (!ok && !groups[s.PGid]) {
 			continue
 		}

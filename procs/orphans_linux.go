@@ -83,10 +83,11 @@ func killByPidfd(pid int) error {
 	return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
 }
 
-// childStats reads the stat of each of self's children, zombies included:
-// the children files of its threads name them, so the rest of the machine
-// is not read. Where the kernel has no such files, all of /proc is read.
-func childStats(self int) []ProcStat {
+// childStats reads the stat of each of self's children but those skip
+// names, zombies included: the children files of its threads name them, so
+// the rest of the machine is not read. Where the kernel has no such files,
+// all of /proc is read.
+func childStats(self int, skip func(pid int) bool) []ProcStat {
 	tasks, err := os.ReadDir("/proc/self/task")
 	var pids []int
 	for _, t := range tasks {
@@ -105,15 +106,18 @@ func childStats(self int) []ProcStat {
 		all, _ := readAllStats()
 		out := all[:0]
 		for _, s := range all {
-			if s.PPid == self {
+			if s.PPid == self && !skip(s.Pid) {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
-	out := make([]ProcStat, 0, len(pids))
+	var out []ProcStat
 	buf := make([]byte, 4096)
 	for _, pid := range pids {
+		if skip(pid) {
+			continue
+		}
 		if s, err := readStat(pid, buf); err == nil {
 			out = append(out, s)
 		}

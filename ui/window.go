@@ -100,6 +100,7 @@ type labWindow struct {
 	pauseBtn   *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
+	laneBoxDirty bool // lanes were added since the lanes were last laid out
 	mainLane     *lane
 	mainLines    []procs.Line // what main did: at least the newest maxMainLines
 	mainDirty    bool         // mainLines changed since main's lane was drawn
@@ -392,7 +393,10 @@ func (w *labWindow) build() {
 		}
 		w.tabs.Refresh()
 	})
-	w.tabs.OnSelected = func(*container.TabItem) { w.timeline.show() }
+	w.tabs.OnSelected = func(*container.TabItem) {
+		w.timeline.show()
+		w.flushLanes() // lanes are not drawn while another tab is shown
+	}
 	lanesPane := w.tabs
 	w.inspector = newInspector(
 		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
@@ -877,19 +881,25 @@ func (w *labWindow) selectProcess(p *procs.Process) {
 func (w *labWindow) cullLanes() {
 	left := w.laneView.Offset.X
 	right := left + w.laneView.Size().Width
+	shown := false
 	for _, o := range w.laneBox.Objects {
 		x := o.Position().X
 		visible := x+o.Size().Width >= left && x <= right
 		if visible && !o.Visible() {
 			o.Show()
+			shown = true
 		} else if !visible && o.Visible() {
 			o.Hide()
 		}
+	}
+	if shown {
+		w.flushLanes() // lines that came while they were out of view
 	}
 }
 
 // showLane scrolls the lanes so that l is in view.
 func (w *labWindow) showLane(l *lane) {
+	w.laneBoxDirty = false
 	w.laneBox.Refresh() // lay out a lane added a moment ago
 	left, right := l.Position().X, l.Position().X+l.Size().Width
 	view := w.laneView.Offset.X
@@ -909,7 +919,10 @@ func (w *labWindow) ensureLane(p *procs.Process) *lane {
 	}
 	l := newLane(p, func() { w.selectProcess(p) })
 	w.lanes[p] = l
-	w.laneBox.Add(l)
+	// Laid out once per batch of events (apply), not once per lane: a
+	// preload of 1,000 children laid out every lane a thousand times.
+	w.laneBox.Objects = append(w.laneBox.Objects, l)
+	w.laneBoxDirty = true
 	return l
 }
 
@@ -1007,6 +1020,11 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	for p := range dirty {
 		w.pendingLanes[p] = true
 	}
+	if w.laneBoxDirty {
+		w.laneBoxDirty = false
+		w.laneBox.Refresh()
+		w.cullLanes()
+	}
 	w.flushLanes()
 	w.refreshStatus()
 	// The console redraws at most ten times a second, twice while flooded.
@@ -1058,16 +1076,28 @@ func floodMessage() string {
 // flushLanes redraws lanes with new lines, flooding ones at most every
 // floodInterval. The tree poll calls it too, so the last lines of a flood
 // show up even when no event follows them.
+// lanesTab is the index of the Lanes tab.
+const lanesTab = 0
+
 func (w *labWindow) flushLanes() {
 	if w.mainDirty {
 		w.mainDirty = false
 		w.mainLane.setLines(newest(w.mainLines, maxMainLines))
+	}
+	if w.tabs.SelectedIndex() != lanesTab {
+		return // drawn when the Lanes tab is shown again
 	}
 	now := time.Now()
 	for p := range w.pendingLanes {
 		l := w.lanes[p]
 		if l == nil {
 			delete(w.pendingLanes, p)
+			continue
+		}
+		if !l.Visible() {
+			// Scrolled out of view (cullLanes): drawing its lines would
+			// cost as much as a lane on screen, for no one. It stays
+			// pending and is drawn when it scrolls back.
 			continue
 		}
 		total := p.Output().Total()
@@ -1145,6 +1175,9 @@ func (w *labWindow) refreshViews() {
 		}
 		if s.Status == procs.Started && !s.Zombie {
 			live++
+		}
+		if !l.Visible() {
+			continue // out of view (cullLanes): its header is set when it shows, on the next poll
 		}
 		l.setHeader(labTitle(s), lookOf(s, info))
 		l.setSelected(s.Proc == w.selected)
