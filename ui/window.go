@@ -152,12 +152,16 @@ func Run(opts Options) int {
 			w.say(err.Error(), true)
 		}
 	}
+	// Said in the status line and kept in main's lane, where the next
+	// message does not replace it.
 	if !lab.Contained() {
 		w.say(w.containmentText(), true)
+		w.addMainLine(0, procs.Stderr, "# "+w.containmentText())
 	}
 	// Told before the window subscribed to the lab: say it now.
 	if problem := lab.LogProblem(); problem != "" {
 		w.say(problem, true)
+		w.addMainLine(0, procs.Stderr, "# "+problem)
 	}
 	for _, l := range w.lessons {
 		if l.Name == opts.Lesson {
