@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -120,4 +121,31 @@ func (l *Lab) killOrphans() {
 		l.startMu.Unlock()
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// childStatsOfAll finds self's children, but those skip names, by reading
+// every process's stat.
+func childStatsOfAll(self int, skip func(pid int) bool) []ProcStat {
+	all, _ := readAllStats()
+	out := all[:0]
+	for _, s := range all {
+		if s.PPid == self && !skip(s.Pid) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// PidsRunning lists the live processes (zombies left out) whose command
+// line is exactly argv: how the tests find the processes they started
+// wherever they were re-parented.
+func PidsRunning(argv ...string) []int {
+	stats, _ := readAllStats()
+	var pids []int
+	for _, s := range stats {
+		if s.State != 'Z' && slices.Equal(readCmdline(s.Pid), argv) {
+			pids = append(pids, s.Pid)
+		}
+	}
+	return pids
 }

@@ -107,13 +107,6 @@ func (g *labLog) flush() error {
 	return nil
 }
 
-// problem is what stopped logging, or nil.
-func (g *labLog) problem() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.err
-}
-
 func (g *labLog) close() error {
 	err := g.flush()
 	g.mu.Lock()

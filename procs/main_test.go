@@ -205,11 +205,11 @@ func catches(pid int, sig syscall.Signal) bool {
 // startHost starts this test binary as a host process that owns a lab
 // (PROCLAB_TEST_HOST=kind: see TestMain) and returns it with the pids it
 // printed once its children were running.
-func startHost(t *testing.T, kind string) (*exec.Cmd, []int) {
+func startHost(t *testing.T, kind string, env ...string) (*exec.Cmd, []int) {
 	t.Helper()
 	exe, _ := os.Executable()
 	host := exec.Command(exe, "-test.run=^$")
-	host.Env = append(os.Environ(), "PROCLAB_TEST_HOST="+kind)
+	host.Env = append(append(os.Environ(), "PROCLAB_TEST_HOST="+kind), env...)
 	out, err := host.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

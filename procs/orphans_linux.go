@@ -103,14 +103,7 @@ func childStats(self int, skip func(pid int) bool) []ProcStat {
 		}
 	}
 	if err != nil || len(tasks) == 0 {
-		all, _ := readAllStats()
-		out := all[:0]
-		for _, s := range all {
-			if s.PPid == self && !skip(s.Pid) {
-				out = append(out, s)
-			}
-		}
-		return out
+		return childStatsOfAll(self, skip)
 	}
 	var out []ProcStat
 	buf := make([]byte, 4096)

@@ -13,13 +13,4 @@ const labPidEnv = "PROCLAB_LAB_PID"
 
 func killByPidfd(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
 
-func childStats(self int, skip func(pid int) bool) []ProcStat {
-	all, _ := readAllStats()
-	out := all[:0]
-	for _, s := range all {
-		if s.PPid == self && !skip(s.Pid) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func childStats(self int, skip func(pid int) bool) []ProcStat { return childStatsOfAll(self, skip) }

@@ -1,11 +1,6 @@
 package procs
 
 import (
-	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 
@@ -17,22 +12,7 @@ import (
 // the test finds them in /proc whoever their parent is now.
 
 // sleepers lists the live processes running `sleep secs`.
-func sleepers(secs string) []int {
-	want := []byte("sleep\x00" + secs + "\x00")
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && bytes.Equal(cmdline, want) && alive(pid) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+func sleepers(secs string) []int { return PidsRunning("sleep", secs) }
 
 // waitSleepers waits until n sleepers of secs run.
 func waitSleepers(t *testing.T, secs string, n int, within time.Duration) {
@@ -72,22 +52,11 @@ func TestSigkillOfProcLabLeavesNoProcessOfTheLab(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Cleanup(func() { killStragglers(c.secs); killStragglers("3399") })
-			exe, _ := os.Executable()
-			host := exec.Command(exe, "-test.run=^$")
-			host.Env = append(os.Environ(), "PROCLAB_TEST_HOST=command", "PROCLAB_TEST_HOST_SCRIPT="+c.script)
-			out, err := host.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
+			host, said := startHost(t, "command", "PROCLAB_TEST_HOST_SCRIPT="+c.script)
+			if len(said) != 2 {
+				t.Fatalf("the host said %v, want its child's pid and whether it has a cgroup", said)
 			}
-			if err := host.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = host.Process.Kill(); _ = host.Wait() })
-			var child, contained int
-			if _, err := fmt.Fscan(out, &child, &contained); err != nil {
-				t.Fatalf("the host said nothing: %v", err)
-			}
-			if contained == 0 {
+			if said[1] == 0 {
 				t.Skipf("the kernel gives this lab no cgroup (%s), so only the lab's children and their process groups end with a killed ProcLab", contain.New("probe").Describe())
 			}
 			waitSleepers(t, c.secs, c.n, 60*time.Second)

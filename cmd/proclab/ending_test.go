@@ -6,12 +6,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"proclab/procs"
 )
 
 // cli is the test binary run as proclab in a process of its own.
@@ -107,24 +108,8 @@ func (c *cli) waitEnd(t *testing.T, within time.Duration) time.Duration {
 func (c *cli) stdout() string { c.mu.Lock(); defer c.mu.Unlock(); return c.out.String() }
 func (c *cli) stderr() string { c.mu.Lock(); defer c.mu.Unlock(); return c.errOut.String() }
 
-// sleepersOf counts live processes running `sleep secs`, whoever their parent.
-func sleepersOf(secs string) []int {
-	want := []byte("sleep\x00" + secs + "\x00")
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		stat, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if bytes.Equal(cmdline, want) && !bytes.Contains(stat, []byte(") Z ")) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+// sleepersOf lists live processes running `sleep secs`, whoever their parent.
+func sleepersOf(secs string) []int { return procs.PidsRunning("sleep", secs) }
 
 func noSleepersLeft(t *testing.T, secs string) {
 	t.Helper()
