@@ -174,5 +174,14 @@ func cleanLine(b []byte) string {
 // control characters, and the bidirectional controls (U+202E and its kin)
 // that would reverse or reorder the text around them.
 func isHiddenControl(r rune) bool {
-	return r == '\t' || (unicode.IsControl(r) && r != '\uFFFD') || unicode.Is(unicode.Bidi_Control, r)
+	if r < 0x80 {
+		return r < 0x20 || r == 0x7f // the common case, on every character of every line
+	}
+	return (unicode.IsControl(r) && r != '\uFFFD') || isBidiControl(r)
+}
+
+// isBidiControl is unicode.Bidi_Control spelled out: U+061C, U+200E–U+200F,
+// U+202A–U+202E, U+2066–U+2069.
+func isBidiControl(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }

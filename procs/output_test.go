@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func capture(t *testing.T, input string) []string {
@@ -67,5 +68,13 @@ func TestLineBufferKeepsTheLastLines(t *testing.T) {
 	}
 	if tail := b.Tail(nil); tail[0].Seq != 3 || tail[2].Seq != 5 {
 		t.Errorf("seqs %d..%d, want 3..5", tail[0].Seq, tail[2].Seq)
+	}
+}
+
+func TestIsBidiControlIsUnicodes(t *testing.T) {
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if isBidiControl(r) != unicode.Is(unicode.Bidi_Control, r) {
+			t.Fatalf("isBidiControl(%U) = %v, Unicode says %v", r, isBidiControl(r), !isBidiControl(r))
+		}
 	}
 }
