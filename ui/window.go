@@ -971,7 +971,12 @@ func (w *labWindow) pumpEvents() {
 // apply runs on the UI goroutine with one batch of events.
 func (w *labWindow) apply(events []procs.Event, dropped int) {
 	dirty := map[*procs.Process]bool{}
+	// Only lines: the tree, the inspector and the buttons show nothing a
+	// line changes, and rebuilding them for every batch cost a lab of
+	// 1,000 printing children most of its UI time.
+	onlyLines := true
 	for _, e := range events {
+		onlyLines = onlyLines && e.Kind == procs.EvOutput
 		w.traceEvent(e)
 		w.timeline.event(e)
 		switch e.Kind {
@@ -1040,7 +1045,11 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		w.consoleAt = time.Now()
 		w.console.flush()
 	}
-	w.refreshViews()
+	if !onlyLines {
+		w.refreshViews()
+	} else {
+		w.showTimeline() // its output ticks
+	}
 }
 
 // floodLines is how many new lines between two refreshes mark a lane as
@@ -1080,6 +1089,15 @@ func floodMessage() string {
 // flushLanes redraws lanes with new lines, flooding ones at most every
 // floodInterval. The tree poll calls it too, so the last lines of a flood
 // show up even when no event follows them.
+// showTimeline redraws the timeline at most ten times a second, and only
+// while it is on screen: each redraw repaints the window.
+func (w *labWindow) showTimeline() {
+	if w.tabs.SelectedIndex() == 1 && time.Since(w.timelineAt) >= 100*time.Millisecond {
+		w.timelineAt = time.Now()
+		w.timeline.show()
+	}
+}
+
 // lanesTab is the index of the Lanes tab.
 const lanesTab = 0
 
@@ -1160,10 +1178,7 @@ func (w *labWindow) refreshViews() {
 		w.cores.show(w.poll, snaps)
 	}
 	w.timeline.poll(w.lab.Since(), w.poll, snaps)
-	if w.tabs.SelectedIndex() == 1 && time.Since(w.timelineAt) >= 100*time.Millisecond {
-		w.timelineAt = time.Now()
-		w.timeline.show() // only while it is on screen: each redraw repaints the window
-	}
+	w.showTimeline()
 
 	w.mainLane.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
 	w.mainLane.setSelected(w.selected == nil)
