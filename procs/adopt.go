@@ -30,8 +30,9 @@ func (l *Lab) Adopted() map[int]Orphan {
 }
 
 // watchOrphans notices adoptions and reaps adopted orphans that ended. It
-// looks on every SIGCHLD and, in case one was merged with another, twice a
-// second. It ends with ctx.
+// looks through all of ProcLab's children on every SIGCHLD (an orphan's end
+// sends one to ProcLab), and twice a second, for adoptions, through what
+// the cgroup holds. It ends with ctx.
 func (l *Lab) watchOrphans(ctx context.Context) {
 	defer l.owners.Done()
 	sigs := make(chan os.Signal, 8)
@@ -40,13 +41,15 @@ func (l *Lab) watchOrphans(ctx context.Context) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for {
+		full := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-sigs:
+			full = true
 		case <-tick.C:
 		}
-		l.scanOrphans()
+		l.scanOrphans(full)
 	}
 }
 
@@ -55,7 +58,13 @@ func (l *Lab) watchOrphans(ctx context.Context) {
 // ones are reaped. With a cgroup, belonging is being in it (whatever session
 // or process group the orphan is in); without, being in a lab child's
 // process group.
-func (l *Lab) scanOrphans() {
+//
+// A full scan reads every child of ProcLab's (the children files of each of
+// its threads, one a thread: a thousand with a thousand children). Without
+// full, and with a cgroup, it reads only what the cgroup holds and the
+// orphans already known: enough to see an adoption, while an orphan's end,
+// the one thing only a full scan finds, comes with a SIGCHLD.
+func (l *Lab) scanOrphans(full bool) {
 	// Hold off Start while reading and deciding, so a child that was just
 	// started and has no pid in the lab yet is never taken for an orphan,
 	// and no read is older than the lab's own state.
@@ -68,7 +77,13 @@ func (l *Lab) scanOrphans() {
 	groups := maps.Clone(l.groups) // every lab child leads a group: these are also the lab's pids
 	l.mu.Unlock()
 	skip := func(pid int) bool { return groups[pid] || pid == keeper }
-	for _, s := range childStats(self, skip) {
+	var stats []ProcStat
+	if members, ok := l.contain.Pids(); ok && !full {
+		stats = l.memberStats(self, members, skip)
+	} else {
+		stats = childStats(self, skip)
+	}
+	for _, s := range stats {
 		if in, ok := l.contain.Contains(s.Pid); (ok && !in) || (!ok && !groups[s.PGid]) {
 			continue
 		}
@@ -107,7 +122,7 @@ func (l *Lab) killOrphans() {
 	deadline := time.Now().Add(2 * time.Second)
 	quiet := 0
 	for quiet < 2 && time.Now().Before(deadline) {
-		l.scanOrphans()
+		l.scanOrphans(true)
 		adopted := l.Adopted()
 		if len(adopted) == 0 {
 			quiet++
@@ -121,6 +136,29 @@ func (l *Lab) killOrphans() {
 		l.startMu.Unlock()
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// memberStats reads the stats of the cgroup's members and the known
+// orphans that are children of self, but those skip names.
+func (l *Lab) memberStats(self int, members []int, skip func(int) bool) []ProcStat {
+	l.mu.Lock()
+	for pid := range l.adopted {
+		members = append(members, pid)
+	}
+	l.mu.Unlock()
+	var out []ProcStat
+	seen := make(map[int]bool, len(members))
+	buf := make([]byte, 4096)
+	for _, pid := range members {
+		if seen[pid] || skip(pid) {
+			continue
+		}
+		seen[pid] = true
+		if s, err := readStat(pid, buf); err == nil && s.PPid == self {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // childStatsOfAll finds self's children, but those skip names, by reading
