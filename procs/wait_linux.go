@@ -2,6 +2,7 @@ package procs
 
 import (
 	"encoding/binary"
+	"os"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -10,7 +11,45 @@ import (
 // waitExited blocks until pid has ended and returns its exit code in
 // Python's terms, leaving the child a zombie (WNOWAIT): its status stays
 // with the kernel until someone reaps it.
+//
+// It waits on a pidfd in Go's poller, which holds no OS thread: a thread
+// blocked in waitid for each child made 1,014 threads for 1,000 children.
+// Where pidfds are missing (Linux before 5.3) it blocks in waitid.
 func waitExited(pid int) (int, error) {
+	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
+	if err != nil {
+		return waitExitedBlocking(pid)
+	}
+	f := os.NewFile(uintptr(fd), "pidfd")
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return waitExitedBlocking(pid)
+	}
+	var code int
+	var werr error
+	err = rc.Read(func(fd uintptr) bool {
+		var info unix.Siginfo
+		e := unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+		switch {
+		case e == unix.EINTR:
+			return false
+		case e != nil:
+			werr = e
+			return true
+		case info.Signo == 0:
+			return false // still running: wait until the pidfd is readable
+		}
+		code = siginfoExitCode(&info)
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	return code, werr
+}
+
+func waitExitedBlocking(pid int) (int, error) {
 	var info unix.Siginfo
 	for {
 		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
