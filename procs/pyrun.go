@@ -60,8 +60,17 @@ func (l *Lab) pythonEnv() ([]string, error) {
 	if old := os.Getenv("PYTHONPATH"); old != "" {
 		path += string(os.PathListSeparator) + old
 	}
-	return []string{"PYTHONPATH=" + path, pythonTagsEnv + "=1"}, nil
+	env := []string{"PYTHONPATH=" + path, pythonTagsEnv + "=1"}
+	if l.Contained() {
+		// The kernel ends the program's processes with ProcLab: the hook
+		// sets no parent-death signal of its own.
+		env = append(env, containedEnv+"=1")
+	}
+	return env, nil
 }
+
+// containedEnv tells the hook that the lab is held in a cgroup.
+const containedEnv = "PROCLAB_CONTAINED"
 
 // hookDirPrefix starts the name of each lab's hook folder, followed by the
 // pid of the ProcLab that wrote it.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"proclab/procs/contain"
 )
 
 // startMethodRunner runs a Python file with a given multiprocessing start
@@ -312,5 +314,71 @@ func TestAnExitCodeReportedAfterTheEndStillCounts(t *testing.T) {
 	}
 	if len(texts) != 2 || !strings.HasPrefix(texts[1], "exitcode=3") || o.Snapshot().ExitCode != 3 {
 		t.Errorf("exit events %q, code %d", texts, o.Snapshot().ExitCode)
+	}
+}
+
+// A process started from a thread that then ends lives on, as in a
+// terminal: the hook's parent-death signal fires when the forking thread
+// ends, not its process (issue 12's Pool with maxtasksperchild hang).
+func TestPythonProcessStartedFromAnEndedThreadLivesOn(t *testing.T) {
+	py := needPython(t)
+	prog := filepath.Join(t.TempDir(), "from_thread.py")
+	if err := os.WriteFile(prog, []byte(`
+import multiprocessing, threading, time
+def child():
+    time.sleep(0.5)
+    print("child lived on")
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    box = []
+    def start():
+        p = multiprocessing.Process(target=child)
+        p.start()
+        box.append(p)
+    t = threading.Thread(target=start)
+    t.start()
+    t.join()
+    box[0].join()
+    print("exitcode", box[0].exitcode)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, fallback := range []bool{false, true} {
+		if fallback {
+			t.Setenv(contain.NoCgroupEnv, "1")
+		}
+		lab := newLab(t)
+		ps := runProgram(t, lab, py, prog)
+		if got := laneTexts(ps[0]); !slices.Contains(got, "exitcode 0") {
+			t.Errorf("no cgroup %v: main printed %q, want exitcode 0", fallback, got)
+		}
+		if got := laneTexts(byName(t, ps, "Process-1")); !slices.Contains(got, "child lived on") {
+			t.Errorf("no cgroup %v: the child printed %q", fallback, got)
+		}
+	}
+}
+
+// A Pool that replaces its workers (maxtasksperchild) forks them from its
+// handler thread: every run ends, with every result.
+func TestPythonPoolWithMaxTasksPerChildEnds(t *testing.T) {
+	py := needPython(t)
+	prog := filepath.Join(t.TempDir(), "pool.py")
+	if err := os.WriteFile(prog, []byte(`
+import multiprocessing
+def f(x):
+    return x * x
+if __name__ == "__main__":
+    with multiprocessing.Pool(2, maxtasksperchild=1) as p:
+        print("sum", sum(p.map(f, range(20))))
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab := newLab(t)
+	for run := range 10 {
+		ps := runProgram(t, lab, py, prog)
+		if got := laneTexts(ps[0]); !slices.Contains(got, "sum 2470") {
+			t.Fatalf("run %d: main printed %q", run+1, got)
+		}
+		lab.Reset()
 	}
 }

@@ -138,8 +138,13 @@ def _end_with_proclab():
     """In every process of the program but the first (which ProcLab itself
     ends): when its parent dies it is re-parented. Re-parented to ProcLab,
     it lives on as an adopted orphan, as in Python; otherwise ProcLab has
-    died, and it ends, so that no process of the lab outlives ProcLab."""
+    died, and it ends, so that no process of the lab outlives ProcLab.
+
+    Not needed, and not set, when ProcLab holds the lab in a cgroup: the
+    kernel then ends every process of the lab with ProcLab."""
     lab = os.environ.get("PROCLAB_LAB_PID", "")
+    if os.environ.get("PROCLAB_CONTAINED") == "1":
+        return
     if not lab.isdigit() or not sys.platform.startswith("linux"):
         return
     lab = int(lab)
@@ -150,13 +155,22 @@ def _end_with_proclab():
         sig = signal.SIGRTMIN + 5  # a signal programs leave alone
     except Exception:
         return
+    parent_at_start = [0]
 
     def on_parent_death(*_):
-        if os.getppid() != lab:
+        # The signal also comes when only the *thread* that started this
+        # process ends (a Pool's handler thread, any thread that returns):
+        # the parent process is then still the parent.
+        now = os.getppid()
+        if now == parent_at_start[0]:
+            return
+        if now != lab:
             os._exit(137)
+        parent_at_start[0] = now  # adopted by ProcLab: an orphan lives on
 
     def install():
         parent = os.getppid()
+        parent_at_start[0] = parent
         if parent == lab:
             return  # the program itself: ProcLab's parent-death signal ends it
         try:
