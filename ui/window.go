@@ -975,8 +975,12 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	// line changes, and rebuilding them for every batch cost a lab of
 	// 1,000 printing children most of its UI time.
 	onlyLines := true
+	lines := map[*procs.Process]int{}
 	for _, e := range events {
 		onlyLines = onlyLines && e.Kind == procs.EvOutput
+		if e.Kind == procs.EvOutput {
+			lines[e.Proc]++
+		}
 		w.traceEvent(e)
 		w.timeline.event(e)
 		switch e.Kind {
@@ -1023,11 +1027,30 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	if dropped > 0 {
 		// A constant text: a changing count would make a new text texture
 		// for every batch while a child floods.
-		w.setMessage(floodMessage(), false)
-		w.floodAt = time.Now()
+		flood := false
+		for _, n := range lines {
+			flood = flood || n > floodLines
+		}
+		if flood {
+			w.setMessage(floodMessage(), false)
+			w.floodAt = time.Now()
+		} else if w.message != floodMessage() {
+			// Many processes printing a little at once (a large preload
+			// starting) is no flood, and ends with no "the flood is over".
+			w.setMessage(tr("many processes printed at once: the lanes show every line, a moment late"), false)
+		}
 	}
 	for p := range dirty {
 		w.pendingLanes[p] = true
+	}
+	if dropped > 0 {
+		// Dropped events name no process: every lane with lines it has
+		// not drawn is pending (the lines themselves are in its buffer).
+		for p, l := range w.lanes {
+			if p.Output().Total() != l.shownTotal {
+				w.pendingLanes[p] = true
+			}
+		}
 	}
 	if w.laneBoxDirty {
 		w.laneBoxDirty = false
