@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"proclab/procs"
+)
+
+// The Lanes tab: one lane per process side by side, only those in view
+// drawn, new lines drawn once per batch.
+
+// cullLanes hides the lanes outside the visible part of the lane strip, so
+// that a lab of hundreds of processes costs only the lanes on screen when
+// the window repaints.
+func (w *labWindow) cullLanes() {
+	left := w.laneView.Offset.X
+	right := left + w.laneView.Size().Width
+	shown := false
+	for _, o := range w.laneBox.Objects {
+		x := o.Position().X
+		visible := x+o.Size().Width >= left && x <= right
+		if visible && !o.Visible() {
+			o.Show()
+			shown = true
+		} else if !visible && o.Visible() {
+			o.Hide()
+		}
+	}
+	if shown {
+		w.flushLanes() // lines that came while they were out of view
+	}
+}
+
+// showLane scrolls the lanes so that l is in view.
+func (w *labWindow) showLane(l *lane) {
+	w.laneBoxDirty = false
+	w.laneBox.Refresh() // lay out a lane added a moment ago
+	left, right := l.Position().X, l.Position().X+l.Size().Width
+	view := w.laneView.Offset.X
+	width := w.laneView.Size().Width
+	switch {
+	case left < view:
+		w.laneView.ScrollToOffset(fyne.NewPos(left, 0))
+	case right > view+width:
+		w.laneView.ScrollToOffset(fyne.NewPos(right-width, 0))
+	}
+}
+
+// ensureLane adds p's lane if it has none yet.
+func (w *labWindow) ensureLane(p *procs.Process) *lane {
+	if l := w.lanes[p]; l != nil || w.cleared[p] {
+		return l
+	}
+	l := newLane(p, func() { w.selectProcess(p) })
+	w.lanes[p] = l
+	// Laid out once per batch of events (apply), not once per lane: a
+	// preload of 1,000 children laid out every lane a thousand times.
+	w.laneBox.Objects = append(w.laneBox.Objects, l)
+	w.laneBoxDirty = true
+	return l
+}
+
+// lanesTab is the index of the Lanes tab.
+const lanesTab = 0
+
+// flushLanes redraws lanes with new lines, flooding ones at most every
+// floodInterval. The tree poll calls it too, so the last lines of a flood
+// show up even when no event follows them.
+func (w *labWindow) flushLanes() {
+	if w.mainDirty {
+		w.mainDirty = false
+		w.mainLane.setLines(newest(w.mainLines, maxMainLines))
+	}
+	if w.tabs.SelectedIndex() != lanesTab {
+		return // drawn when the Lanes tab is shown again
+	}
+	now := time.Now()
+	for p := range w.pendingLanes {
+		l := w.lanes[p]
+		if l == nil {
+			delete(w.pendingLanes, p)
+			continue
+		}
+		if !l.Visible() {
+			// Scrolled out of view (cullLanes): drawing its lines would
+			// cost as much as a lane on screen, for no one. It stays
+			// pending and is drawn when it scrolls back.
+			continue
+		}
+		total := p.Output().Total()
+		if total-l.shownTotal > floodLines && now.Sub(l.shownAt) < floodInterval {
+			continue
+		}
+		l.shownTotal, l.shownAt = total, now
+		l.setLines(p.Output().Tail(nil))
+		delete(w.pendingLanes, p)
+	}
+}
