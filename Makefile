@@ -49,7 +49,7 @@ unit:
 
 # Every parser of outside input has a fuzz test: package and target.
 FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming \
-	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload
+	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload ./ui:FuzzWrap
 FUZZTIME ?= 3s
 
 ## fuzz: each fuzz test for FUZZTIME (3 s in make test; e.g. make fuzz FUZZTIME=10m for a long run)

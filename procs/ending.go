@@ -37,6 +37,7 @@ func (l *Lab) Reset() {
 	l.transcript = nil
 	l.groups = map[int]bool{}
 	l.created = 0
+	l.budget = NewBudget(l.opts.LaneBytes) // the old lanes are gone
 	l.t0 = time.Now()
 	l.main = MainState{}
 	l.publishLocked(Event{Kind: EvReset, Text: "new lab"})

@@ -83,6 +83,9 @@ type Options struct {
 	Exe string
 	// LaneLines is how many recent lines each lane keeps; default DefaultLaneLines.
 	LaneLines int
+	// LaneBytes bounds what the lanes of the lab keep together, shared
+	// equally (see Budget); default DefaultLabBytes. The log keeps every line.
+	LaneBytes int64
 	// LogDir receives the full output of each lab; default DefaultLogDir().
 	// "-" turns the log off.
 	LogDir string
@@ -102,7 +105,8 @@ type Lab struct {
 
 	mu      sync.Mutex
 	t0      time.Time
-	created int // Python's _process_counter: advances per created object
+	created int     // Python's _process_counter: advances per created object
+	budget  *Budget // what the lanes of this lab generation keep together
 	procs   []*Process
 	main    MainState
 	subs    map[*Subscription]struct{}
@@ -147,13 +151,16 @@ func NewLab(opts Options) (*Lab, error) {
 	if opts.LaneLines <= 0 {
 		opts.LaneLines = DefaultLaneLines
 	}
+	if opts.LaneBytes <= 0 {
+		opts.LaneBytes = DefaultLabBytes
+	}
 	if opts.LogDir == "" {
 		opts.LogDir = DefaultLogDir()
 	}
 	if opts.LogLimit == 0 {
 		opts.LogLimit = DefaultLogLimit
 	}
-	l := &Lab{opts: opts, t0: time.Now(), subs: map[*Subscription]struct{}{},
+	l := &Lab{opts: opts, t0: time.Now(), budget: NewBudget(opts.LaneBytes), subs: map[*Subscription]struct{}{},
 		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, pipes: map[*os.File]bool{}, closing: make(chan struct{}), logDirty: make(chan struct{}, 1)}
 	l.contain = contain.New("lab")
 	l.openLog()
@@ -372,7 +379,7 @@ func (l *Lab) Create(spec Spec) (*Process, error) {
 	}
 	l.mu.Lock()
 	l.created++
-	p := &Process{lab: l, id: l.created, spec: spec, output: NewLineBuffer(l.opts.LaneLines), daemon: spec.Daemon, exited: make(chan struct{}), done: make(chan struct{})}
+	p := &Process{lab: l, id: l.created, spec: spec, output: l.budget.NewLineBuffer(l.opts.LaneLines), daemon: spec.Daemon, exited: make(chan struct{}), done: make(chan struct{})}
 	p.name = spec.Name
 	if p.name == "" {
 		p.name = fmt.Sprintf("Process-%d", p.id)

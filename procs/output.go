@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -44,14 +45,55 @@ const (
 	DefaultLaneLines = 5000
 )
 
-// LineBuffer keeps the most recent lines of one lane. It is safe for
-// concurrent use: the capture goroutines write, the window reads.
+// LineBuffer keeps the most recent lines of one lane: at most a number of
+// lines, and, when it shares a Budget, at most its share of the lab's
+// bytes. It is safe for concurrent use: the capture goroutines write, the
+// window reads.
 type LineBuffer struct {
-	mu    sync.Mutex
-	lines []Line // grows up to max, then a ring
-	max   int
-	start int    // index of the oldest line when full
-	seq   uint64 // number of lines ever added
+	mu     sync.Mutex
+	lines  []Line // lines[head:] are kept, oldest first
+	head   int
+	max    int
+	bytes  int     // what the kept lines hold, by lineCost
+	budget *Budget // nil: bounded by max alone
+	seq    uint64  // number of lines ever added
+}
+
+// lineCost is what a kept line holds in memory: its text and a Line.
+func lineCost(l Line) int { return len(l.Text) + 64 }
+
+// Budget bounds the bytes the lanes of one lab keep together: each lane
+// may keep an equal share, but never less than MinLaneBytes. A thousand
+// lanes of 5,000 lines of 4 KiB each would otherwise hold 20 GB.
+type Budget struct {
+	total int64
+	lanes atomic.Int64
+}
+
+const (
+	// DefaultLabBytes is what the lanes of one lab keep together.
+	DefaultLabBytes = 64 << 20
+	// MinLaneBytes is the least a lane keeps however many there are:
+	// about 200 short lines.
+	MinLaneBytes = 16 << 10
+)
+
+// NewBudget shares total bytes among the lanes made with it.
+func NewBudget(total int64) *Budget { return &Budget{total: total} }
+
+// NewLineBuffer returns a lane of at most capacity lines that takes a share
+// of b (nil for none).
+func (b *Budget) NewLineBuffer(capacity int) *LineBuffer {
+	lb := NewLineBuffer(capacity)
+	if b != nil {
+		b.lanes.Add(1)
+		lb.budget = b
+	}
+	return lb
+}
+
+func (b *Budget) share() int {
+	return int(max(b.total/max(b.lanes.Load(), 1), MinLaneBytes))
 }
 
 // NewLineBuffer returns a buffer that keeps the last capacity lines.
@@ -69,11 +111,23 @@ func (b *LineBuffer) add(l Line) Line {
 	defer b.mu.Unlock()
 	b.seq++
 	l.Seq = b.seq
-	if len(b.lines) < b.max {
-		b.lines = append(b.lines, l)
-	} else {
-		b.lines[b.start] = l
-		b.start = (b.start + 1) % len(b.lines)
+	b.lines = append(b.lines, l)
+	b.bytes += lineCost(l)
+	limit := -1
+	if b.budget != nil {
+		limit = b.budget.share()
+	}
+	for kept := len(b.lines) - b.head; kept > b.max || (limit >= 0 && b.bytes > limit && kept > 1); kept-- {
+		b.bytes -= lineCost(b.lines[b.head])
+		b.lines[b.head] = Line{} // let go of its text
+		b.head++
+	}
+	if b.head >= 1024 && b.head*2 >= len(b.lines) {
+		// Move the kept lines to the front now and then: dropping one line
+		// costs nothing, and the slice never holds more than twice the kept.
+		n := copy(b.lines, b.lines[b.head:])
+		clear(b.lines[n:])
+		b.lines, b.head = b.lines[:n], 0
 	}
 	return l
 }
@@ -85,12 +139,46 @@ func (b *LineBuffer) Total() uint64 {
 	return b.seq
 }
 
+// Append adds a line and returns it with its Seq: for a lane the window
+// fills itself (main's transcript).
+func (b *LineBuffer) Append(l Line) Line { return b.add(l) }
+
+// Span is the Seq of the oldest and the newest kept line; first > last
+// when none is kept.
+func (b *LineBuffer) Span() (first, last uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.seq - uint64(len(b.lines)-b.head) + 1, b.seq
+}
+
+// Range appends to dst the kept lines whose Seq is from first to last,
+// oldest first: what a view needs for the rows on screen, without copying
+// the whole buffer.
+func (b *LineBuffer) Range(first, last uint64, dst []Line) []Line {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kept := b.lines[b.head:]
+	oldest := b.seq - uint64(len(kept)) + 1
+	first = max(first, oldest)
+	last = min(last, b.seq)
+	if first > last {
+		return dst
+	}
+	return append(dst, kept[first-oldest:last-oldest+1]...)
+}
+
+// Clear drops every kept line; Seq goes on from where it was.
+func (b *LineBuffer) Clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lines, b.head, b.bytes = nil, 0, 0
+}
+
 // Tail copies the kept lines, oldest first, appending to dst.
 func (b *LineBuffer) Tail(dst []Line) []Line {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	dst = append(dst, b.lines[b.start:]...)
-	return append(dst, b.lines[:b.start]...)
+	return append(dst, b.lines[b.head:]...)
 }
 
 // captureLines reads r until EOF and hands each line to emit. Partial lines

@@ -1,6 +1,7 @@
 package procs
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -76,5 +77,43 @@ func TestIsBidiControlIsUnicodes(t *testing.T) {
 		if isBidiControl(r) != unicode.Is(unicode.Bidi_Control, r) {
 			t.Fatalf("isBidiControl(%U) = %v, Unicode says %v", r, isBidiControl(r), !isBidiControl(r))
 		}
+	}
+}
+
+func TestLaneBuffersShareTheLabsBudget(t *testing.T) {
+	b := NewBudget(100 * MinLaneBytes)
+	lanes := make([]*LineBuffer, 1000)
+	for i := range lanes {
+		lanes[i] = b.NewLineBuffer(DefaultLaneLines)
+	}
+	long := strings.Repeat("x", MaxLineBytes-64)
+	for range 50 {
+		for _, l := range lanes {
+			l.add(Line{Text: long})
+		}
+	}
+	// A thousand lanes share 100 lanes' worth: each keeps MinLaneBytes.
+	for i, l := range lanes {
+		if l.bytes > MinLaneBytes {
+			t.Fatalf("lane %d keeps %d bytes, more than its share %d", i, l.bytes, MinLaneBytes)
+		}
+		first, last := l.Span()
+		if last != 50 || last-first+1 != MinLaneBytes/MaxLineBytes {
+			t.Fatalf("lane %d keeps lines %d..%d", i, first, last)
+		}
+	}
+	// A lane alone keeps its lines up to the line bound.
+	alone := NewBudget(DefaultLabBytes).NewLineBuffer(100)
+	for i := range 1000 {
+		alone.add(Line{Text: fmt.Sprint(i)})
+	}
+	if got := alone.Tail(nil); len(got) != 100 || got[0].Text != "900" || got[99].Seq != 1000 {
+		t.Fatalf("kept %d lines from %q", len(got), got[0].Text)
+	}
+	if r := alone.Range(950, 952, nil); len(r) != 3 || r[0].Text != "949" || r[2].Seq != 952 {
+		t.Fatalf("Range(950, 952) = %+v", r)
+	}
+	if r := alone.Range(1, 5, nil); len(r) != 0 {
+		t.Fatalf("Range of lines that left = %+v", r)
 	}
 }

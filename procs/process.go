@@ -72,6 +72,7 @@ type Process struct {
 	exited     chan struct{} // closed once the child has ended (it may be a zombie)
 	done       chan struct{} // closed once it is reaped and the exit code is known
 	outputDone chan struct{} // closed once its output pipes are closed by every writer (set by Start)
+	going      chan struct{} // closed once the child has got going (set by Start; see Going)
 
 	// A Python program run in the lab: its output carries the hook's tags.
 	tagged   bool
@@ -179,6 +180,17 @@ func (p *Process) Done() <-chan struct{} { return p.done }
 
 // Exited is closed once the process has ended, reaped or not.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// Going is closed once the child has got going: a task's worker has been
+// through its start-up and reported its globals (or ended), any other
+// program has been started. Whoever starts many processes in a row waits
+// for it, so that their start-ups do not all compete for the cores with
+// the window at once. It is nil before Start.
+func (p *Process) Going() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.going
+}
 
 // OutputDone is closed once nothing can write to the child's output any
 // more: it and everything it started that held its stdout or stderr have

@@ -147,7 +147,7 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 		// A Python the program started some other way (subprocess, os.fork).
 		name = fmt.Sprintf("python-%d", t.pid)
 	}
-	o := &Process{lab: l, name: name, spec: Spec{Target: ObservedTarget}, output: NewLineBuffer(l.opts.LaneLines),
+	o := &Process{lab: l, name: name, spec: Spec{Target: ObservedTarget}, output: l.budget.NewLineBuffer(l.opts.LaneLines),
 		exited: make(chan struct{}), done: make(chan struct{}),
 		status: Started, pid: t.pid, parentPid: t.ppid, observedBy: root, osStart: start, startedAt: at}
 	l.observed[t.pid] = o

@@ -115,6 +115,11 @@ func (l *Lab) Start(p *Process) error {
 	p.startedAt = l.Since()
 	outputDone := make(chan struct{})
 	p.outputDone = outputDone
+	going := make(chan struct{})
+	p.going = going
+	if stateR == nil {
+		close(going) // a program reports nothing: it is going once started
+	}
 	p.mu.Unlock()
 
 	l.publish(Event{Kind: EvStarted, Proc: p, Python: python, Text: fmt.Sprintf("pid %d", p.pid)})
@@ -171,7 +176,7 @@ func (l *Lab) Start(p *Process) error {
 			defer l.owners.Done()
 			defer readers.Done()
 			defer l.closePipe(stateR)
-			l.readState(p, stateR)
+			l.readState(p, stateR, going)
 		}()
 	}
 	go func() { readers.Wait(); close(outputDone) }()
@@ -181,7 +186,10 @@ func (l *Lab) Start(p *Process) error {
 
 // readState reads a worker's variable reports: one JSON object a line,
 // names to values. Each value is kept as Python's repr of it.
-func (l *Lab) readState(p *Process, r io.Reader) {
+func (l *Lab) readState(p *Process, r io.Reader, going chan struct{}) {
+	var once sync.Once
+	isGoing := func() { once.Do(func() { close(going) }) }
+	defer isGoing() // a worker that ended before its first report
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	for sc.Scan() {
@@ -202,6 +210,7 @@ func (l *Lab) readState(p *Process, r io.Reader) {
 		p.vars = vars
 		p.mu.Unlock()
 		l.publish(Event{Kind: EvVars, Proc: p})
+		isGoing()
 	}
 }
 

@@ -18,7 +18,7 @@ func (w *labWindow) cullLanes() {
 	left := w.laneView.Offset.X
 	right := left + w.laneView.Size().Width
 	shown := false
-	for _, o := range w.laneBox.Objects {
+	for _, o := range w.laneBox.lanes {
 		x := o.Position().X
 		visible := x+o.Size().Width >= left && x <= right
 		if visible && !o.Visible() {
@@ -36,7 +36,7 @@ func (w *labWindow) cullLanes() {
 // showLane scrolls the lanes so that l is in view.
 func (w *labWindow) showLane(l *lane) {
 	w.laneBoxDirty = false
-	w.laneBox.Refresh() // lay out a lane added a moment ago
+	w.laneView.Refresh() // lay out a lane added a moment ago
 	left, right := l.Position().X, l.Position().X+l.Size().Width
 	view := w.laneView.Offset.X
 	width := w.laneView.Size().Width
@@ -53,13 +53,32 @@ func (w *labWindow) ensureLane(p *procs.Process) *lane {
 	if l := w.lanes[p]; l != nil || w.cleared[p] {
 		return l
 	}
-	l := newLane(p, func() { w.selectProcess(p) })
+	l := newLane(p, p.Output(), func() { w.selectProcess(p) }, w.copyLine)
 	w.lanes[p] = l
 	// Laid out once per batch of events (apply), not once per lane: a
 	// preload of 1,000 children laid out every lane a thousand times.
-	w.laneBox.Objects = append(w.laneBox.Objects, l)
+	w.laneBox.add(l)
 	w.laneBoxDirty = true
 	return l
+}
+
+// removeLane takes p's lane away; the lanes are laid out again with the
+// next batch of events (apply) or poll.
+func (w *labWindow) removeLane(p *procs.Process) {
+	if l := w.lanes[p]; l != nil {
+		w.laneBox.remove(l)
+		delete(w.lanes, p)
+		w.laneBoxDirty = true
+	}
+}
+
+// layOutLanes lays the lanes out again if lanes came or went.
+func (w *labWindow) layOutLanes() {
+	if w.laneBoxDirty {
+		w.laneBoxDirty = false
+		w.laneView.Refresh()
+		w.cullLanes()
+	}
 }
 
 // lanesTab is the index of the Lanes tab.
@@ -71,7 +90,7 @@ const lanesTab = 0
 func (w *labWindow) flushLanes() {
 	if w.mainDirty {
 		w.mainDirty = false
-		w.mainLane.setLines(newest(w.mainLines, maxMainLines))
+		w.mainLane.showNewLines()
 	}
 	if w.tabs.SelectedIndex() != lanesTab {
 		return // drawn when the Lanes tab is shown again
@@ -94,7 +113,13 @@ func (w *labWindow) flushLanes() {
 			continue
 		}
 		l.shownTotal, l.shownAt = total, now
-		l.setLines(p.Output().Tail(nil))
+		l.showNewLines()
 		delete(w.pendingLanes, p)
 	}
+}
+
+// copyLine puts a line a user right-clicked on the clipboard, whole.
+func (w *labWindow) copyLine(l procs.Line) {
+	w.app.Clipboard().SetContent(l.Text)
+	w.say(tr("copied the line printed at %.3f s", l.At.Seconds()), false)
 }

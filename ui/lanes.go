@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,7 +18,8 @@ import (
 const laneMinWidth = 190
 
 // lane is one column of output: a header naming the process and its state,
-// then its timestamped lines, stderr in red. It shows the tail the lab keeps.
+// then its timestamped lines, stderr in red, drawn by an outputView from
+// the lane's buffer: the tail the lab keeps.
 type lane struct {
 	widget.BaseWidget
 	proc     *procs.Process // nil for main's own lane
@@ -26,9 +27,8 @@ type lane struct {
 	dot      *canvas.Text
 	title    *widget.Label
 	state    *widget.Label
-	list     *widget.List
+	view     *outputView
 	bg       *canvas.Rectangle
-	lines    []procs.Line
 	selected bool
 	// shownTotal and shownAt: the lane buffer's line count and the time
 	// when the lines were last drawn.
@@ -41,7 +41,9 @@ var (
 	_ fyne.Tappable = (*lane)(nil)
 )
 
-func newLane(p *procs.Process, onTap func()) *lane {
+// newLane makes p's lane, showing the lines of out; onCopy is a right click
+// on a line.
+func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onCopy func(procs.Line)) *lane {
 	l := &lane{proc: p, onTap: onTap}
 	l.dot = canvas.NewText("●", colorInitial)
 	l.title = widget.NewLabel("")
@@ -52,32 +54,7 @@ func newLane(p *procs.Process, onTap func()) *lane {
 	l.bg = canvas.NewRectangle(color.Transparent)
 	l.bg.CornerRadius = theme.InputRadiusSize()
 	l.bg.StrokeWidth = 2
-	l.list = widget.NewList(
-		func() int { return len(l.lines) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabel("")
-			t.Truncation = fyne.TextTruncateEllipsis
-			return t
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(l.lines) {
-				return
-			}
-			line := l.lines[i]
-			t := o.(*widget.Label)
-			if line.Stream == procs.Stderr {
-				t.Importance = widget.DangerImportance
-				t.SetText(fmt.Sprintf("%7.3f err %s", line.At.Seconds(), line.Text))
-				return
-			}
-			t.Importance = widget.MediumImportance
-			t.SetText(fmt.Sprintf("%7.3f %s", line.At.Seconds(), line.Text))
-		},
-	)
-	l.list.OnSelected = func(widget.ListItemID) {
-		l.list.UnselectAll()
-		l.onTap()
-	}
+	l.view = newOutputView(out, onTap, onCopy)
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -87,7 +64,7 @@ func (l *lane) CreateRenderer() fyne.WidgetRenderer {
 	// what tells the lanes apart.
 	header := container.NewBorder(nil, nil, l.dot, nil, container.NewVBox(l.title, l.state))
 	return widget.NewSimpleRenderer(container.NewStack(l.bg,
-		container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, l.list)))
+		container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, l.view)))
 }
 
 func (l *lane) Tapped(*fyne.PointEvent) { l.onTap() }
@@ -119,14 +96,49 @@ func (l *lane) setSelected(on bool) {
 	l.bg.Refresh()
 }
 
-// setLines replaces the shown lines and keeps the newest in view.
-func (l *lane) setLines(lines []procs.Line) {
-	l.lines = lines
-	l.list.Refresh()
-	if len(lines) > 0 {
-		l.list.ScrollToBottom()
+// showNewLines draws the lines that came since the last call.
+func (l *lane) showNewLines() {
+	if l.view.update() {
+		l.view.Refresh()
 	}
 }
+
+// laneStrip holds the lanes side by side (columns). Unlike a Container, it
+// lays the lanes out without refreshing each one: adding a lane to a
+// thousand redrew all of them, for every lane a preload added.
+type laneStrip struct {
+	widget.BaseWidget
+	lanes []fyne.CanvasObject
+}
+
+func newLaneStrip(lanes ...fyne.CanvasObject) *laneStrip {
+	s := &laneStrip{lanes: lanes}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *laneStrip) add(l fyne.CanvasObject) { s.lanes = append(s.lanes, l) }
+
+func (s *laneStrip) remove(l fyne.CanvasObject) {
+	if i := slices.Index(s.lanes, l); i >= 0 {
+		s.lanes = slices.Delete(s.lanes, i, i+1)
+	}
+}
+
+func (s *laneStrip) CreateRenderer() fyne.WidgetRenderer { return &laneStripRenderer{strip: s} }
+
+type laneStripRenderer struct{ strip *laneStrip }
+
+func (r *laneStripRenderer) Layout(size fyne.Size) { columns{}.Layout(r.strip.lanes, size) }
+func (r *laneStripRenderer) MinSize() fyne.Size {
+	return columns{}.MinSize(r.strip.lanes)
+}
+
+// Refresh lays the lanes out again; each lane refreshes itself when its
+// own content changes.
+func (r *laneStripRenderer) Refresh()                     { r.Layout(r.strip.Size()) }
+func (r *laneStripRenderer) Objects() []fyne.CanvasObject { return r.strip.lanes }
+func (r *laneStripRenderer) Destroy()                     {}
 
 // columns lays lanes side by side at full height, sharing the width when
 // it is enough and laneMinWidth each otherwise, so the horizontal scroll
@@ -139,7 +151,7 @@ func (columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	pad := theme.Padding()
 	n := float32(len(objs))
-	width := max(laneMinWidth, (size.Width-(n-1)*pad)/n)
+	width := max(laneWidth(), (size.Width-(n-1)*pad)/n)
 	x := float32(0)
 	for _, o := range objs {
 		o.Move(fyne.NewPos(x, 0))
@@ -150,5 +162,11 @@ func (columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 func (columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	n := float32(len(objs))
-	return fyne.NewSize(n*laneMinWidth+max(n-1, 0)*theme.Padding(), 120)
+	return fyne.NewSize(n*laneWidth()+max(n-1, 0)*theme.Padding(), 120)
+}
+
+// laneWidth is the narrowest a lane gets: laneMinWidth, or room for the
+// narrowest output view at the current zoom.
+func laneWidth() float32 {
+	return max(laneMinWidth, cellWidth()*minViewCells+3*theme.Padding())
 }

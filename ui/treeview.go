@@ -242,21 +242,26 @@ func newProcessTree(onSelect func(*treeRow)) *processTree {
 			}
 			c := o.(*fyne.Container)
 			title, dot, stats := c.Objects[0].(*widget.Label), c.Objects[1].(*canvas.Text), c.Objects[2].(*widget.Label)
-			title.SetText(row.title)
-			stats.SetText(row.stats())
+			if s := row.stats(); stats.Text != s {
+				stats.SetText(s)
+			}
 			if dot.Text != row.look.glyph || dot.Color != row.look.color {
 				dot.Text, dot.Color = row.look.glyph, row.look.color
 				dot.Refresh()
 			}
+			importance := widget.MediumImportance
 			switch {
 			case row.flash != 0:
-				title.Importance = row.flash
+				importance = row.flash
 			case row.proc == nil && uid != mainUID && !row.watched:
-				title.Importance = widget.LowImportance
-			default:
-				title.Importance = widget.MediumImportance
+				importance = widget.LowImportance
 			}
-			title.Refresh()
+			// A label that truncates shapes its text on every refresh: only
+			// one whose text or colour changed is refreshed, once.
+			if title.Text != row.title || title.Importance != importance {
+				title.Text, title.Importance = row.title, importance
+				title.Refresh()
+			}
 		},
 	)
 	pt.widget.OnSelected = func(uid widget.TreeNodeID) {

@@ -94,6 +94,15 @@ func labelsIn(o fyne.CanvasObject) []*widget.Label {
 	return out
 }
 
+// laneTexts is what a lane shows: its header and its lines, whole.
+func laneTexts(l *lane) []string {
+	var out []string
+	for _, lb := range labelsIn(l) {
+		out = append(out, lb.Text)
+	}
+	return append(out, l.view.shownLines()...)
+}
+
 func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {
 	h := newHarness(t)
 	p := h.create("") // the first default target is dance
@@ -122,11 +131,7 @@ func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {
 	h.sync()
 	l := h.w.lanes[p]
 	l.Resize(fyne.NewSize(300, 400))
-	var texts []string
-	for _, lb := range labelsIn(l) {
-		texts = append(texts, lb.Text)
-	}
-	joined := strings.Join(texts, "\n")
+	joined := strings.Join(laneTexts(l), "\n")
 	if strings.Count(joined, "跳舞中...") != 3 || !strings.Contains(joined, "exitcode 0") {
 		t.Errorf("the dance lane shows:\n%s", joined)
 	}
@@ -162,8 +167,8 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	l := h.w.lanes[bad]
 	l.Resize(fyne.NewSize(300, 400))
 	found := false
-	for _, lb := range labelsIn(l) {
-		if strings.Contains(lb.Text, "sys.exit(1)") {
+	for _, text := range laneTexts(l) {
+		if strings.Contains(text, "sys.exit(1)") {
 			found = true
 		}
 	}
@@ -172,7 +177,7 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	}
 	// main's lane is the transcript.
 	var transcript []string
-	for _, line := range h.w.mainLines {
+	for _, line := range h.w.mainLines.Tail(nil) {
 		transcript = append(transcript, line.Text)
 	}
 	want := []string{"p1 = multiprocessing.Process(target=forever)", "p1.start()", "p1.terminate()",
@@ -311,7 +316,8 @@ func TestInspectorShowsBothViewsAndReapingOnDemand(t *testing.T) {
 	if got := field("globals"); got != "g_list = []" {
 		t.Errorf("main's own g_list %q", got)
 	}
-	if last := h.w.mainLines[len(h.w.mainLines)-1].Text; last != "# → False" {
+	if main := h.w.mainLines.Tail(nil); main[len(main)-1].Text != "# → False" {
+		last := main[len(main)-1].Text
 		t.Errorf("transcript ends with %q", last)
 	}
 }
@@ -350,7 +356,7 @@ func TestShortcutsShowPythonsErrors(t *testing.T) {
 	<-p.Exited()
 	h.sync()
 	var errs []string
-	for _, l := range h.w.mainLines {
+	for _, l := range h.w.mainLines.Tail(nil) {
 		if l.Stream == procs.Stderr {
 			errs = append(errs, l.Text)
 		}
@@ -415,7 +421,7 @@ func TestPinningAndCoresStrip(t *testing.T) {
 		t.Errorf("core 0 lists %q, want the pinned Process-1", got)
 	}
 	found := false
-	for _, l := range h.w.mainLines {
+	for _, l := range h.w.mainLines.Tail(nil) {
 		found = found || l.Text == "os.sched_setaffinity(p1.pid, {0})"
 	}
 	if !found {

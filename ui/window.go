@@ -80,7 +80,7 @@ type labWindow struct {
 
 	tree       *processTree
 	inspector  *inspector
-	laneBox    *fyne.Container
+	laneBox    *laneStrip
 	laneView   *container.Scroll
 	lanes      map[*procs.Process]*lane
 	cleared    map[*procs.Process]bool // hidden by Clear ended
@@ -100,10 +100,13 @@ type labWindow struct {
 	pauseBtn   *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
-	laneBoxDirty bool // lanes were added since the lanes were last laid out
+	laneBoxDirty bool      // lanes were added since the lanes were last laid out
+	viewsAt      time.Time // when refreshViews last ran
+	viewsDue     bool      // refreshViews is to run soon (refreshViewsSoon)
+	viewsWake    chan struct{}
 	mainLane     *lane
-	mainLines    []procs.Line // what main did: at least the newest maxMainLines
-	mainDirty    bool         // mainLines changed since main's lane was drawn
+	mainLines    *procs.LineBuffer // what main did: the newest maxMainLines
+	mainDirty    bool              // mainLines changed since main's lane was drawn
 	buttons      [actCount]*actionButton
 	status       *widget.Label
 	statusDrawn  widget.Importance // the status line's colour when last drawn
@@ -118,6 +121,7 @@ type labWindow struct {
 	watch *watchState // the subtree being watched; nil when none
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
+	probe    *uiProbe // with --stats: how long work waits for the UI goroutine
 }
 
 // Run opens the window and returns the exit status when it closes.
@@ -143,6 +147,12 @@ func Run(opts Options) int {
 	}
 	a.Settings().SetTheme(newLabTheme(float32(a.Preferences().FloatWithFallback(prefZoom, 1)), a.Preferences().String(prefTheme)))
 	w := newLabWindow(a, lab, opts)
+	if opts.Stats != nil {
+		w.probe = startUIProbe(w.ctx)
+		if len(opts.Preload) == 0 {
+			w.probe.settle()
+		}
+	}
 	w.startFeeds()
 	if opts.Watch != 0 {
 		w.startWatch(opts.Watch)
@@ -180,15 +190,11 @@ func Run(opts Options) int {
 		case <-w.ctx.Done():
 		}
 	}()
-	var probe *uiProbe
-	if opts.Stats != nil {
-		probe = startUIProbe(w.ctx)
-	}
 	w.win.ShowAndRun()
 	signal.Stop(sigs)
 	w.shutdown()
-	if probe != nil {
-		probe.write(opts.Stats, w.lab.LogPath())
+	if w.probe != nil {
+		w.probe.write(opts.Stats, w.lab.LogPath())
 	}
 	return 0
 }
@@ -197,7 +203,7 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
 		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{},
-		resumed: make(chan struct{}, 1)}
+		resumed: make(chan struct{}, 1), viewsWake: make(chan struct{}, 1)}
 	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / opts.Hz)))
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
@@ -215,16 +221,47 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 // and tree polls. Both end with w.ctx.
 func (w *labWindow) startFeeds() {
 	if len(w.opts.Preload) > 0 {
-		go func() {
-			for _, spec := range w.opts.Preload {
-				if p, err := w.lab.Create(spec); err == nil {
-					_ = w.lab.Start(p)
-				}
-			}
-		}()
+		go w.startPreload()
 	}
 	go w.pumpEvents()
 	go w.pollTree()
+}
+
+// startPreload starts the preload with at most one child fewer than the
+// machine has cores still in its start-up: a thousand start-ups at once
+// took every core from the window for seconds.
+func (w *labWindow) startPreload() {
+	inStartUp := make(chan struct{}, max(1, runtime.NumCPU()-1))
+	for _, spec := range w.opts.Preload {
+		select {
+		case inStartUp <- struct{}{}:
+		case <-w.ctx.Done():
+			return
+		}
+		p, err := w.lab.Create(spec)
+		if err == nil {
+			err = w.lab.Start(p)
+		}
+		if err != nil {
+			<-inStartUp
+			continue
+		}
+		go func() {
+			// A child stopped during its start-up must not hold up the rest.
+			select {
+			case <-p.Going():
+			case <-time.After(time.Second):
+			case <-w.ctx.Done():
+			}
+			<-inStartUp
+		}()
+	}
+	if w.probe != nil {
+		for range cap(inStartUp) {
+			inStartUp <- struct{}{} // the last start-ups are over
+		}
+		w.probe.settle()
+	}
 }
 
 // pollTree polls the process table at the rate chosen in the status bar
@@ -370,8 +407,9 @@ func (w *labWindow) build() {
 		container.NewGridWithColumns(1, container.NewHScroll(tools)))
 
 	w.tree = newProcessTree(w.selectRow)
-	w.mainLane = newLane(nil, func() { w.selectProcess(nil) })
-	w.laneBox = container.New(columns{}, w.mainLane)
+	w.mainLines = procs.NewLineBuffer(maxMainLines)
+	w.mainLane = newLane(nil, w.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
+	w.laneBox = newLaneStrip(w.mainLane)
 	w.laneView = container.NewHScroll(w.laneBox)
 	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
 	w.console = newConsole()
@@ -726,10 +764,7 @@ func (w *labWindow) doClear() {
 	for _, p := range w.lab.Processes() {
 		if s := p.Snapshot(); s.Status == procs.Stopped && !w.cleared[p] {
 			w.cleared[p] = true
-			if l := w.lanes[p]; l != nil {
-				w.laneBox.Remove(l)
-				delete(w.lanes, p)
-			}
+			w.removeLane(p)
 			if w.selected == p {
 				w.selected = nil
 			}
@@ -887,6 +922,9 @@ func (w *labWindow) selectProcess(p *procs.Process) {
 func (w *labWindow) catchUp() {
 	events, dropped := w.sub.Take()
 	w.apply(events, dropped)
+	if w.viewsDue {
+		w.refreshViewsSoon()
+	}
 }
 
 func (w *labWindow) pumpEvents() {
@@ -896,6 +934,7 @@ func (w *labWindow) pumpEvents() {
 			if !ok {
 				return
 			}
+		case <-w.viewsWake: // a redraw put off by refreshViewsSoon
 		case <-w.ctx.Done():
 			return
 		}
@@ -1001,11 +1040,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			}
 		}
 	}
-	if w.laneBoxDirty {
-		w.laneBoxDirty = false
-		w.laneBox.Refresh()
-		w.cullLanes()
-	}
+	w.layOutLanes()
 	w.flushLanes()
 	w.refreshStatus()
 	// The console redraws at most ten times a second, twice while flooded.
@@ -1018,7 +1053,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		w.console.flush()
 	}
 	if !onlyLines {
-		w.refreshViews()
+		w.refreshViewsSoon()
 	} else {
 		w.showTimeline() // its output ticks
 	}
@@ -1075,29 +1110,49 @@ func pythonError(e procs.Event) string {
 }
 
 func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {
-	w.mainLines = appendNewest(w.mainLines, procs.Line{At: at, Stream: stream, Text: text}, maxMainLines)
+	w.mainLines.Append(procs.Line{At: at, Stream: stream, Text: text})
 	w.mainDirty = true // drawn once per batch by flushLanes, not once per line
 }
 
 func (w *labWindow) resetViews() {
 	w.interruptJoin()
-	for p, l := range w.lanes {
-		w.laneBox.Remove(l)
-		delete(w.lanes, p)
+	for p := range w.lanes {
+		w.removeLane(p)
 	}
 	w.selected = nil
 	w.cleared = map[*procs.Process]bool{}
-	w.mainLines = nil
-	w.mainLane.setLines(nil)
+	w.mainLines.Clear()
+	w.mainLane.view.clear()
 	w.console.clear()
 	w.console.flush()
 	w.timeline.reset()
 	w.say(tr("New lab: Ctrl+N creates a process."), false)
 }
 
+// viewsInterval is the least time between two redraws of the tree, the
+// lane headers and the buttons for lab events: a preload of a thousand
+// children sends events in every batch, and redrawing for each batch took
+// the window most of its time.
+const viewsInterval = 100 * time.Millisecond
+
+// refreshViewsSoon redraws the views now, or soon if the last redraw was
+// less than viewsInterval ago: pumpEvents comes back for it.
+func (w *labWindow) refreshViewsSoon() {
+	if time.Since(w.viewsAt) >= viewsInterval {
+		w.refreshViews()
+		return
+	}
+	w.viewsDue = true
+	select {
+	case w.viewsWake <- struct{}{}:
+	default:
+	}
+}
+
 // refreshViews redraws what depends on the lab's state and the last poll:
 // tree, lane headers, toolbar and status counts.
 func (w *labWindow) refreshViews() {
+	w.viewsAt, w.viewsDue = time.Now(), false
 	snaps := make([]procs.Snapshot, 0, len(w.lanes))
 	for _, p := range w.lab.Processes() {
 		if !w.cleared[p] {
@@ -1143,6 +1198,7 @@ func (w *labWindow) refreshViews() {
 		w.inspector.show(w.selected, w.pid, main, w.poll)
 	}
 
+	w.layOutLanes()
 	w.cullLanes()
 
 	why := w.whyNot()

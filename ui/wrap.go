@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Wrapping a line into rows of a monospace lane: every character is a cell
+// or two wide, so where a row ends is arithmetic, not text shaping.
+
+// runeWidths knows how many cells each character takes in the monospace
+// font at the current size: ASCII one; any other measured once (CJK takes
+// two, and a symbol the font lacks comes from a wider fallback font).
+type runeWidths struct {
+	cell  float32
+	cache map[rune]int
+}
+
+func (w *runeWidths) reset(cell float32) {
+	if w.cell != cell {
+		w.cell, w.cache = cell, nil
+	}
+}
+
+func (w *runeWidths) of(r rune) int {
+	if r < 0x80 {
+		return 1
+	}
+	if n, ok := w.cache[r]; ok {
+		return n
+	}
+	n := 1
+	if w.cell > 0 {
+		width := fyne.MeasureText(string(r), theme.TextSize(), fyne.TextStyle{Monospace: true}).Width
+		n = max(1, int(math.Ceil(float64(width/w.cell)-0.05)))
+	}
+	if w.cache == nil {
+		w.cache = map[rune]int{}
+	}
+	w.cache[r] = n
+	return n
+}
+
+// wrap appends the rows of one line of text, cells wide, to rows: a row
+// ends after the last space that leaves it at least half full, otherwise
+// at the last character that fits. An empty line is one empty row.
+func (w *runeWidths) wrap(rows []screenRow, seq uint64, text string, cells int) []screenRow {
+	cells = max(cells, 1)
+	start, used, lastSpace := 0, 0, -1
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		n := w.of(r)
+		if used+n > cells && i > start {
+			end := i
+			switch {
+			case r == ' ':
+				end = i + 1 // a space at the edge ends the row: no row starts with one
+			case lastSpace > start && (lastSpace-start)*2 >= cells:
+				end = lastSpace + 1 // break after the space
+			}
+			rows = append(rows, screenRow{seq: seq, from: int32(start), to: int32(end)})
+			start, lastSpace = end, -1
+			i = max(i, start)
+			used = cellsOf(w, text[start:i])
+			continue
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
+		used += n
+		i += size
+	}
+	return append(rows, screenRow{seq: seq, from: int32(start), to: int32(len(text))})
+}
+
+func cellsOf(w *runeWidths, s string) int {
+	n := 0
+	for _, r := range s {
+		n += w.of(r)
+	}
+	return n
+}
