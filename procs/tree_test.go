@@ -123,3 +123,13 @@ func TestParseStatWithParenthesesInName(t *testing.T) {
 		t.Error("garbage parsed")
 	}
 }
+
+// BenchmarkReadAllStats is one poll's reading of /proc: run with extra
+// processes on the machine to see the per-process cost.
+func BenchmarkReadAllStats(b *testing.B) {
+	for b.Loop() {
+		if _, err := readAllStats(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -84,10 +84,27 @@ func (w *labWindow) layOutLanes() {
 // lanesTab is the index of the Lanes tab.
 const lanesTab = 0
 
+// linesInterval is the least time between two drawings of new lines for
+// lab events: each drawing repaints the window, and ten a second read as
+// live while a lab of a thousand printing children would repaint thirty.
+const linesInterval = 100 * time.Millisecond
+
+// flushLanesSoon draws the new lines now, or soon if they were last drawn
+// less than linesInterval ago: pumpEvents comes back for them.
+func (w *labWindow) flushLanesSoon() {
+	if time.Since(w.linesAt) >= linesInterval {
+		w.flushLanes()
+		return
+	}
+	w.linesDue = true
+	w.wakePump()
+}
+
 // flushLanes redraws lanes with new lines, flooding ones at most every
 // floodInterval. The tree poll calls it too, so the last lines of a flood
 // show up even when no event follows them.
 func (w *labWindow) flushLanes() {
+	w.linesAt, w.linesDue = time.Now(), false
 	if w.mainDirty {
 		w.mainDirty = false
 		w.mainLane.showNewLines()

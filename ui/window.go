@@ -100,10 +100,12 @@ type labWindow struct {
 	pauseBtn   *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
-	laneBoxDirty bool      // lanes were added since the lanes were last laid out
-	viewsAt      time.Time // when refreshViews last ran
-	viewsDue     bool      // refreshViews is to run soon (refreshViewsSoon)
-	viewsWake    chan struct{}
+	laneBoxDirty bool          // lanes were added since the lanes were last laid out
+	viewsAt      time.Time     // when refreshViews last ran
+	viewsDue     bool          // refreshViews is to run soon (refreshViewsSoon)
+	viewsWake    chan struct{} // wakes pumpEvents for a put-off redraw
+	linesAt      time.Time     // when flushLanes last ran
+	linesDue     bool          // flushLanes is to run soon (flushLanesSoon)
 	mainLane     *lane
 	mainLines    *procs.LineBuffer // what main did: the newest maxMainLines
 	mainDirty    bool              // mainLines changed since main's lane was drawn
@@ -925,6 +927,9 @@ func (w *labWindow) catchUp() {
 	if w.viewsDue {
 		w.refreshViewsSoon()
 	}
+	if w.linesDue {
+		w.flushLanesSoon()
+	}
 }
 
 func (w *labWindow) pumpEvents() {
@@ -1041,7 +1046,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		}
 	}
 	w.layOutLanes()
-	w.flushLanes()
+	w.flushLanesSoon()
 	w.refreshStatus()
 	// The console redraws at most ten times a second, twice while flooded.
 	every := 100 * time.Millisecond
@@ -1143,6 +1148,10 @@ func (w *labWindow) refreshViewsSoon() {
 		return
 	}
 	w.viewsDue = true
+	w.wakePump()
+}
+
+func (w *labWindow) wakePump() {
 	select {
 	case w.viewsWake <- struct{}{}:
 	default:
