@@ -83,6 +83,12 @@ type Options struct {
 	Exe string
 	// LaneLines is how many recent lines each lane keeps; default DefaultLaneLines.
 	LaneLines int
+	// OnLine, if set, is given every line as it is read, in order per pipe,
+	// before the lab publishes it: a headless run prints from it, as events
+	// may be dropped and lanes forget. While it blocks, that pipe is not
+	// read, so the program waits on its writes, as on a slow pipe; it must
+	// return once the lab is closing.
+	OnLine func(p *Process, l Line)
 	// LaneBytes bounds what the lanes of the lab keep together, shared
 	// equally (see Budget); default DefaultLabBytes. The log keeps every line.
 	LaneBytes int64

@@ -258,6 +258,22 @@ func cleanLine(b []byte) string {
 	}, s)
 }
 
+// Printable is s with the characters that would act instead of showing
+// (control and bidi characters) made visible, as in every line: for names a
+// program gives its processes, before they reach a terminal.
+func Printable(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isHiddenControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isHiddenControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
 // isHiddenControl reports a character that would act instead of showing:
 // control characters, and the bidirectional controls (U+202E and its kin)
 // that would reverse or reorder the text around them.

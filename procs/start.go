@@ -139,6 +139,9 @@ func (l *Lab) Start(p *Process) error {
 		log := l.currentLog()
 		emit := func(to *Process, text string) {
 			line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
+			if l.opts.OnLine != nil {
+				l.opts.OnLine(to, line)
+			}
 			if log != nil {
 				if err := log.write(to.name, to.pid, line); err != nil {
 					l.logStopped(err)

@@ -48,7 +48,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	steps := []struct {
 		n   string
 		run func(*bench)
-	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}}
+	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}, {"7", (*bench).load}}
 	if *only != "" {
 		for _, n := range strings.Split(*only, ",") {
 			known := false
@@ -273,14 +273,21 @@ func (b *bench) startWindow(display string, preload string) (*windowRun, error) 
 	return run, run.cmd.Start()
 }
 
+// windowStats is what the window's --stats report holds (see DEVELOPERS.md).
+type windowStats struct {
+	MaxUIWaitMS    float64 `json:"max_ui_wait_ms"`
+	MaxAtS         float64 `json:"max_ui_wait_at_s"`
+	SlowWaits      int     `json:"slow_waits"`
+	Samples        int     `json:"samples"`
+	Log            string  `json:"log"`
+	SettledAtS     float64 `json:"settled_at_s"`
+	SettledSamples int     `json:"settled_samples"`
+	SettledMaxMS   float64 `json:"settled_max_ui_wait_ms"`
+	SettledP99MS   float64 `json:"settled_p99_ui_wait_ms"`
+}
+
 // stop closes the window as Ctrl+C would and returns what it measured.
-func (r *windowRun) stop() (stats struct {
-	MaxUIWaitMS float64 `json:"max_ui_wait_ms"`
-	MaxAtS      float64 `json:"max_ui_wait_at_s"`
-	SlowWaits   int     `json:"slow_waits"`
-	Samples     int     `json:"samples"`
-	Log         string  `json:"log"`
-}) {
+func (r *windowRun) stop() (stats windowStats) {
 	_ = r.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { _ = r.cmd.Wait(); close(done) }()

@@ -45,14 +45,20 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		}
 		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook})
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: *noHook})
+	return runHeadless(argv, *noHook, stdout, stderr)
+}
+
+// runHeadless runs argv in a lab in this terminal: every line it and its
+// processes print, as [name pid] line, then the tree with exit codes.
+func runHeadless(argv []string, noHook bool, stdout, stderr io.Writer) int {
+	sink := newLineSink(stdout, stderr)
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: noHook, OnLine: sink.add})
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1
 	}
 	defer lab.Close()
-	sub := lab.Subscribe()
-	defer sub.Close()
+	defer sink.giveUp()
 	p, err := lab.Create(procs.Spec{Target: procs.CommandTarget, Command: argv, Name: procs.ProgramName(argv)})
 	if err == nil {
 		err = lab.Start(p)
@@ -66,17 +72,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
-	printLines := func(events []procs.Event) {
-		for _, e := range events {
-			if e.Kind == procs.EvOutput {
-				out := stdout
-				if e.Line.Stream == procs.Stderr {
-					out = stderr
-				}
-				fmt.Fprintf(out, "[%s %d] %s\n", e.Proc.Name(), e.Proc.Pid(), e.Line.Text)
-			}
-		}
-	}
 	exited, outputDone := p.Exited(), p.OutputDone()
 	var killAt <-chan time.Time
 	interrupted := false
@@ -84,7 +79,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// nothing it left behind can print any more.
 	for exited != nil || outputDone != nil {
 		select {
-		case <-sub.C():
 		case <-exited:
 			exited = nil
 			if interrupted {
@@ -95,6 +89,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		case <-sigs:
 			if interrupted {
 				fmt.Fprintln(stderr, "proclab run: interrupted again: everything the program started is killed")
+				sink.giveUp()
 				_ = lab.Kill(p)
 				outputDone, exited = nil, nil
 				break
@@ -112,17 +107,36 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "proclab run: the program did not end on SIGTERM: it is killed")
 			_ = lab.Kill(p)
 		}
-		events, _ := sub.Take()
-		printLines(events)
 	}
 	if _, err := lab.Join(context.Background(), p, 0); err != nil && !interrupted {
 		fmt.Fprintln(stderr, "proclab run:", err)
 	}
-	// The last observed processes end with the program: let their exits in.
-	lab.Close()
-	events, _ := sub.Take()
-	printLines(events)
-	writeRunTree(stdout, lab.Processes())
+	// The last observed processes end with the program: let their exits
+	// in. Closing waits for the pipe readers, so for the terminal to take
+	// the last lines; an interrupted run waits for it only briefly.
+	closed := make(chan struct{})
+	go func() { lab.Close(); close(closed) }()
+	var giveUp <-chan time.Time
+	if interrupted {
+		giveUp = time.After(time.Second)
+	}
+	for waiting := true; waiting; {
+		select {
+		case <-closed:
+			waiting = false
+		case <-giveUp:
+			fmt.Fprintln(stderr, "proclab run: the output is not being read: the lines not printed yet are dropped")
+			sink.giveUp()
+		case <-sigs:
+			fmt.Fprintln(stderr, "proclab run: interrupted: the lines not printed yet are dropped")
+			interrupted = true
+			sink.giveUp()
+		}
+	}
+	sink.close()
+	if sink.caughtUp() {
+		writeRunTree(stdout, lab.Processes())
+	}
 	code := p.Snapshot().ExitCode
 	if code < 0 {
 		return 128 - code // killed by a signal, as a shell reports it

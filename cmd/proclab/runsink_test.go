@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"proclab/procs"
+)
+
+// TestHeadlessPrintsEveryLine runs `seq` through a headless run and reads
+// its output slower than it is printed: every number must arrive, in
+// order, as through `| cat` (the lanes' buffers and the event queue may
+// forget; the terminal may not).
+func TestHeadlessPrintsEveryLine(t *testing.T) {
+	n := 5_000_000
+	if testing.Short() {
+		n = 200_000
+	}
+	cmd := exec.Command(os.Args[0], "run", "--headless", "--", "seq", strconv.Itoa(n))
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // the pipe fills: the program must wait, not lose lines
+	sc := bufio.NewScanner(out)
+	next, tree := 1, false
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "processes:" {
+			tree = true
+		}
+		if tree {
+			continue
+		}
+		_, number, ok := strings.Cut(line, "] ")
+		if !ok || !strings.HasPrefix(line, "[seq ") || number != strconv.Itoa(next) {
+			t.Fatalf("line %d is %q", next, line)
+		}
+		next++
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("proclab run: %v\n%s", err, stderr.String())
+	}
+	if next-1 != n || !tree {
+		t.Fatalf("printed %d of %d lines (tree printed: %v)", next-1, n, tree)
+	}
+	t.Logf("%d lines in %v", n, time.Since(start).Round(time.Millisecond))
+}
+
+// TestHeadlessEndsWhenNobodyReads interrupts a run whose output is not read
+// (the pipe is full, the program waits on it): the run must still end, and
+// the program with it.
+func TestHeadlessEndsWhenNobodyReads(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "run", "--headless", "--", "yes", "proclab-unread")
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd.Stdout = w
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	time.Sleep(time.Second)
+	start := time.Now()
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("an interrupted run with unread output did not end in 5 s\n%s", stderr.String())
+	}
+	t.Logf("ended %v after Ctrl+C", time.Since(start).Round(time.Millisecond))
+	if left := pidsRunning(t, "yes", "proclab-unread"); len(left) > 0 {
+		t.Errorf("the program outlived the run: %v", left)
+	}
+	if !strings.Contains(stderr.String(), "not being read") {
+		t.Errorf("stderr does not say the output was not read:\n%s", stderr.String())
+	}
+}
+
+func pidsRunning(t *testing.T, argv ...string) []int {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		left := procs.PidsRunning(argv...)
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
