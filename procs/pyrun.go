@@ -107,7 +107,7 @@ func parsePythonTag(raw []byte) (t pythonTag, rest []byte, ok bool) {
 		return t, raw, false
 	}
 	fields := bytes.SplitN(raw[1:], []byte{0x1f}, 5)
-	if len(fields) != 5 || len(fields[0]) != 1 || (fields[0][0] != 'l' && fields[0][0] != 'x') {
+	if len(fields) != 5 || len(fields[0]) != 1 || !strings.ContainsRune("lpx", rune(fields[0][0])) {
 		return t, raw, false
 	}
 	pid, err1 := strconv.Atoi(string(fields[1]))

@@ -382,3 +382,83 @@ if __name__ == "__main__":
 		lab.Reset()
 	}
 }
+
+// Text flushed before its newline is part of the line that follows, as in
+// a terminal: dots printed one by one, and a message left open while
+// multiprocessing flushes before it forks, are one line each.
+func TestPythonPartialLinesStayWhole(t *testing.T) {
+	py := needPython(t)
+	lab := newLab(t)
+	prog := filepath.Join(t.TempDir(), "dots.py")
+	if err := os.WriteFile(prog, []byte(`import multiprocessing, sys
+def work():
+    for _ in range(5):
+        print(".", end="", flush=True)
+    print(" done")
+    print("unfinished", end="", flush=True)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    print("starting workers...", end="", flush=True)
+    p = multiprocessing.Process(target=work)
+    p.start()
+    p.join()
+    print(" all done")
+    sys.stdout.write("x" * 10000)
+    sys.stdout.flush()
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := runProgram(t, lab, py, prog)
+	if got := laneTexts(byName(t, ps, "Process-1")); !slices.Equal(got, []string{"..... done", "unfinished"}) {
+		t.Errorf("the worker's lane: %q", got)
+	}
+	root := laneTexts(ps[0])
+	if len(root) != 4 || root[0] != "starting workers... all done" {
+		t.Fatalf("the program's lane: %q", root)
+	}
+	// A partial line is bounded like any other: split at MaxLineBytes.
+	if long := strings.Join(root[1:], ""); long != strings.Repeat("x", 10000) || len(root[1]) != MaxLineBytes {
+		t.Errorf("the long unfinished line came as %d pieces of %d bytes first", len(root)-1, len(root[1]))
+	}
+}
+
+// A child's megabyte line comes in pieces, and every piece is the child's;
+// a name with a newline or the framing's own characters cannot break the
+// framing.
+func TestPythonLongLinesAndOddNamesStayInTheirLane(t *testing.T) {
+	py := needPython(t)
+	lab := newLab(t)
+	prog := filepath.Join(t.TempDir(), "long.py")
+	if err := os.WriteFile(prog, []byte(`import multiprocessing
+def work():
+    print("中" * 300000)
+    print("a" * 1000000)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    p = multiprocessing.Process(target=work, name="odd\nname\x1e\x1f")
+    p.start()
+    p.join()
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := runProgram(t, lab, py, prog)
+	if len(ps) != 2 {
+		t.Fatalf("the lab has %d processes, want the program and its child", len(ps))
+	}
+	if root := laneTexts(ps[0]); len(root) != 0 {
+		t.Errorf("%d lines landed in the program's lane, first %.40q", len(root), root[0])
+	}
+	child := laneTexts(ps[1])
+	joined := strings.Join(child, "")
+	if joined != strings.Repeat("中", 300000)+strings.Repeat("a", 1000000) {
+		t.Errorf("the child's lane holds %d bytes in %d lines, not its two lines", len(joined), len(child))
+	}
+	for i, line := range child {
+		if len(line) > MaxLineBytes {
+			t.Fatalf("piece %d is %d bytes", i, len(line))
+		}
+	}
+	if name := ps[1].Name(); name != "odd\uFFFDname\uFFFD\uFFFD" {
+		t.Errorf("the child is named %q", name)
+	}
+}

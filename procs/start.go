@@ -154,6 +154,20 @@ func (l *Lab) Start(p *Process) error {
 			return
 		}
 		// A Python program: route each line to the process that wrote it.
+		// Text a process flushed without its newline (kind 'p') waits for
+		// the rest of its line: print('.', end='', flush=True) ten times
+		// and a newline is one line, as in a terminal.
+		partial := map[*Process]string{}
+		// emitWhole emits the MaxLineBytes pieces of a long text and
+		// returns the rest: a line is bounded, as an untagged one is.
+		emitWhole := func(to *Process, text string) string {
+			for len(text) > MaxLineBytes {
+				cut := runeBoundary([]byte(text[:MaxLineBytes]))
+				emit(to, text[:cut])
+				text = text[cut:]
+			}
+			return text
+		}
 		_ = captureRawLines(r, func(raw []byte) {
 			tag, rest, ok := parsePythonTag(raw)
 			if !ok {
@@ -161,14 +175,26 @@ func (l *Lab) Start(p *Process) error {
 				return
 			}
 			to := l.observedFor(p, tag)
-			if tag.kind == 'x' {
+			switch tag.kind {
+			case 'p':
+				partial[to] = emitWhole(to, partial[to]+cleanLine(rest))
+			case 'x':
+				if text, ok := partial[to]; ok {
+					emit(to, text)
+					delete(partial, to)
+				}
 				if code, err := strconv.Atoi(string(bytes.TrimSpace(rest))); err == nil && to != p {
 					l.observedEnded(to, code, true)
 				}
-				return
+			default:
+				text := partial[to]
+				delete(partial, to)
+				emit(to, emitWhole(to, text+cleanLine(rest)))
 			}
-			emit(to, cleanLine(rest))
 		})
+		for to, text := range partial { // the pipe closed: what was flushed is shown
+			emit(to, text)
+		}
 	}
 	go capture(outR, Stdout)
 	go capture(errR, Stderr)

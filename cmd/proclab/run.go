@@ -180,7 +180,7 @@ func writeRunTree(w io.Writer, ps []*procs.Process) {
 		if s.Observed {
 			parent = fmt.Sprintf(" (parent %d)", s.ParentPid)
 		}
-		fmt.Fprintf(w, "%s%s · %d · %s%s\n", strings.Repeat("  ", depth+1), s.Name, s.Pid, code, parent)
+		fmt.Fprintf(w, "%s%s · %d · %s%s\n", strings.Repeat("  ", depth+1), procs.Printable(s.Name), s.Pid, code, parent)
 		kids := byParent[s.Pid]
 		sort.Slice(kids, func(i, j int) bool { return kids[i].Pid < kids[j].Pid })
 		for _, k := range kids {

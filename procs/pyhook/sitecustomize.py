@@ -6,11 +6,14 @@
 # them: the program itself is not changed and sees nothing of this.
 #
 # Tagged line:  RS kind US pid US ppid US name US text LF
-# kinds: "l" a line of output, "x" the process's exit code (text).
+# kinds: "l" a line of output, "p" the start of a line flushed before its
+# newline (ProcLab joins it with what follows), "x" the process's exit code.
 import os
 import sys
 
 _RS, _US = "\x1e", "\x1f"
+# The longest tagged write: ProcLab reads up to 4096 bytes as one line.
+_PIECE = 4000
 
 
 def _role():
@@ -52,16 +55,37 @@ class _TaggedStream:
         self._pending = ""
         self._pid = os.getpid()
         self._encoding = stream.encoding or "utf-8"
-        self._key, self._tag = None, ""
+        self._who, self._tags = None, {}
+
+    def _tag(self, kind):
+        # Tags are made again only when who writes changes (a fork, a new
+        # name): most lines reuse them. A name cannot break the framing.
+        who = (os.getpid(), _name())
+        if who != self._who:
+            self._who, self._tags = who, {}
+        tag = self._tags.get(kind)
+        if tag is None:
+            name = "".join("\ufffd" if c in "\n\r\x1e\x1f" else c for c in who[1])
+            tag = _RS + kind + _US + str(who[0]) + _US + str(os.getppid()) + _US + name + _US
+            tag = self._tags[kind] = tag.encode(self._encoding, "replace")
+        return tag
 
     def _emit(self, kind, text):
-        # The tag is made again only when who writes changes (a fork, a
-        # new name): most lines reuse it.
-        key = (kind, os.getpid(), _name())
-        if key != self._key:
-            self._key = key
-            self._tag = _RS + kind + _US + str(key[1]) + _US + str(os.getppid()) + _US + key[2] + _US
-        data = (self._tag + text + "\n").encode(self._encoding, "replace")
+        # A long line goes in tagged pieces ("p", then the last as kind),
+        # each short enough for ProcLab to read whole: every piece stays
+        # in this process's lane, and the tag takes nothing from the line.
+        data = text.encode(self._encoding, "replace")
+        room = _PIECE - len(self._tag("p"))
+        while len(data) > room:
+            cut = room
+            while cut > 0 and (data[cut] & 0xC0) == 0x80:
+                cut -= 1  # not inside a UTF-8 character
+            cut = cut or room
+            self._write(self._tag("p") + data[:cut] + b"\n")
+            data = data[cut:]
+        self._write(self._tag(kind) + data + b"\n")
+
+    def _write(self, data):
         while data:
             try:
                 n = os.write(self._fd, data)
@@ -88,11 +112,12 @@ class _TaggedStream:
             self.write(line)
 
     def flush(self):
-        # A line printed without its newline is shown when the program
-        # flushes it, as a terminal would show it.
+        # Text printed without its newline goes out when the program
+        # flushes it, as to a terminal, marked as part of a line: ProcLab
+        # joins it with the rest of the line.
         if self._pending and os.getpid() == self._pid:
             pending, self._pending = self._pending, ""
-            self._emit("l", pending)
+            self._emit("p", pending)
 
     def exit_code(self, code):
         self.flush()
