@@ -205,7 +205,8 @@ func usage(p *procs.ProcInfo) string {
 
 // processTree is the tree pane.
 type processTree struct {
-	widget   *widget.Tree
+	widget   *keyTree
+	current  string // the selected row's uid; "" when none
 	model    *treeModel
 	opened   map[string]bool
 	onSelect func(*treeRow)
@@ -226,48 +227,50 @@ const numbersInterval = 500 * time.Millisecond
 
 func newProcessTree(onSelect func(*treeRow)) *processTree {
 	pt := &processTree{model: &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{}}, opened: map[string]bool{}, onSelect: onSelect}
-	pt.widget = widget.NewTree(
-		func(uid widget.TreeNodeID) []widget.TreeNodeID { return pt.model.kids[uid] },
-		func(uid widget.TreeNodeID) bool { return uid == "" || len(pt.model.kids[uid]) > 0 },
-		func(bool) fyne.CanvasObject {
-			dot := canvas.NewText("●", colorInitial)
-			title := widget.NewLabel("")
-			title.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, dot, widget.NewLabel(""), title)
-		},
-		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
-			row := pt.model.rows[uid]
-			if row == nil {
-				return
-			}
-			c := o.(*fyne.Container)
-			title, dot, stats := c.Objects[0].(*widget.Label), c.Objects[1].(*canvas.Text), c.Objects[2].(*widget.Label)
-			if s := row.stats(); stats.Text != s {
-				stats.SetText(s)
-			}
-			if dot.Text != row.look.glyph || dot.Color != row.look.color {
-				dot.Text, dot.Color = row.look.glyph, row.look.color
-				dot.Refresh()
-			}
-			importance := widget.MediumImportance
-			switch {
-			case row.flash != 0:
-				importance = row.flash
-			case row.proc == nil && uid != mainUID && !row.watched:
-				importance = widget.LowImportance
-			}
-			// A label that truncates shapes its text on every refresh: only
-			// one whose text or colour changed is refreshed, once.
-			if title.Text != row.title || title.Importance != importance {
-				title.Text, title.Importance = row.title, importance
-				title.Refresh()
-			}
-		},
-	)
+	pt.widget = &keyTree{pt: pt}
+	pt.widget.ChildUIDs = func(uid widget.TreeNodeID) []widget.TreeNodeID { return pt.model.kids[uid] }
+	pt.widget.IsBranch = func(uid widget.TreeNodeID) bool { return uid == "" || len(pt.model.kids[uid]) > 0 }
+	pt.widget.CreateNode = func(bool) fyne.CanvasObject {
+		dot := canvas.NewText("●", colorInitial)
+		title := widget.NewLabel("")
+		title.Truncation = fyne.TextTruncateEllipsis
+		return container.NewBorder(nil, nil, dot, widget.NewLabel(""), title)
+	}
+	pt.widget.UpdateNode = func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
+		row := pt.model.rows[uid]
+		if row == nil {
+			return
+		}
+		c := o.(*fyne.Container)
+		title, dot, stats := c.Objects[0].(*widget.Label), c.Objects[1].(*canvas.Text), c.Objects[2].(*widget.Label)
+		if s := row.stats(); stats.Text != s {
+			stats.SetText(s)
+		}
+		if dot.Text != row.look.glyph || dot.Color != row.look.color {
+			dot.Text, dot.Color = row.look.glyph, row.look.color
+			dot.Refresh()
+		}
+		importance := widget.MediumImportance
+		switch {
+		case row.flash != 0:
+			importance = row.flash
+		case row.proc == nil && uid != mainUID && !row.watched:
+			importance = widget.LowImportance
+		}
+		// A label that truncates shapes its text on every refresh: only
+		// one whose text or colour changed is refreshed, once.
+		if title.Text != row.title || title.Importance != importance {
+			title.Text, title.Importance = row.title, importance
+			title.Refresh()
+		}
+	}
+	pt.widget.ExtendBaseWidget(pt.widget)
 	pt.widget.OnSelected = func(uid widget.TreeNodeID) {
+		pt.current = uid
 		if pt.quiet {
 			return
 		}
+		pt.widget.takeFocus()
 		if row := pt.model.rows[uid]; row != nil {
 			pt.onSelect(row)
 		}
@@ -330,7 +333,9 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 	defer func() { pt.quiet = false }()
 	if p == nil {
 		pt.widget.UnselectAll()
-		pt.reveal = ""
+		// Main is what is selected then (its lane is): the arrows go on
+		// from its row.
+		pt.reveal, pt.current = "", mainUID
 		return
 	}
 	uid := labUID(p)

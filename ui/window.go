@@ -124,6 +124,7 @@ type labWindow struct {
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
 	probe    *uiProbe // with --stats: how long work waits for the UI goroutine
+	dismiss  func()   // closes the dialog on screen that Esc closes; nil when none
 }
 
 // Run opens the window and returns the exit status when it closes.
@@ -470,37 +471,65 @@ func (w *labWindow) build() {
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
 	w.localized(w.buildMenu)
 	w.localized(func() { w.win.SetTitle(tr("ProcLab — Python multiprocessing with real processes")) })
-	w.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
-		switch e.Name {
-		case fyne.KeyEscape:
-			w.interruptJoin()
-		case fyne.KeySpace:
-			w.togglePause()
-		case fyne.KeyF11:
-			w.win.SetFullScreen(!w.win.FullScreen())
-		case fyne.KeyF10:
-			w.lessonV.step()
-		case fyne.KeyF5:
-			if w.lessonV.ended {
-				w.lessonV.again() // F5 again: one more run, to compare
-			} else {
-				w.lessonV.runToEnd()
-			}
-		}
-		if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
-			switch e.Name {
-			case fyne.KeyLeft:
-				w.timeline.pan(-w.timeline.width / 5)
-			case fyne.KeyRight:
-				w.timeline.pan(w.timeline.width / 5)
-			case fyne.KeyUp:
-				w.timeline.zoom(0.5)
-			case fyne.KeyDown:
-				w.timeline.zoom(2)
-			}
-		}
-	})
+	w.win.Canvas().SetOnTypedKey(w.typedKey)
+	w.tree.widget.onKey = w.typedKey
+	w.tree.widget.arrowsElsewhere = func() bool { return w.tabs.SelectedIndex() == 1 } // the timeline's
+	w.tree.widget.onDelete = w.deleteKey
 	w.refreshViews()
+}
+
+// typedKey is a key typed outside any entry: on the window, or on the tree
+// (which keeps only its arrows), so a click on a row never traps the keys.
+func (w *labWindow) typedKey(e *fyne.KeyEvent) {
+	if w.dismiss != nil {
+		switch e.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF1:
+			w.dismiss()
+		}
+		return
+	}
+	switch e.Name {
+	case fyne.KeyEscape:
+		w.interruptJoin()
+	case fyne.KeySpace:
+		w.togglePause()
+	case fyne.KeyF11:
+		w.win.SetFullScreen(!w.win.FullScreen())
+	case fyne.KeyF1:
+		w.showKeys()
+	case fyne.KeyDelete:
+		w.deleteKey(false)
+	case fyne.KeyF10:
+		w.lessonV.step()
+	case fyne.KeyF5:
+		if w.lessonV.ended {
+			w.lessonV.again() // F5 again: one more run, to compare
+		} else {
+			w.lessonV.runToEnd()
+		}
+	}
+	if w.tabs.SelectedIndex() == 1 { // the timeline: arrows pan and zoom
+		switch e.Name {
+		case fyne.KeyLeft:
+			w.timeline.pan(-w.timeline.width / 5)
+		case fyne.KeyRight:
+			w.timeline.pan(w.timeline.width / 5)
+		case fyne.KeyUp:
+			w.timeline.zoom(0.5)
+		case fyne.KeyDown:
+			w.timeline.zoom(2)
+		}
+	}
+}
+
+// deleteKey terminates the selected process (Delete) or kills it
+// (Shift+Delete), with the same rules and messages as the buttons.
+func (w *labWindow) deleteKey(kill bool) {
+	if kill {
+		w.doKill()
+	} else {
+		w.doTerminate()
+	}
 }
 
 // buildMenu makes the main menu in the current language.
@@ -581,11 +610,16 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit, fyne.KeyZ: w.doStop, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyA: w.doActiveChildren, fyne.KeyP: w.doRunProgram, fyne.KeyW: w.doWatch,
+		fyne.KeyQ: w.app.Quit, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyP: w.doRunProgram, fyne.KeyW: w.doWatch,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
 	}
+	// Fyne's driver turns Ctrl+Z and Ctrl+A into its Undo and Select all
+	// shortcuts, never into a custom one: those are what Stop and
+	// active_children() answer to (an entry, when focused, still gets them).
+	w.win.Canvas().AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { w.doStop() })
+	w.win.Canvas().AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { w.doActiveChildren() })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
 		func(fyne.Shortcut) { w.doContinue() })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},
