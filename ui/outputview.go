@@ -64,7 +64,7 @@ const (
 	stampCells = 8
 	// minTextCells is the narrowest text column; a lane narrower than it
 	// and the stamps shows no stamps (zoomed in on a narrow screen).
-	minTextCells = 20
+	minTextCells = 12
 	// minViewCells is the narrowest a view gets.
 	minViewCells = 16
 )
