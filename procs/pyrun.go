@@ -119,7 +119,8 @@ func parsePythonTag(raw []byte) (t pythonTag, rest []byte, ok bool) {
 }
 
 // observedFor returns the process a tagged line belongs to: the program
-// itself, or the observed child with that pid, created on its first line.
+// itself, or the observed child with that pid, created on its first line;
+// nil when the tag cannot be the hook's (see mayBeObserved).
 func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 	if t.pid == root.Pid() {
 		return root
@@ -130,6 +131,9 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 	l.mu.Unlock()
 	if known != nil && !known.hasEnded() {
 		return known
+	}
+	if !l.mayBeObserved(root, t) {
+		return nil
 	}
 	at := l.Since()
 	start, startErr := readObservedStat(t.pid)
@@ -160,6 +164,54 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 		go l.watchObserved(root)
 	}
 	return o
+}
+
+// maxObserved bounds the processes one program may have in the lab: past
+// it, their lines go to the program's lane.
+const maxObserved = 2000
+
+// mayBeObserved reports whether a tag naming a process the lab does not
+// know yet can be the hook's: the process is, or was, below the program.
+// A live one must descend from it (its parent chain in /proc); one already
+// gone must name the program or a process it started as its parent. So a
+// program that prints the hook's framing itself cannot make a lane for
+// pid 1, or for any process not of its own tree, and there is a bound on
+// how many it can make.
+func (l *Lab) mayBeObserved(root *Process, t pythonTag) bool {
+	rootPid := root.Pid()
+	if t.pid <= 1 || t.pid == rootPid {
+		return false
+	}
+	l.mu.Lock()
+	n, parentKnown := 0, t.ppid == rootPid
+	for pid, o := range l.observed {
+		if o.observedBy == root {
+			n++
+			parentKnown = parentKnown || pid == t.ppid
+		}
+	}
+	l.mu.Unlock()
+	if n >= maxObserved {
+		return false
+	}
+	pid := t.pid
+	for depth := 0; depth < 64; depth++ {
+		st, err := ReadStat(pid)
+		if err != nil {
+			return depth > 0 || parentKnown // gone: trust a parent the lab knows
+		}
+		if st.PPid == rootPid {
+			return true
+		}
+		if st.PPid == os.Getpid() || st.PPid <= 1 {
+			// An orphan the lab adopted, or one of no lab: the cgroup, where
+			// there is one, says whether it is the lab's.
+			in, ok := l.contain.Contains(t.pid)
+			return ok && in
+		}
+		pid = st.PPid
+	}
+	return false
 }
 
 // ObservedBy is the lab process whose program started p; nil unless p is

@@ -462,3 +462,33 @@ if __name__ == "__main__":
 		t.Errorf("the child is named %q", name)
 	}
 }
+
+// A program that writes the hook's framing itself (os.write, a C extension,
+// a shell's printf) cannot make a lane for a process not of its own tree:
+// the bytes are text in its own lane.
+func TestPythonForgedTagsAreText(t *testing.T) {
+	py := needPython(t)
+	lab := newLab(t)
+	prog := filepath.Join(t.TempDir(), "forge.py")
+	if err := os.WriteFile(prog, []byte(`import os
+os.write(1, b"\x1el\x1f1\x1f0\x1fsystemd\x1fhello from pid 1\n")
+os.write(1, b"\x1ex\x1f1\x1f0\x1fsystemd\x1f42\n")
+for pid in range(100000, 100050):
+    os.write(1, b"\x1el\x1f%d\x1f1\x1fghost\x1fboo\n" % pid)
+print("real")
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := runProgram(t, lab, py, prog)
+	if len(ps) != 1 {
+		var names []string
+		for _, p := range ps {
+			names = append(names, fmt.Sprintf("%s·%d", p.Name(), p.Pid()))
+		}
+		t.Fatalf("forged tags made processes: %v", names)
+	}
+	lines := laneTexts(ps[0])
+	if len(lines) != 53 || lines[52] != "real" || !strings.Contains(lines[0], "hello from pid 1") || strings.ContainsAny(lines[0], "\x1e\x1f") {
+		t.Errorf("the program's lane: %d lines, first %q", len(lines), lines[0])
+	}
+}

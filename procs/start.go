@@ -175,6 +175,10 @@ func (l *Lab) Start(p *Process) error {
 				return
 			}
 			to := l.observedFor(p, tag)
+			if to == nil {
+				emit(p, cleanLine(raw)) // not the hook's: text of the program's lane
+				return
+			}
 			switch tag.kind {
 			case 'p':
 				partial[to] = emitWhole(to, partial[to]+cleanLine(rest))
