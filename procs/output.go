@@ -124,9 +124,11 @@ func (b *LineBuffer) add(l Line) Line {
 		b.lines[b.head] = Line{} // let go of its text
 		b.head++
 	}
-	if b.head >= 1024 && b.head*2 >= len(b.lines) {
+	if b.head >= 32 && b.head*2 >= len(b.lines) {
 		// Move the kept lines to the front now and then: dropping one line
-		// costs nothing, and the slice never holds more than twice the kept.
+		// costs nothing, and the slice never holds more than twice the kept
+		// (and 32). Waiting for 1,024 dropped lines let each of a thousand
+		// small lanes hold a thousand lines' room: 40 MB.
 		n := copy(b.lines, b.lines[b.head:])
 		clear(b.lines[n:])
 		b.lines, b.head = b.lines[:n], 0

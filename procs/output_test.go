@@ -117,3 +117,23 @@ func TestLaneBuffersShareTheLabsBudget(t *testing.T) {
 		t.Fatalf("Range of lines that left = %+v", r)
 	}
 }
+
+// A small lane's slice stays small however many lines pass through it.
+func TestLaneBufferRoomStaysNearWhatItKeeps(t *testing.T) {
+	b := NewBudget(1000 * MinLaneBytes)
+	lanes := make([]*LineBuffer, 1000)
+	for i := range lanes {
+		lanes[i] = b.NewLineBuffer(DefaultLaneLines)
+	}
+	for range 3000 {
+		for _, l := range lanes {
+			l.add(Line{Text: "循环中... 1234"})
+		}
+	}
+	for i, l := range lanes {
+		kept := len(l.lines) - l.head
+		if cap(l.lines) > 2*kept+64 {
+			t.Fatalf("lane %d keeps %d lines in room for %d", i, kept, cap(l.lines))
+		}
+	}
+}
