@@ -65,6 +65,11 @@ type swimlane struct {
 const (
 	maxTicks = 4000
 	maxSpans = 2000
+	// tickBudget bounds the ticks of all lanes together, shared equally,
+	// at least minTicks each: a thousand printing children kept 4,000
+	// each, 32 MB reached after half an hour.
+	tickBudget = 200_000
+	minTicks   = 100
 )
 
 func (s *swimlane) setState(at time.Duration, state byte) {
@@ -161,7 +166,7 @@ func (t *timeline) event(e procs.Event) {
 		s.setState(e.At, 'S')
 	case procs.EvOutput:
 		s := t.lane(e.Proc)
-		s.ticks = appendNewest(s.ticks, e.At, maxTicks)
+		s.ticks = appendNewest(s.ticks, e.At, max(minTicks, min(maxTicks, tickBudget/max(len(t.lanes), 1))))
 	case procs.EvSignalled:
 		if e.Proc == nil || e.Code == 0 {
 			return
