@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The main menu, and the language every fixed text follows.
+
+// buildMenu makes the main menu in the current language.
+func (w *labWindow) buildMenu() {
+	var lessonItems []*fyne.MenuItem
+	for _, l := range w.lessons {
+		lessonItems = append(lessonItems, fyne.NewMenuItem(l.Section+"  "+l.Title[uiLanguage()], func() { w.openLesson(l) }))
+	}
+	chosen := w.app.Preferences().String(prefLanguage)
+	languageItem := func(code, name string) *fyne.MenuItem {
+		item := fyne.NewMenuItem(name, func() { w.setLanguage(code) })
+		item.Checked = code == chosen
+		return item
+	}
+	languageMenu := fyne.NewMenu("", languageItem("", tr("System language")))
+	for _, l := range languages {
+		languageMenu.Items = append(languageMenu.Items, languageItem(l.code, l.name))
+	}
+	// In both languages, whichever is on: whoever cannot read the current
+	// one still finds the way back.
+	language := fyne.NewMenuItem("Language · 语言", nil)
+	language.ChildMenu = languageMenu
+	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("Lab"),
+		fyne.NewMenuItem(tr("New lab (Ctrl+L)"), w.doNewLab),
+		fyne.NewMenuItem(tr("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
+		fyne.NewMenuItem(tr("Export as Python… (Ctrl+S)"), w.doExport),
+		fyne.NewMenuItem(tr("Run program… (Ctrl+P)"), w.doRunProgram),
+		fyne.NewMenuItem(tr("Watch a process… (Ctrl+W)"), w.doWatch),
+		fyne.NewMenuItem(tr("Stop watching"), w.stopWatching),
+		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
+		fyne.NewMenuItem(tr("Containment…"), w.doShowContainment),
+	), fyne.NewMenu(tr("View"),
+		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
+		fyne.NewMenuItem(tr("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
+		fyne.NewMenuItem(tr("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
+		fyne.NewMenuItem(tr("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("High contrast, dark"), func() { w.setThemeVariant("dark") }),
+		fyne.NewMenuItem(tr("High contrast, light"), func() { w.setThemeVariant("light") }),
+		fyne.NewMenuItem(tr("System theme"), func() { w.setThemeVariant("") }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("Flash new and ended processes: 2 s"), func() { w.app.Preferences().SetFloat(prefFlash, 2) }),
+		fyne.NewMenuItem(tr("Flash: 5 s"), func() { w.app.Preferences().SetFloat(prefFlash, 5) }),
+		fyne.NewMenuItem(tr("Flash: off"), func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("Pause or resume the view (Space)"), w.togglePause),
+		fyne.NewMenuItemSeparator(),
+		language,
+	), fyne.NewMenu(tr("Lessons"), lessonItems...)))
+}
+
+// setLanguage switches every string of the window to language code ("" for
+// the system's) at once, and remembers the choice.
+func (w *labWindow) setLanguage(code string) {
+	w.app.Preferences().SetString(prefLanguage, code)
+	applyLanguage(code)
+	for _, relabel := range w.relabels {
+		relabel()
+	}
+	w.refreshViews()
+}
+
+// localized sets a text now, in the current language, and again whenever
+// the language changes.
+func (w *labWindow) localized(set func()) {
+	set()
+	w.relabels = append(w.relabels, set)
+}
+
+// heading is a bold pane title that follows the language.
+func (w *labWindow) heading(key string) *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.localized(func() { l.SetText(tr(key)) })
+	return l
+}

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"time"
+
+	"proclab/procs"
+
+	"fyne.io/fyne/v2/theme"
+)
+
+// Redrawing what depends on the lab's state and the last poll.
+
+// refreshViews redraws what depends on the lab's state and the last poll:
+// tree, lane headers, toolbar and status counts.
+func (w *labWindow) refreshViews() {
+	w.viewsAt, w.viewsDue = time.Now(), false
+	snaps := make([]procs.Snapshot, 0, len(w.lanes))
+	for _, p := range w.lab.Processes() {
+		if !w.cleared[p] {
+			snaps = append(snaps, p.Snapshot())
+		}
+	}
+	main := w.lab.Main()
+	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.KeeperPid(), w.lab.Since(), w.flashTime())
+	w.addWatched(model)
+	w.tree.set(model)
+	if time.Since(w.coresAt) >= numbersInterval {
+		w.coresAt = time.Now()
+		w.cores.show(w.poll, snaps)
+	}
+	w.timeline.poll(w.lab.Since(), w.poll, snaps)
+	w.showTimeline()
+
+	w.mainLane.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
+	w.mainLane.setSelected(w.selected == nil)
+	live := 0
+	for _, s := range snaps {
+		l := w.lanes[s.Proc]
+		if l == nil {
+			continue
+		}
+		var info *procs.ProcInfo
+		if w.poll != nil && s.Status == procs.Started {
+			info = w.poll.Procs[s.Pid]
+		}
+		if s.Status == procs.Started && !s.Zombie {
+			live++
+		}
+		if !l.Visible() {
+			continue // out of view (cullLanes): its header is set when it shows, on the next poll
+		}
+		l.setHeader(labTitle(s), lookOf(s, info))
+		l.setSelected(s.Proc == w.selected)
+	}
+
+	if w.other != nil {
+		w.inspector.showOther(w.other.title, w.other.pid, w.pid, main, w.poll)
+	} else {
+		w.inspector.show(w.selected, w.pid, main, w.poll)
+	}
+
+	w.layOutLanes()
+	w.cullLanes()
+
+	why := w.whyNot()
+	for a, b := range w.buttons {
+		if why[a] == "" {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	daemonIcon := theme.CheckButtonIcon()
+	if w.selected != nil && w.selected.Daemon() {
+		daemonIcon = theme.CheckButtonCheckedIcon()
+	}
+	if daemon := w.buttons[actDaemon]; daemon.Icon != daemonIcon {
+		daemon.SetIcon(daemonIcon)
+	}
+	info := tr("%d live · main: %s", live, mainWord(main))
+	if w.paused.Load() {
+		info = tr("paused") + " · " + info
+	}
+	if w.info.Text != info {
+		w.info.SetText(info)
+	}
+}
