@@ -173,13 +173,14 @@ const maxObserved = 2000
 // mayBeObserved reports whether a tag naming a process the lab does not
 // know yet can be the hook's: the process is, or was, below the program.
 // A live one must descend from it (its parent chain in /proc); one already
-// gone must name the program or a process it started as its parent. So a
-// program that prints the hook's framing itself cannot make a lane for
-// pid 1, or for any process not of its own tree, and there is a bound on
-// how many it can make.
+// gone must name as its parent the program, a process the lab knows, or a
+// live process below the program. So a program that prints the hook's
+// framing itself cannot make a lane for pid 1, or for any live process not
+// of its own tree, and there is a bound on how many it can make. (Claims
+// about processes long gone cannot be checked, and are believed.)
 func (l *Lab) mayBeObserved(root *Process, t pythonTag) bool {
 	rootPid := root.Pid()
-	if t.pid <= 1 || t.pid == rootPid {
+	if t.pid <= 1 || t.ppid <= 0 || t.pid == rootPid {
 		return false
 	}
 	l.mu.Lock()
@@ -194,24 +195,41 @@ func (l *Lab) mayBeObserved(root *Process, t pythonTag) bool {
 	if n >= maxObserved {
 		return false
 	}
-	pid := t.pid
+	if parentKnown {
+		return true
+	}
+	// The writer itself, or, once it is gone, the parent it named (a
+	// forkserver's short-lived child may be gone before its first line is
+	// read, and the forkserver prints nothing, so the lab does not know it).
+	// When both are gone there is nothing to check against: the line is
+	// believed, as a late line of a real child must be.
+	for _, from := range []int{t.pid, t.ppid} {
+		if below, known := l.descends(from, rootPid, t.pid); known {
+			return below
+		}
+	}
+	return true
+}
+
+// descends reports whether pid is below root by its parent chain in /proc;
+// known is false when pid is gone. A chain that reaches ProcLab (an orphan
+// it adopted) or init is the lab's only if claimed is in the lab's cgroup.
+func (l *Lab) descends(pid, root, claimed int) (below, known bool) {
 	for depth := 0; depth < 64; depth++ {
 		st, err := ReadStat(pid)
 		if err != nil {
-			return depth > 0 || parentKnown // gone: trust a parent the lab knows
+			return true, depth > 0 // an ancestor that just ended: the chain held so far
 		}
-		if st.PPid == rootPid {
-			return true
+		if st.PPid == root {
+			return true, true
 		}
 		if st.PPid == os.Getpid() || st.PPid <= 1 {
-			// An orphan the lab adopted, or one of no lab: the cgroup, where
-			// there is one, says whether it is the lab's.
-			in, ok := l.contain.Contains(t.pid)
-			return ok && in
+			in, ok := l.contain.Contains(claimed)
+			return ok && in, true
 		}
 		pid = st.PPid
 	}
-	return false
+	return false, true
 }
 
 // ObservedBy is the lab process whose program started p; nil unless p is
