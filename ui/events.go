@@ -15,10 +15,10 @@ import (
 func (w *labWindow) catchUp() {
 	events, dropped := w.sub.Take()
 	w.apply(events, dropped)
-	if w.viewsDue {
+	if w.views.due {
 		w.refreshViewsSoon()
 	}
-	if w.linesDue {
+	if w.lines.due {
 		w.flushLanesSoon()
 	}
 }
@@ -236,13 +236,28 @@ const viewsInterval = 100 * time.Millisecond
 // refreshViewsSoon redraws the views now, or soon if the last redraw was
 // less than viewsInterval ago: pumpEvents comes back for it.
 func (w *labWindow) refreshViewsSoon() {
-	if time.Since(w.viewsAt) >= viewsInterval {
+	if w.views.now(viewsInterval) {
 		w.refreshViews()
-		return
+	} else {
+		w.wakePump()
 	}
-	w.viewsDue = true
-	w.wakePump()
 }
+
+// throttle lets a redraw run at most once an interval: a call that comes
+// too soon is remembered as due, and pumpEvents comes back for it.
+type throttle struct {
+	at  time.Time // when it last ran
+	due bool      // it is to run soon
+}
+
+// now reports whether to run now; if not, the run is due.
+func (t *throttle) now(interval time.Duration) bool {
+	t.due = time.Since(t.at) < interval
+	return !t.due
+}
+
+// ran records a run, however it was asked for.
+func (t *throttle) ran() { t.at, t.due = time.Now(), false }
 
 func (w *labWindow) wakePump() {
 	select {

@@ -92,19 +92,18 @@ const linesInterval = 100 * time.Millisecond
 // flushLanesSoon draws the new lines now, or soon if they were last drawn
 // less than linesInterval ago: pumpEvents comes back for them.
 func (w *labWindow) flushLanesSoon() {
-	if time.Since(w.linesAt) >= linesInterval {
+	if w.lines.now(linesInterval) {
 		w.flushLanes()
-		return
+	} else {
+		w.wakePump()
 	}
-	w.linesDue = true
-	w.wakePump()
 }
 
 // flushLanes redraws lanes with new lines, flooding ones at most every
 // floodInterval. The tree poll calls it too, so the last lines of a flood
 // show up even when no event follows them.
 func (w *labWindow) flushLanes() {
-	w.linesAt, w.linesDue = time.Now(), false
+	w.lines.ran()
 	if w.mainDirty {
 		w.mainDirty = false
 		w.mainLane.showNewLines()

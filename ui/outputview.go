@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,7 +55,6 @@ var (
 	_ fyne.SecondaryTappable = (*outputView)(nil)
 	_ fyne.Scrollable        = (*outputView)(nil)
 	_ fyne.Draggable         = (*outputView)(nil)
-	_ desktop.Cursorable     = (*outputView)(nil)
 )
 
 const (
@@ -179,8 +177,6 @@ func (v *outputView) Dragged(e *fyne.DragEvent) {
 
 func (v *outputView) DragEnd() {}
 
-func (v *outputView) Cursor() desktop.Cursor { return desktop.DefaultCursor }
-
 func (v *outputView) Tapped(e *fyne.PointEvent) {
 	if !v.follow && e.Position.Y >= v.Size().Height-rowHeight()*1.5 {
 		v.followNewest() // the "newer lines" bar
@@ -249,14 +245,15 @@ func (v *outputView) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-// rowHeight is the height of one row of monospace text at the theme's size.
-func rowHeight() float32 {
-	return fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true}).Height
+// cellSize is one character of monospace text at the theme's size: a
+// row's height, a cell's width.
+func cellSize() fyne.Size {
+	return fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
 }
 
-func cellWidth() float32 {
-	return fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width
-}
+func rowHeight() float32 { return cellSize().Height }
+
+func cellWidth() float32 { return cellSize().Width }
 
 // outputRenderer draws the rows on screen with two texts each (the stamp,
 // the text), reusing them as the rows change.
@@ -274,22 +271,25 @@ func (r *outputRenderer) Layout(size fyne.Size) {
 	r.Refresh()
 }
 
-// fit wraps the rows again when the width in characters changed: the view
-// was resized, or the zoom changed the size of a character.
-func (r *outputRenderer) fit() {
+// fit wraps the rows again when the width in characters changed (the view
+// was resized, or the zoom changed the size of a character), and returns
+// the size of a character.
+func (r *outputRenderer) fit() fyne.Size {
 	v := r.view
-	cell := cellWidth()
-	cells := int((r.size.Width - theme.Padding()) / cell)
+	c := cellSize()
+	cells := int((r.size.Width - theme.Padding()) / c.Width)
 	cells = max(cells, minViewCells) // below that, cut rather than wrap into nothing
-	if cells != v.cells || cell != v.widths.cell {
-		v.widths.reset(cell)
+	if cells != v.cells || c.Width != v.widths.cell {
+		v.widths.reset(c.Width)
 		v.rewrap(cells)
 	}
-	v.shown = int(r.size.Height / rowHeight())
+	v.shown = int(r.size.Height / c.Height)
+	return c
 }
 
 func (r *outputRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(cellWidth()*minViewCells+theme.Padding(), rowHeight()*3)
+	c := cellSize()
+	return fyne.NewSize(c.Width*minViewCells+theme.Padding(), c.Height*3)
 }
 
 func (r *outputRenderer) Refresh() {
@@ -297,9 +297,8 @@ func (r *outputRenderer) Refresh() {
 	if r.size.Height <= 0 {
 		return
 	}
-	r.fit()
-	h := rowHeight()
-	cell := cellWidth()
+	c := r.fit()
+	h, cell := c.Height, c.Width
 	size := theme.TextSize()
 	first := int(v.firstRow())
 	n := min(int(math.Ceil(float64(r.size.Height/h))), max(0, len(v.rows)-first))
@@ -343,13 +342,13 @@ func (r *outputRenderer) Refresh() {
 		stamp.Refresh()
 		text.Refresh()
 	}
-	r.layoutScroll(first, n)
+	r.layoutScroll(first, n, h)
 }
 
 // layoutScroll draws the scroll position as a thin thumb at the right edge
 // when there are more rows than fit, and the "newer lines" bar when the
 // view does not follow the newest.
-func (r *outputRenderer) layoutScroll(first, n int) {
+func (r *outputRenderer) layoutScroll(first, n int, h float32) {
 	v := r.view
 	total := len(v.rows)
 	if total > n && n > 0 {
@@ -368,7 +367,6 @@ func (r *outputRenderer) layoutScroll(first, n int) {
 		r.barBg.Hide()
 		return
 	}
-	h := rowHeight()
 	r.bar.Text = tr("↓ %d new", v.newer)
 	if v.newer == 0 {
 		r.bar.Text = tr("↓ newest")

@@ -13,7 +13,7 @@ import (
 // refreshViews redraws what depends on the lab's state and the last poll:
 // tree, lane headers, toolbar and status counts.
 func (w *labWindow) refreshViews() {
-	w.viewsAt, w.viewsDue = time.Now(), false
+	w.views.ran()
 	snaps := make([]procs.Snapshot, 0, len(w.lanes))
 	for _, p := range w.lab.Processes() {
 		if !w.cleared[p] {

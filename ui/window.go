@@ -96,11 +96,9 @@ type labWindow struct {
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	laneBoxDirty bool          // lanes were added since the lanes were last laid out
-	viewsAt      time.Time     // when refreshViews last ran
-	viewsDue     bool          // refreshViews is to run soon (refreshViewsSoon)
+	views        throttle      // refreshViews for lab events (refreshViewsSoon)
 	viewsWake    chan struct{} // wakes pumpEvents for a put-off redraw
-	linesAt      time.Time     // when flushLanes last ran
-	linesDue     bool          // flushLanes is to run soon (flushLanesSoon)
+	lines        throttle      // flushLanes for lab events (flushLanesSoon)
 	mainLane     *lane
 	mainLines    *procs.LineBuffer // what main did: the newest maxMainLines
 	mainDirty    bool              // mainLines changed since main's lane was drawn

@@ -304,11 +304,17 @@ func (r *windowRun) stop() (stats windowStats) {
 
 func (r *windowRun) cleanup() { os.RemoveAll(r.logs) }
 
-// peakRSS is the most memory pid ever had resident (VmHWM).
-func peakRSS(pid int) float64 {
+// peakRSS is the most memory pid ever had resident (VmHWM), in MB.
+func peakRSS(pid int) float64 { return statusMB(pid, "VmHWM:") }
+
+// currentRSS is the memory pid has resident now (VmRSS), in MB.
+func currentRSS(pid int) float64 { return statusMB(pid, "VmRSS:") }
+
+// statusMB reads a memory field of /proc/PID/status, in MB.
+func statusMB(pid int, field string) float64 {
 	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
+		if strings.HasPrefix(line, field) {
 			kb, _ := strconv.Atoi(strings.Fields(line)[1])
 			return float64(kb) / 1024
 		}

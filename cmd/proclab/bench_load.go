@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -66,16 +65,4 @@ func waitForChildren(pid, n int, timeout time.Duration) (int, bool) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	return count, false
-}
-
-// currentRSS is the memory pid has resident now (VmRSS), in MB.
-func currentRSS(pid int) float64 {
-	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return 0
 }
