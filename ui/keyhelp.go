@@ -25,12 +25,23 @@ var otherKeys = []struct{ key, does string }{
 	{"↑ ↓ ← →", msg("in the tree: select the row above or below, close or open a branch; in the timeline: pan and zoom")},
 	{"Delete · Shift+Delete", msg("terminate · kill the selected process")},
 	{"F5 · F10", msg("lesson: run to the end (again) · one step")},
+	{"F9", msg("projector layout: the tree and the output take the window, or the standard layout again")},
 	{"F11", msg("full screen")},
+	{"Ctrl+F", msg("filter the tree by name, pid or state (Esc clears)")},
 	{"Ctrl+1 · Ctrl+2 · Ctrl+3", msg("Lanes · Timeline · Console")},
 	{"Ctrl+= · Ctrl+- · Ctrl+0", msg("zoom in · zoom out · actual size")},
 	{"Ctrl+W", msg("watch a process of this machine")},
 	{"Ctrl+Q", msg("quit: the lab's processes are ended first")},
-	{msg("right click"), msg("on a line of a lane: copy the whole line")}, // a word, not a key name: translated
+	{msg("right click"), msg("on a line of a lane: copy the whole line; on a row of the tree: its menu")}, // a word, not a key name: translated
+	{msg("click a column title"), msg("sort the tree by it; again: the other way; a third time: as the processes came")},
+}
+
+// actionKey is the key of action a, as its tooltip says it ("" if none).
+func actionKey(a action) string {
+	if m := keyInTooltip.FindStringSubmatch(actionTexts[a].does); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // keyRows is the F1 screen's rows: key and what it does, in the current
@@ -38,16 +49,16 @@ var otherKeys = []struct{ key, does string }{
 func keyRows() [][2]string {
 	var rows [][2]string
 	for _, a := range toolbarOrder {
-		m := keyInTooltip.FindStringSubmatch(actionTexts[a].does) // the key as the English text says it
-		if m == nil {
+		key := actionKey(a) // the key as the English text says it
+		if key == "" {
 			continue
 		}
-		does := strings.TrimSpace(strings.TrimSuffix(tr(actionTexts[a].does), m[0]))
-		rows = append(rows, [2]string{m[1], actionLabel(a) + " — " + does})
+		does := strings.TrimSpace(strings.TrimSuffix(tr(actionTexts[a].does), "("+key+")"))
+		rows = append(rows, [2]string{key, actionLabel(a) + " — " + does})
 	}
 	for _, k := range otherKeys {
 		key := k.key
-		if key == "right click" {
+		if key == "right click" || key == "click a column title" {
 			key = tr(key)
 		}
 		rows = append(rows, [2]string{key, tr(k.does)})

@@ -23,6 +23,8 @@ func (w *labWindow) typedKey(e *fyne.KeyEvent) {
 		w.interruptJoin()
 	case fyne.KeySpace:
 		w.togglePause()
+	case fyne.KeyF9:
+		w.toggleProjector()
 	case fyne.KeyF11:
 		w.win.SetFullScreen(!w.win.FullScreen())
 	case fyne.KeyF1:
@@ -66,7 +68,7 @@ func (w *labWindow) addShortcuts() {
 	for key, do := range map[fyne.KeyName]func(){
 		fyne.KeyN: w.doNew, fyne.KeyR: w.doStart, fyne.KeyJ: w.doJoin, fyne.KeyT: w.doTerminate,
 		fyne.KeyK: w.doKill, fyne.KeyD: w.doDaemon, fyne.KeyE: w.doMainEnds, fyne.KeyL: w.doNewLab,
-		fyne.KeyQ: w.app.Quit, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyP: w.doRunProgram, fyne.KeyW: w.doWatch,
+		fyne.KeyQ: w.quit, fyne.KeyS: w.doExport, fyne.KeyI: w.doIsAlive, fyne.KeyP: w.doRunProgram, fyne.KeyW: w.doWatch,
 	} {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { do() })
@@ -84,6 +86,8 @@ func (w *labWindow) addShortcuts() {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
 			func(fyne.Shortcut) { w.setZoom(w.zoom() + step) })
 	}
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { w.filter.open() })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { w.setZoom(1) })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift},

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,11 +21,14 @@ const laneMinWidth = 190
 // the lane's buffer: the tail the lab keeps.
 type lane struct {
 	widget.BaseWidget
-	proc     *procs.Process // nil for main's own lane
-	onTap    func()
-	dot      *canvas.Text
-	title    *widget.Label
-	state    *widget.Label
+	proc  *procs.Process // nil for main's own lane
+	onTap func()
+	dot   *canvas.Text
+	// header is the lane's title and state, wrapped onto up to three rows:
+	// the name is what tells lanes apart, so it is not cut to one word and
+	// "…"; one text for both keeps a row for the lines when projected.
+	header   *fitText
+	line     *canvas.Rectangle
 	view     *outputView
 	bg       *canvas.Rectangle
 	selected bool
@@ -46,11 +48,9 @@ var (
 func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onCopy func(procs.Line)) *lane {
 	l := &lane{proc: p, onTap: onTap}
 	l.dot = canvas.NewText("●", colorInitial)
-	l.title = widget.NewLabel("")
-	l.title.TextStyle.Bold = true
-	l.title.Truncation = fyne.TextTruncateEllipsis
-	l.state = widget.NewLabel("")
-	l.state.Truncation = fyne.TextTruncateEllipsis
+	l.header = newFitText(fyne.TextStyle{Bold: true})
+	l.header.maxRows = 3
+	l.line = canvas.NewRectangle(color.Transparent)
 	l.bg = canvas.NewRectangle(color.Transparent)
 	l.bg.CornerRadius = theme.InputRadiusSize()
 	l.bg.StrokeWidth = 2
@@ -60,26 +60,68 @@ func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onCopy func(
 }
 
 func (l *lane) CreateRenderer() fyne.WidgetRenderer {
-	// The state goes under the name: a lane is narrow, and its name is
-	// what tells the lanes apart.
-	header := container.NewBorder(nil, nil, l.dot, nil, container.NewVBox(l.title, l.state))
-	return widget.NewSimpleRenderer(container.NewStack(l.bg,
-		container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, l.view)))
+	return &laneRenderer{l: l, objects: []fyne.CanvasObject{l.bg, l.dot, l.header, l.line, l.view}}
 }
+
+// laneRenderer puts the title and the state above the lines, as many rows
+// of them as the lane's width needs, and gives the lines the rest.
+type laneRenderer struct {
+	l       *lane
+	objects []fyne.CanvasObject
+}
+
+func (r *laneRenderer) Layout(size fyne.Size) {
+	l := r.l
+	pad := theme.Padding()
+	l.bg.Resize(size)
+	l.dot.TextSize = theme.TextSize()
+	dotW := fyne.MeasureText("●", l.dot.TextSize, fyne.TextStyle{}).Width + pad
+	l.dot.Move(fyne.NewPos(pad, pad/2))
+	textW := max(0, size.Width-dotW-2*pad)
+	y := pad / 2
+	h := l.header.heightFor(textW)
+	l.header.Move(fyne.NewPos(pad+dotW, y))
+	l.header.Resize(fyne.NewSize(textW, h))
+	y += h + pad/2
+	l.line.FillColor = theme.Color(theme.ColorNameSeparator)
+	l.line.Move(fyne.NewPos(0, y))
+	l.line.Resize(fyne.NewSize(size.Width, theme.SeparatorThicknessSize()))
+	y += theme.SeparatorThicknessSize()
+	l.view.Move(fyne.NewPos(0, y))
+	l.view.Resize(fyne.NewSize(size.Width, max(0, size.Height-y)))
+}
+
+func (r *laneRenderer) MinSize() fyne.Size {
+	v := r.l.view.MinSize()
+	return fyne.NewSize(v.Width, v.Height+textHeight(fyne.TextStyle{Bold: true})+theme.Padding())
+}
+
+func (r *laneRenderer) Refresh() {
+	r.Layout(r.l.Size())
+	r.l.bg.Refresh()
+	r.l.line.Refresh()
+}
+
+func (r *laneRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *laneRenderer) Destroy()                     {}
 
 func (l *lane) Tapped(*fyne.PointEvent) { l.onTap() }
 
 // setHeader shows who the lane belongs to and what state it is in.
 func (l *lane) setHeader(title string, look stateLook) {
-	if l.title.Text != title {
-		l.title.SetText(title)
+	text := title + " · " + look.word
+	if l.header.full == text && l.dot.Color == look.color {
+		return
 	}
-	if l.state.Text != look.word {
-		l.state.SetText(look.word)
-	}
+	rows := len(l.header.drawn)
+	l.header.set(text, theme.ColorNameForeground)
 	if l.dot.Color != look.color {
 		l.dot.Color = look.color
 		l.dot.Refresh()
+	}
+	// A header that now needs another row moves the lines down.
+	if rows != len(l.header.split(l.header.Size().Width)) {
+		l.Refresh()
 	}
 }
 
@@ -165,8 +207,13 @@ func (columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(n*laneWidth()+max(n-1, 0)*theme.Padding(), 120)
 }
 
-// laneWidth is the narrowest a lane gets: laneMinWidth, or room for the
-// narrowest output view at the current zoom.
+// laneCells is the fewest characters a lane's row holds when zoomed in: a
+// projected lane of 16 wrapped a traceback into shreds, and its title onto
+// three rows.
+const laneCells = 19
+
+// laneWidth is the narrowest a lane gets: laneMinWidth, or room for
+// laneCells characters at the current zoom.
 func laneWidth() float32 {
-	return max(laneMinWidth, cellWidth()*minViewCells+3*theme.Padding())
+	return max(laneMinWidth, cellWidth()*laneCells+3*theme.Padding())
 }

@@ -82,16 +82,19 @@ func newLessonView(w *labWindow) *lessonView {
 	})
 	for i := range v.headings {
 		v.headings[i] = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v.headings[i].Wrapping = fyne.TextWrapWord // three side by side must fit a zoomed window
 	}
 	outputs := container.NewGridWithColumns(3,
-		container.NewBorder(v.headings[0], nil, nil, nil, container.NewVScroll(v.expected)),
-		container.NewBorder(v.headings[1], nil, nil, nil, container.NewVScroll(v.got)),
+		// Scrolling both ways: a long line of output must not make the
+		// window wider than the screen.
+		container.NewBorder(v.headings[0], nil, nil, nil, container.NewScroll(v.expected)),
+		container.NewBorder(v.headings[1], nil, nil, nil, container.NewScroll(v.got)),
 		container.NewBorder(v.headings[2], nil, nil, nil, container.NewVScroll(v.earlier)),
 	)
 	body := container.NewVSplit(v.code, container.NewBorder(nil, v.verdict, nil, nil, outputs))
 	body.Offset = 0.6
 	v.content = container.NewBorder(
-		container.NewVBox(v.title, v.explain, container.NewHBox(v.next, v.toEnd, v.restart)),
+		container.NewVBox(v.title, v.explain, container.NewHScroll(container.NewHBox(v.next, v.toEnd, v.restart))),
 		nil, nil, nil, body)
 	v.relabel()
 	return v

@@ -13,6 +13,21 @@ func (w *labWindow) buildMenu() {
 	for _, l := range w.lessons {
 		lessonItems = append(lessonItems, fyne.NewMenuItem(l.Section+"  "+l.Title[uiLanguage()], func() { w.openLesson(l) }))
 	}
+	choice := func(label string, on bool, do func()) *fyne.MenuItem {
+		item := fyne.NewMenuItem(label, do)
+		item.Checked = on
+		return item
+	}
+	layoutChoice := w.app.Preferences().String(prefLayout)
+	// The poll rate is also beside the status line, except in the
+	// projector layout.
+	rates := fyne.NewMenuItem(tr("Tree polls per second"), nil)
+	rates.ChildMenu = fyne.NewMenu("")
+	for _, label := range w.rate.Options {
+		rates.ChildMenu.Items = append(rates.ChildMenu.Items, choice(label, label == w.rate.Selected, func() { w.rate.SetSelected(label) }))
+	}
+	quit := fyne.NewMenuItem(tr("Quit (Ctrl+Q)"), w.quit)
+	quit.IsQuit = true
 	chosen := w.app.Preferences().String(prefLanguage)
 	languageItem := func(code, name string) *fyne.MenuItem {
 		item := fyne.NewMenuItem(name, func() { w.setLanguage(code) })
@@ -36,11 +51,17 @@ func (w *labWindow) buildMenu() {
 		fyne.NewMenuItem(tr("Stop watching"), w.stopWatching),
 		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
 		fyne.NewMenuItem(tr("Containment…"), w.doShowContainment),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	), fyne.NewMenu(tr("View"),
 		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
 		fyne.NewMenuItem(tr("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
 		fyne.NewMenuItem(tr("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
 		fyne.NewMenuItem(tr("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		fyne.NewMenuItemSeparator(),
+		choice(tr("Layout: follow the zoom (projector from 175 %)"), layoutChoice == layoutAuto, func() { w.setLayout(layoutAuto) }),
+		choice(tr("Layout: standard"), layoutChoice == layoutStandard, func() { w.setLayout(layoutStandard) }),
+		choice(tr("Layout: projector, tree and output only (F9)"), layoutChoice == layoutProjector, func() { w.setLayout(layoutProjector) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("High contrast, dark"), func() { w.setThemeVariant("dark") }),
 		fyne.NewMenuItem(tr("High contrast, light"), func() { w.setThemeVariant("light") }),
@@ -51,6 +72,7 @@ func (w *labWindow) buildMenu() {
 		fyne.NewMenuItem(tr("Flash: off"), func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("Pause or resume the view (Space)"), w.togglePause),
+		rates,
 		fyne.NewMenuItemSeparator(),
 		language,
 	), fyne.NewMenu(tr("Lessons"), lessonItems...)))

@@ -39,6 +39,8 @@ type outputView struct {
 	top    float64 // the first row shown, in rows (fractional while scrolling)
 	newer  int     // lines that came since the user scrolled away from the newest
 	shown  int     // rows fully on screen at the last layout
+
+	drawn *outputRenderer // what is on screen, for the view report
 }
 
 // screenRow is one row on screen: part of the line with Seq seq, bytes
@@ -235,8 +237,30 @@ func (v *outputView) shownLines() []string {
 	return out
 }
 
+// onScreen reports how many rows the view has room for, how many it
+// shows, and how many of those are wider than the view (which wrapping
+// should make none).
+func (v *outputView) onScreen() (room, shown, cut int) {
+	r := v.drawn
+	if r == nil {
+		return 0, 0, 0
+	}
+	room = v.shown
+	for i, text := range r.texts {
+		if !text.Visible() || float32(i+1)*rowHeight() > r.size.Height+0.5 {
+			continue
+		}
+		shown++
+		if text.Position().X+fyne.MeasureText(text.Text, text.TextSize, text.TextStyle).Width > r.size.Width+0.5 {
+			cut++
+		}
+	}
+	return room, shown, cut
+}
+
 func (v *outputView) CreateRenderer() fyne.WidgetRenderer {
 	r := &outputRenderer{view: v}
+	v.drawn = r
 	r.thumb = canvas.NewRectangle(color.Transparent)
 	r.thumb.CornerRadius = 2
 	r.barBg = canvas.NewRectangle(color.Transparent)

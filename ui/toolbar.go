@@ -12,6 +12,8 @@ import (
 // tooltips, and a disabled button that does not say why is a dead end.
 type actionButton struct {
 	widget.Button
+	action  action
+	label   string // the label, also when the button shows its icon only
 	explain func() string
 	show    func(string)
 }
@@ -30,6 +32,10 @@ func newActionButton(label string, icon fyne.Resource, tapped func(), explain fu
 
 func (b *actionButton) MouseIn(e *desktop.MouseEvent) {
 	b.Button.MouseIn(e)
+	if b.Text == "" && b.label != "" {
+		b.show(b.label + ": " + b.explain()) // an icon alone does not say its name
+		return
+	}
 	b.show(b.explain())
 }
 

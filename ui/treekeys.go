@@ -166,3 +166,10 @@ func (pt *processTree) choose(uid string) {
 	pt.widget.Select(uid) // calls OnSelected: the window follows
 	pt.scrollTo(uid)
 }
+
+// Resize fits the columns to the tree's new width before the rows are laid
+// out.
+func (t *keyTree) Resize(s fyne.Size) {
+	t.pt.fitColumns(s.Width)
+	t.Tree.Resize(s)
+}

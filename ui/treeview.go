@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"proclab/procs"
@@ -20,7 +19,7 @@ const mainUID = "main"
 type treeRow struct {
 	title   string
 	look    stateLook
-	numbers string            // CPU % and memory
+	use     usage             // CPU % and memory, when the poll saw the process
 	flash   widget.Importance // non-zero while the row flashes
 	proc    *procs.Process    // a process of the lab, nil for main and grandchildren
 	pid     int               // an OS row's process; 0 for main and the lab's
@@ -28,11 +27,32 @@ type treeRow struct {
 	watched bool              // part of the subtree being watched
 }
 
-func (r *treeRow) stats() string {
-	if r.numbers == "" {
-		return r.look.word
+// usage is a process's CPU and memory as the last poll saw them.
+type usage struct {
+	known bool
+	cpu   float64 // percent of one core
+	rss   uint64  // bytes
+}
+
+func usageOf(p *procs.ProcInfo) usage {
+	if p == nil {
+		return usage{}
 	}
-	return r.look.word + " · " + r.numbers
+	return usage{known: true, cpu: p.CPU, rss: p.RSS}
+}
+
+func (u usage) cpuText() string {
+	if !u.known {
+		return ""
+	}
+	return fmt.Sprintf("%.0f%%", u.cpu)
+}
+
+func (u usage) memText() string {
+	if !u.known {
+		return ""
+	}
+	return procs.FormatBytes(u.rss)
 }
 
 // treeModel is the tree as the window shows it: main at the top, the lab's
@@ -72,7 +92,7 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 	if t != nil {
 		info = t.Procs[mainPid]
 	}
-	mainRow.numbers = usage(info)
+	mainRow.use = usageOf(info)
 	m.rows[mainUID] = mainRow
 
 	owned := map[int]bool{}
@@ -127,7 +147,7 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 // addLab adds the row of a process of the lab under parentUID.
 func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID string) string {
 	uid := labUID(s.Proc)
-	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s), numbers: usage(os)}
+	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s), use: usageOf(os)}
 	// New processes flash green, ended ones red, for a moment.
 	switch {
 	case s.Status == procs.Started && !s.Zombie && m.now-s.StartedAt < m.flash:
@@ -175,7 +195,7 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 			}
 		}
 	}
-	m.rows[uid] = &treeRow{title: title, look: look, numbers: usage(p), pid: pid, start: p.StartTime}
+	m.rows[uid] = &treeRow{title: title, look: look, use: usageOf(p), pid: pid, start: p.StartTime}
 	m.uidOf[pid] = uid
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
@@ -196,13 +216,6 @@ func labTitle(s procs.Snapshot) string {
 	return strings.Join(parts, " · ")
 }
 
-func usage(p *procs.ProcInfo) string {
-	if p == nil {
-		return ""
-	}
-	return fmt.Sprintf("%.0f%% · %s", p.CPU, procs.FormatBytes(p.RSS))
-}
-
 // processTree is the tree pane.
 type processTree struct {
 	widget   *keyTree
@@ -221,6 +234,22 @@ type processTree struct {
 	// percent of a core, so they refresh twice a second while states and
 	// structure refresh on every poll.
 	numbersAt time.Time
+
+	header  *treeHeader
+	nodes   []*treeNode // every row widget the tree made (it reuses them)
+	columns columnWidths
+	// stateWidth is the widest state word of the rows, measured when the
+	// rows change: the state column's width.
+	stateWidth float32
+	order      treeOrder
+	filter     string
+	// onHover shows a row's whole text ("" when the pointer leaves);
+	// onMenu opens a row's menu at a point of the canvas.
+	onHover func(uid string)
+	onMenu  func(uid string, at fyne.Position)
+	// rebuild builds the rows again from the last poll (after a change of
+	// order or filter).
+	rebuild func()
 }
 
 const numbersInterval = 500 * time.Millisecond
@@ -231,40 +260,17 @@ func newProcessTree(onSelect func(*treeRow)) *processTree {
 	pt.widget.ChildUIDs = func(uid widget.TreeNodeID) []widget.TreeNodeID { return pt.model.kids[uid] }
 	pt.widget.IsBranch = func(uid widget.TreeNodeID) bool { return uid == "" || len(pt.model.kids[uid]) > 0 }
 	pt.widget.CreateNode = func(bool) fyne.CanvasObject {
-		dot := canvas.NewText("●", colorInitial)
-		title := widget.NewLabel("")
-		title.Truncation = fyne.TextTruncateEllipsis
-		return container.NewBorder(nil, nil, dot, widget.NewLabel(""), title)
+		n := newTreeNode(pt)
+		pt.nodes = append(pt.nodes, n)
+		return n
 	}
 	pt.widget.UpdateNode = func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
-		row := pt.model.rows[uid]
-		if row == nil {
-			return
-		}
-		c := o.(*fyne.Container)
-		title, dot, stats := c.Objects[0].(*widget.Label), c.Objects[1].(*canvas.Text), c.Objects[2].(*widget.Label)
-		if s := row.stats(); stats.Text != s {
-			stats.SetText(s)
-		}
-		if dot.Text != row.look.glyph || dot.Color != row.look.color {
-			dot.Text, dot.Color = row.look.glyph, row.look.color
-			dot.Refresh()
-		}
-		importance := widget.MediumImportance
-		switch {
-		case row.flash != 0:
-			importance = row.flash
-		case row.proc == nil && uid != mainUID && !row.watched:
-			importance = widget.LowImportance
-		}
-		// A label that truncates shapes its text on every refresh: only
-		// one whose text or colour changed is refreshed, once.
-		if title.Text != row.title || title.Importance != importance {
-			title.Text, title.Importance = row.title, importance
-			title.Refresh()
+		if row := pt.model.rows[uid]; row != nil {
+			o.(*treeNode).show(uid, row)
 		}
 	}
 	pt.widget.ExtendBaseWidget(pt.widget)
+	pt.header = newTreeHeader(pt)
 	pt.widget.OnSelected = func(uid widget.TreeNodeID) {
 		pt.current = uid
 		if pt.quiet {
@@ -282,17 +288,20 @@ func newProcessTree(onSelect func(*treeRow)) *processTree {
 // leaving alone those the user closed.
 func (pt *processTree) set(m *treeModel) {
 	old := pt.model
-	if time.Since(pt.numbersAt) >= numbersInterval {
+	numbersDue := time.Since(pt.numbersAt) >= numbersInterval
+	if numbersDue {
 		pt.numbersAt = time.Now()
 	} else {
 		for uid, row := range m.rows {
 			// Keep showing the previous figures, unless the process has
 			// none any more (it ended): then it shows none at once.
-			if prev := old.rows[uid]; prev != nil && row.numbers != "" {
-				row.numbers = prev.numbers
+			if prev := old.rows[uid]; prev != nil && row.use.known {
+				row.use = prev.use
 			}
 		}
 	}
+	sortKids(m, pt.order)
+	filterKids(m, pt.filter)
 	pt.model = m
 	for uid := range m.kids {
 		if uid != "" && !pt.opened[uid] {
@@ -300,7 +309,11 @@ func (pt *processTree) set(m *treeModel) {
 			pt.widget.OpenBranch(uid)
 		}
 	}
+	if numbersDue {
+		pt.measureStates()
+	}
 	if !sameShape(old, m) {
+		pt.measureStates()
 		pt.widget.Refresh()
 		if _, ok := m.rows[pt.reveal]; ok {
 			pt.scrollTo(pt.reveal)
@@ -364,4 +377,72 @@ func mainLook(main procs.MainState) stateLook {
 		look.color = colorEnded
 	}
 	return look
+}
+
+// measureStates sets the state column to the widest state word shown.
+func (pt *processTree) measureStates() {
+	widest := float32(0)
+	size, style := theme.TextSize(), fyne.TextStyle{}
+	words := map[string]bool{}
+	for _, row := range pt.model.rows {
+		if !words[row.look.word] {
+			words[row.look.word] = true
+			widest = max(widest, fyne.MeasureText(row.look.word, size, style).Width)
+		}
+	}
+	if widest != pt.stateWidth {
+		pt.stateWidth = widest
+		pt.fitColumns(pt.widget.Size().Width)
+	}
+}
+
+// fitColumns decides the columns for a tree width; rows on screen are laid
+// out again when they change.
+func (pt *processTree) fitColumns(width float32) {
+	cols := fitColumns(width, pt.stateWidth)
+	if cols == pt.columns {
+		return
+	}
+	pt.columns = cols
+	for _, n := range pt.nodes {
+		n.Refresh()
+	}
+	pt.header.Refresh()
+}
+
+// sortBy is a click on a column's title.
+func (pt *processTree) sortBy(col treeColumn) {
+	pt.order = pt.order.next(col)
+	pt.header.relabel()
+	pt.resort()
+}
+
+// setFilter shows only the rows that hold text (and their ancestors).
+func (pt *processTree) setFilter(text string) {
+	pt.filter = text
+	pt.resort()
+}
+
+// resort applies the order and the filter to the rows the tree has now;
+// the next poll builds them again the same way.
+func (pt *processTree) resort() {
+	if pt.rebuild != nil {
+		pt.rebuild()
+	}
+}
+
+// openRows is how many rows the tree shows: those under open branches.
+func (pt *processTree) openRows() int { return len(pt.shownRows()) }
+
+// rowHeight is the height of one row with the line between rows.
+func (pt *processTree) rowHeight() float32 {
+	return newTreeNode(pt).MinSize().Height + theme.SeparatorThicknessSize()
+}
+
+// hover shows the whole of a row in the status line while the pointer is
+// on it: a name cut short to fit is never cut silently.
+func (pt *processTree) hover(uid string) {
+	if pt.onHover != nil {
+		pt.onHover(uid)
+	}
 }

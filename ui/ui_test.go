@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"proclab/procs"
 )
@@ -84,23 +83,9 @@ func TestEscapeClosesTheDialogWithoutCreating(t *testing.T) {
 	}
 }
 
-func labelsIn(o fyne.CanvasObject) []*widget.Label {
-	var out []*widget.Label
-	for _, c := range test.LaidOutObjects(o) {
-		if l, ok := c.(*widget.Label); ok {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // laneTexts is what a lane shows: its header and its lines, whole.
 func laneTexts(l *lane) []string {
-	var out []string
-	for _, lb := range labelsIn(l) {
-		out = append(out, lb.Text)
-	}
-	return append(out, l.view.shownLines()...)
+	return append([]string{l.header.full}, l.view.shownLines()...)
 }
 
 func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {

@@ -112,7 +112,7 @@ func (w *labWindow) addWatched(m *treeModel) {
 		// this view can tell.
 		for uid, row := range ws.rows {
 			r := *row
-			r.look, r.numbers, r.flash = stateLook{"✕", tr("ended"), colorEnded}, "", 0
+			r.look, r.use, r.flash = stateLook{"✕", tr("ended"), colorEnded}, usage{}, 0
 			m.rows[uid] = &r
 		}
 		for uid, kids := range ws.kids {
@@ -166,7 +166,7 @@ func (w *labWindow) addWatched(m *treeModel) {
 			continue
 		}
 		r := g.row
-		r.look, r.numbers, r.flash = stateLook{"✕", tr("ended"), colorEnded}, "", widget.DangerImportance
+		r.look, r.use, r.flash = stateLook{"✕", tr("ended"), colorEnded}, usage{}, widget.DangerImportance
 		m.rows[uid] = &r
 		m.kids[g.parent] = append(m.kids[g.parent], uid)
 	}

@@ -73,26 +73,35 @@ type labWindow struct {
 	joinCancel context.CancelFunc
 	poll       *procs.Tree
 
-	tree       *processTree
-	inspector  *inspector
-	laneBox    *laneStrip
-	laneView   *container.Scroll
-	lanes      map[*procs.Process]*lane
-	cleared    map[*procs.Process]bool // hidden by Clear ended
-	console    *console
-	timeline   *timeline
-	lessons    []procs.Lesson
-	lessonV    *lessonView
-	timelineAt time.Time
-	tabs       *container.AppTabs
-	cores      *coresStrip
-	coresAt    time.Time
-	consoleAt  time.Time
-	paused     atomic.Bool
-	resumed    chan struct{}
-	pollEvery  atomic.Int64 // nanoseconds between tree polls
-	rate       *widget.Select
-	pauseBtn   *widget.Button
+	tree    *processTree
+	filter  *treeFilter
+	toolbar *toolRow
+	// The panes as the layout places them (layout.go).
+	treePane    *fyne.Container
+	treeHeading *fyne.Container
+	statusTools *fyne.Container // the poll rate and Pause
+	side        *fyne.Container // the left column: the tree, or the tree and the inspector
+	sideSplit   *container.Split
+	split       *container.Split
+	inspector   *inspector
+	laneBox     *laneStrip
+	laneView    *container.Scroll
+	lanes       map[*procs.Process]*lane
+	cleared     map[*procs.Process]bool // hidden by Clear ended
+	console     *console
+	timeline    *timeline
+	lessons     []procs.Lesson
+	lessonV     *lessonView
+	timelineAt  time.Time
+	tabs        *container.AppTabs
+	cores       *coresStrip
+	coresAt     time.Time
+	consoleAt   time.Time
+	paused      atomic.Bool
+	resumed     chan struct{}
+	pollEvery   atomic.Int64 // nanoseconds between tree polls
+	rate        *widget.Select
+	pauseBtn    *widget.Button
 	// pendingLanes have lines not drawn yet (see flushLanes).
 	pendingLanes map[*procs.Process]bool
 	laneBoxDirty bool          // lanes were added since the lanes were last laid out
@@ -116,8 +125,9 @@ type labWindow struct {
 	watch *watchState // the subtree being watched; nil when none
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
-	probe    *uiProbe // with --stats: how long work waits for the UI goroutine
-	dismiss  func()   // closes the dialog on screen that Esc closes; nil when none
+	probe    *uiProbe    // with --stats: how long work waits for the UI goroutine
+	dismiss  func()      // closes the dialog on screen that Esc closes; nil when none
+	lastView *viewReport // with --stats: what the window showed as it closed
 }
 
 // Run opens the window and returns the exit status when it closes.
@@ -182,7 +192,7 @@ func Run(opts Options) int {
 	go func() {
 		select {
 		case <-sigs:
-			fyne.Do(a.Quit)
+			fyne.Do(w.quit)
 		case <-w.ctx.Done():
 		}
 	}()
@@ -191,6 +201,9 @@ func Run(opts Options) int {
 	w.shutdown()
 	if w.probe != nil {
 		w.probe.write(opts.Stats, w.lab.LogPath())
+	}
+	if w.lastView != nil {
+		writeViewReport(opts.Stats, *w.lastView)
 	}
 	return 0
 }
@@ -210,6 +223,7 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	w.build()
 	w.addShortcuts()
 	w.win.Resize(fyne.NewSize(1280, 800))
+	w.win.SetCloseIntercept(w.quit)
 	return w
 }
 
@@ -219,6 +233,7 @@ func (w *labWindow) startFeeds() {
 	if len(w.opts.Preload) > 0 {
 		go w.startPreload()
 	}
+	fyne.Do(w.fitToScreen) // once the window is open: the screen is known then
 	go w.pumpEvents()
 	go w.pollTree()
 }
@@ -313,6 +328,9 @@ func (w *labWindow) setRate(label string) {
 	}
 	w.opts.Hz = hz
 	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / hz)))
+	if w.win.MainMenu() != nil {
+		w.buildMenu() // its check mark
+	}
 	w.refreshViews()
 }
 
@@ -327,6 +345,7 @@ func (w *labWindow) setZoom(z float32) {
 	z = max(0.75, min(2.5, z))
 	w.app.Preferences().SetFloat(prefZoom, float64(z))
 	w.app.Settings().SetTheme(newLabTheme(z, w.app.Preferences().String(prefTheme)))
+	w.applyLayout() // the projector layout follows the zoom, unless chosen
 	w.say(tr("zoom %.0f %%", z*100), false)
 }
 
@@ -359,6 +378,16 @@ func (w *labWindow) onUI(fn func()) bool {
 	}
 }
 
+// quit closes the window and ends the lab; with --stats it first measures
+// what the window shows (viewReport), while it still shows it.
+func (w *labWindow) quit() {
+	if w.opts.Stats != nil && w.lastView == nil {
+		r := w.viewReport()
+		w.lastView = &r
+	}
+	w.app.Quit()
+}
+
 // shutdown ends every child and goroutine of the window.
 func (w *labWindow) shutdown() {
 	w.stop()
@@ -378,31 +407,26 @@ func (w *labWindow) build() {
 	for a, t := range actionTexts {
 		does := t.does
 		w.buttons[a] = newActionButton(actionLabel(action(a)), t.icon(), w.actionFunc(action(a)), explain(action(a), func() string { return tr(does) }), show)
+		w.buttons[a].action = action(a)
 	}
 	w.buttons[actNew].Importance = widget.HighImportance
-	w.localized(func() {
-		for a, b := range w.buttons {
-			if label := actionLabel(action(a)); b.Text != label {
-				b.SetText(label)
-			}
-		}
-	})
-
-	tools := container.NewHBox()
+	var tools []*actionButton
 	for _, a := range toolbarOrder {
-		b := w.buttons[a]
 		switch a {
 		case actIsAlive, actActiveChildren, actPinOne, actPinAll:
 			continue // in the inspector
 		case actNewLab, actClear, actExport:
 			continue // in the Lab menu
 		}
-		tools.Add(b)
+		tools = append(tools, w.buttons[a])
 	}
-	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil,
-		container.NewGridWithColumns(1, container.NewHScroll(tools)))
 
 	w.tree = newProcessTree(w.selectRow)
+	w.tree.rebuild = w.refreshViews
+	w.tree.onHover = w.hoverRow
+	w.tree.onMenu = w.rowMenu
+	w.relabels = append(w.relabels, w.tree.header.relabel)
+	w.filter = newTreeFilter(w.tree)
 	w.mainLines = procs.NewLineBuffer(maxMainLines)
 	w.mainLane = newLane(nil, w.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
 	w.laneBox = newLaneStrip(w.mainLane)
@@ -411,7 +435,6 @@ func (w *labWindow) build() {
 	w.console = newConsole()
 	w.cores = newCoresStrip()
 	w.relabels = append(w.relabels, w.cores.relabel)
-	treePane := container.NewBorder(w.heading(msg("Process tree")), w.cores.content, nil, nil, w.tree.widget)
 	w.timeline = newTimeline()
 	w.lessonV = newLessonView(w)
 	w.relabels = append(w.relabels, w.lessonV.relabel)
@@ -435,33 +458,30 @@ func (w *labWindow) build() {
 		w.timeline.show()
 		w.flushLanes() // lanes are not drawn while another tab is shown
 	}
-	lanesPane := w.tabs
 	w.inspector = newInspector(
 		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
 	w.relabels = append(w.relabels, w.inspector.relabel)
-	inspectorPane := container.NewBorder(w.heading(msg("Inspector")), nil, nil, nil, w.inspector.content)
-	// The tree and the inspector share the left column, so the lanes keep
-	// the whole right side: at 1280 pixels three columns would leave each
-	// too narrow to read.
-	left := container.NewVSplit(treePane, inspectorPane)
-	left.Offset = 0.42
-	split := container.NewHSplit(left, lanesPane)
-	split.Offset = 0.36
 
 	w.status = widget.NewLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."))
-	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.info = widget.NewLabel("")
-	w.info.Truncation = fyne.TextTruncateEllipsis
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
 	w.pauseBtn = widget.NewButton("", w.togglePause)
 	w.localized(w.labelPause)
-	// The status line and the counts share the width and truncate, so that
-	// at 200 % zoom the window still fits a 1280×800 projector.
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(w.rate, w.pauseBtn),
-		container.NewGridWithColumns(2, w.status, w.info))
-	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	w.buildLayout(tools)
+	w.localized(func() {
+		inToolbar := map[*actionButton]bool{}
+		for _, b := range tools {
+			inToolbar[b] = true
+		}
+		for a, b := range w.buttons {
+			if label := actionLabel(action(a)); !inToolbar[b] && b.Text != label {
+				b.SetText(label)
+			}
+		}
+		w.toolbar.relabel(func(b *actionButton) string { return actionLabel(b.action) })
+	})
 	w.localized(w.buildMenu)
 	w.localized(func() { w.win.SetTitle(tr("ProcLab — Python multiprocessing with real processes")) })
 	w.win.Canvas().SetOnTypedKey(w.typedKey)

@@ -55,13 +55,16 @@ func need(t *testing.T, tools ...string) {
 	}
 }
 
-// startXvfb starts a virtual screen and returns its display name.
-func startXvfb(t *testing.T) string {
+// startXvfb starts a virtual screen of 1280×800 and returns its display name.
+func startXvfb(t *testing.T) string { return startXvfbSized(t, "1280x800") }
+
+// startXvfbSized starts a virtual screen of size ("1920x1080").
+func startXvfbSized(t *testing.T, size string) string {
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
