@@ -63,7 +63,7 @@ func (w *labWindow) applyLayout() {
 	if w.projector() {
 		w.side.Objects = []fyne.CanvasObject{w.treePane}
 		w.split.Offset = 0.42
-		w.treeHeading.Hide()
+		w.treeHeading.Hidden = !w.filter.box.Visible() // the filter still shows when open
 		w.statusTools.Hide()
 	} else {
 		w.side.Objects = []fyne.CanvasObject{w.sideSplit}
@@ -83,10 +83,10 @@ func (w *labWindow) buildLayout(tools []*actionButton) {
 	w.toolbar = newToolRow(tools)
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, container.NewHScroll(w.toolbar))
 
-	w.treeHeading = container.NewBorder(nil, nil, w.heading(msg("Process tree")), nil)
-	w.treePane = container.NewBorder(
-		container.NewVBox(w.treeHeading, w.filter.box, w.tree.header),
-		nil, nil, nil, w.tree.widget)
+	// The filter shares the heading's row, so opening it moves no row.
+	w.treeHeading = container.NewBorder(nil, nil, w.heading(msg("Process tree")), nil, w.filter.box)
+	w.treePane = container.NewBorder(container.NewVBox(w.treeHeading, w.tree.header), nil, nil, nil, w.tree.widget)
+	w.filter.row, w.filter.hideRow = w.treeHeading, w.projector
 	inspectorPane := container.NewBorder(w.heading(msg("Inspector")), w.cores.content, nil, nil, w.inspector.content)
 	// The tree and the inspector share the left column, so the lanes keep
 	// the whole right side: at 1280 pixels three columns would leave each

@@ -14,6 +14,11 @@ type treeFilter struct {
 	entry *filterEntry
 	box   *fyne.Container
 	tree  *processTree
+	// row is the row the filter shows in; it is hidden in the projector
+	// layout while the filter is closed.
+	row     fyne.CanvasObject
+	hideRow func() bool // whether the row goes when the filter closes
+	canvas  fyne.Canvas
 }
 
 type filterEntry struct {
@@ -32,8 +37,8 @@ func (e *filterEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func newTreeFilter(tree *processTree) *treeFilter {
-	f := &treeFilter{tree: tree, entry: &filterEntry{}}
+func newTreeFilter(tree *processTree, canvas fyne.Canvas) *treeFilter {
+	f := &treeFilter{tree: tree, entry: &filterEntry{}, canvas: canvas}
 	f.entry.ExtendBaseWidget(f.entry)
 	f.entry.OnChanged = tree.setFilter
 	f.entry.done = f.done
@@ -46,15 +51,19 @@ func newTreeFilter(tree *processTree) *treeFilter {
 func (f *treeFilter) open() {
 	f.entry.SetPlaceHolder(tr("filter: name, pid or state"))
 	f.box.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.entry); c != nil {
-		c.Focus(f.entry)
+	if f.row != nil {
+		f.row.Show()
 	}
+	f.canvas.Focus(f.entry)
 }
 
 func (f *treeFilter) done(clear bool) {
 	if clear {
 		f.entry.SetText("") // OnChanged shows every row again
 		f.box.Hide()
+		if f.hideRow != nil && f.hideRow() {
+			f.row.Hide()
+		}
 	}
 	f.tree.widget.takeFocus()
 }

@@ -86,8 +86,8 @@ func naturalCompare(a, b string) int {
 			a, b = a[len(na):], b[len(nb):]
 			continue
 		}
-		if a[0] != b[0] {
-			return cmp.Compare(unicode.ToLower(rune(a[0])), unicode.ToLower(rune(b[0])))
+		if c := cmp.Compare(unicode.ToLower(rune(a[0])), unicode.ToLower(rune(b[0]))); c != 0 {
+			return c
 		}
 		a, b = a[1:], b[1:]
 	}

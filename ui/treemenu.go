@@ -36,6 +36,11 @@ func (w *labWindow) rowMenu(uid string, at fyne.Position) {
 		return
 	}
 	w.tree.choose(uid)
+	widget.ShowPopUpMenuAtPosition(w.rowMenuOf(uid), w.win.Canvas(), at)
+}
+
+// rowMenuOf is the menu of the selected row uid.
+func (w *labWindow) rowMenuOf(uid string) *fyne.Menu {
 	why := w.whyNot()
 	var items []*fyne.MenuItem
 	for _, a := range rowMenuActions {
@@ -52,7 +57,7 @@ func (w *labWindow) rowMenu(uid string, at fyne.Position) {
 				w.say(tr("copied: %s", row.title), false)
 			}
 		}))
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), w.win.Canvas(), at)
+	return fyne.NewMenu("", items...)
 }
 
 // menuLabel is an action's label with its key, as the toolbar's hint says

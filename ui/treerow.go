@@ -131,6 +131,14 @@ func (n *treeNode) MouseIn(*desktop.MouseEvent)    { n.pt.hover(n.uid) }
 func (n *treeNode) MouseMoved(*desktop.MouseEvent) {}
 func (n *treeNode) MouseOut()                      { n.pt.hover("") }
 
+// Tapped selects the row, as a click on a tree row does: the driver gives
+// a click to the row's content once it takes right clicks.
+func (n *treeNode) Tapped(*fyne.PointEvent) {
+	if n.uid != "" {
+		n.pt.widget.Select(n.uid)
+	}
+}
+
 // TappedSecondary is a right click: the row's menu.
 func (n *treeNode) TappedSecondary(e *fyne.PointEvent) {
 	if n.pt.onMenu != nil {

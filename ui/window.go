@@ -114,11 +114,13 @@ type labWindow struct {
 	buttons      [actCount]*actionButton
 	status       *widget.Label
 	statusDrawn  widget.Importance // the status line's colour when last drawn
-	floodAt      time.Time         // when output was last dropped for a flood
-	info         *widget.Label
-	hint         string
-	message      string
-	lastProgram  string // the last command line run with Run program
+	// messageImportance is the message's colour: red for a problem.
+	messageImportance widget.Importance
+	floodAt           time.Time // when output was last dropped for a flood
+	info              *widget.Label
+	hint              string
+	message           string
+	lastProgram       string // the last command line run with Run program
 	// other is the selected process when it is not the lab's (a watched
 	// one, or any other row of the tree); nil otherwise.
 	other *otherProcess
@@ -426,7 +428,7 @@ func (w *labWindow) build() {
 	w.tree.onHover = w.hoverRow
 	w.tree.onMenu = w.rowMenu
 	w.relabels = append(w.relabels, w.tree.header.relabel)
-	w.filter = newTreeFilter(w.tree)
+	w.filter = newTreeFilter(w.tree, w.win.Canvas())
 	w.mainLines = procs.NewLineBuffer(maxMainLines)
 	w.mainLane = newLane(nil, w.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
 	w.laneBox = newLaneStrip(w.mainLane)
@@ -502,10 +504,9 @@ func (w *labWindow) say(msg string, problem bool) {
 // drawn is shaped again, which 200 starting children made costly).
 func (w *labWindow) setMessage(msg string, problem bool) {
 	w.message = msg
+	w.messageImportance = widget.MediumImportance
 	if problem {
-		w.status.Importance = widget.DangerImportance
-	} else {
-		w.status.Importance = widget.MediumImportance
+		w.messageImportance = widget.DangerImportance
 	}
 }
 
@@ -514,6 +515,12 @@ func (w *labWindow) refreshStatus() {
 	if w.hint != "" {
 		text = w.hint
 	}
+	// A hint (a hovered button or row) is not a problem: never in red.
+	importance := w.messageImportance
+	if w.hint != "" {
+		importance = widget.MediumImportance
+	}
+	w.status.Importance = importance
 	if w.status.Text != text || w.statusDrawn != w.status.Importance {
 		w.status.Text, w.statusDrawn = text, w.status.Importance
 		w.status.Refresh()
