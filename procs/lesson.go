@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,8 +28,15 @@ type Lesson struct {
 	// (same lines, same order), "unordered" (same lines, any order: the
 	// note's point is that order varies), "last" (the last lines), "timing"
 	// (where main's "over" falls among the child's lines) or "none".
-	Compare string       `json:"compare"`
-	Steps   []LessonStep `json:"steps"`
+	Compare string `json:"compare"`
+	// Racing are groups of Expected's lines that processes print at the
+	// same moment, so CPython prints them in either order (the note's
+	// 3.6(3): processes run in no fixed order). "exact" accepts every
+	// order of each group's lines among the places they hold; RaceNote
+	// says so, by language.
+	Racing   [][]string        `json:"racing,omitempty"`
+	RaceNote map[string]string `json:"racenote,omitempty"`
+	Steps    []LessonStep      `json:"steps"`
 }
 
 // LessonStep is what one line of the program does. Exactly one action
@@ -309,8 +317,8 @@ func CompareLesson(l Lesson, got []string) error {
 	want := l.Expected
 	switch l.Compare {
 	case "exact":
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			return fmt.Errorf("the note printed\n%s\nthis run printed\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+		if i, ok := firstDifference(want, got, l.Racing); !ok {
+			return fmt.Errorf("%s\nthe note printed\n%s\nthis run printed\n%s", describeDifference(want, got, i), strings.Join(want, "\n"), strings.Join(got, "\n"))
 		}
 	case "unordered":
 		a, b := append([]string(nil), got...), append([]string(nil), want...)
@@ -343,6 +351,81 @@ func CompareLesson(l Lesson, got []string) error {
 		}
 	}
 	return nil
+}
+
+// firstDifference holds got against want line by line, except that the
+// lines of each racing group may come in any order among the places the
+// group holds in want; it returns the first line that differs.
+func firstDifference(want, got []string, racing [][]string) (int, bool) {
+	group := map[int]int{} // a place in want: its racing group
+	places := make([][]int, len(racing))
+	for g, lines := range racing {
+		for i, w := range want {
+			if slices.Contains(lines, w) {
+				group[i] = g
+				places[g] = append(places[g], i)
+			}
+		}
+	}
+	for i := range max(len(want), len(got)) {
+		if i >= len(want) || i >= len(got) {
+			return i, false
+		}
+		g, racing := group[i]
+		if !racing {
+			if got[i] != want[i] {
+				return i, false
+			}
+			continue
+		}
+		// The group's places in got hold the group's lines, in any order.
+		var a, b []string
+		for _, p := range places[g] {
+			if p < len(got) {
+				a = append(a, got[p])
+			}
+			b = append(b, want[p])
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+// describeDifference says in one line where got first leaves want.
+func describeDifference(want, got []string, i int) string {
+	switch {
+	case i >= len(got):
+		return fmt.Sprintf("line %d: the note printed %q, this run printed nothing more", i+1, want[i])
+	case i >= len(want):
+		return fmt.Sprintf("line %d: this run printed %q, the note nothing more", i+1, got[i])
+	}
+	return fmt.Sprintf("line %d: the note printed %q, this run printed %q", i+1, want[i], got[i])
+}
+
+// RaceShown reports whether got printed a racing group of l in another
+// order than the note did (so the verdict can say both orders happen).
+func RaceShown(l Lesson, got []string) bool {
+	for _, lines := range l.Racing {
+		var order, noted []string
+		for _, line := range got {
+			if slices.Contains(lines, line) {
+				order = append(order, line)
+			}
+		}
+		for _, line := range l.Expected {
+			if slices.Contains(lines, line) {
+				noted = append(noted, line)
+			}
+		}
+		if !slices.Equal(order, noted) {
+			return true
+		}
+	}
+	return false
 }
 
 func sliceIndex(lines []string, s string) int {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +58,68 @@ func TestLessonsMatchTheNote(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Lesson 3.6a's last two lines race in CPython itself: the verdict accepts
+// both orders, says where a wrong run parts from the note in its first
+// line, and accepts every output real CPython printed for the note's
+// program.
+func TestRacingLinesAcceptEveryOrderCPythonPrints(t *testing.T) {
+	all, err := LoadLessons(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l Lesson
+	for _, x := range all {
+		if x.Name == "globals" {
+			l = x
+		}
+	}
+	if len(l.Racing) == 0 {
+		t.Fatal("lesson globals has no racing lines")
+	}
+	swapped := slices.Clone(l.Expected)
+	n := len(swapped)
+	swapped[n-1], swapped[n-2] = swapped[n-2], swapped[n-1]
+	if err := CompareLesson(l, swapped); err != nil {
+		t.Errorf("the other order of the racing lines: %v", err)
+	}
+	if !RaceShown(l, swapped) || RaceShown(l, l.Expected) {
+		t.Error("RaceShown does not tell the other order from the note's")
+	}
+	wrong := slices.Clone(l.Expected)
+	wrong[1] = "add: 5"
+	err = CompareLesson(l, wrong)
+	if err == nil || !strings.HasPrefix(err.Error(), `line 2: the note printed "add: 1", this run printed "add: 5"`) {
+		t.Errorf("a wrong line: %v", err)
+	}
+	// The racing lines may not leave their places: one before the adds is
+	// another program.
+	moved := append([]string{l.Expected[n-1]}, l.Expected[:n-1]...)
+	if CompareLesson(l, moved) == nil {
+		t.Errorf("a racing line moved to the top was accepted: %q", moved)
+	}
+	if CompareLesson(l, l.Expected[:n-1]) == nil {
+		t.Error("a run missing the last line was accepted")
+	}
+
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	file := filepath.Join(t.TempDir(), "globals.py")
+	if err := os.WriteFile(file, []byte(l.Code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 6 {
+		out, err := exec.Command(python, "-u", file).Output()
+		if err != nil {
+			t.Fatalf("python3 %s: %v", file, err)
+		}
+		got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		if err := CompareLesson(l, got); err != nil {
+			t.Errorf("run %d of CPython is refused: %v", run+1, err)
+		}
 	}
 }

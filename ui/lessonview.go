@@ -135,7 +135,7 @@ func (v *lessonView) start(l procs.Lesson) {
 	v.code.Refresh()
 	v.code.ScrollToTop()
 	v.expected.SetText(strings.Join(l.Expected, "\n"))
-	v.verdict.SetText("")
+	v.say("", widget.MediumImportance)
 	v.got.SetText("")
 	v.relabel()
 }
@@ -182,7 +182,7 @@ func (v *lessonView) step() {
 		}
 		v.busy = false
 		if err != nil {
-			v.verdict.SetText(err.Error())
+			v.say(err.Error(), widget.DangerImportance)
 		}
 		v.refresh()
 	})
@@ -217,7 +217,7 @@ func (v *lessonView) runToEnd() {
 		}
 		v.busy = false
 		if err != nil {
-			v.verdict.SetText(err.Error())
+			v.say(err.Error(), widget.DangerImportance)
 			v.refresh()
 			return
 		}
@@ -265,22 +265,36 @@ func (v *lessonView) finish() {
 		v.showHistory()
 		switch {
 		case err != nil:
-			v.verdict.SetText(err.Error())
+			v.say(err.Error(), widget.DangerImportance)
 		case len(v.lesson.Expected) == 0:
-			v.verdict.SetText(tr("Main has ended. The note shows no output for this one: its point is in what the tree, the inspector and the cores strip showed."))
+			v.say(tr("Main has ended. The note shows no output for this one: its point is in what the tree, the inspector and the cores strip showed."), widget.MediumImportance)
 		default:
 			if cmp := procs.CompareLesson(*v.lesson, v.terminal); cmp != nil {
 				hint := ""
 				if v.stepped {
 					hint = " — " + tr("stepping by hand gives the children time to run ahead of main; Restart and Run to end (F5) to see the note's timing.")
 				}
-				v.verdict.SetText(tr("Differs from the note: %v", cmp) + hint)
+				// The outputs are side by side above: the verdict says where
+				// they part, in one line.
+				first, _, _ := strings.Cut(cmp.Error(), "\n")
+				v.say("✘ "+tr("Differs from the note: %v", first)+hint, widget.DangerImportance)
 			} else {
-				v.verdict.SetText(tr("Main has ended: this run printed what the note printed."))
+				text := "✔ " + tr("Main has ended: this run printed what the note printed.")
+				if note := v.lesson.RaceNote[uiLanguage()]; note != "" && procs.RaceShown(*v.lesson, v.terminal) {
+					text += " " + note
+				}
+				v.say(text, widget.SuccessImportance)
 			}
 		}
 		v.refresh()
 	})
+}
+
+// say shows the verdict in its colour: green when the run matches the
+// note, red when it differs.
+func (v *lessonView) say(text string, importance widget.Importance) {
+	v.verdict.Importance = importance
+	v.verdict.SetText(text)
 }
 
 func (v *lessonView) refresh() {

@@ -19,6 +19,8 @@ func (w *labWindow) buildMenu() {
 		return item
 	}
 	layoutChoice := w.app.Preferences().String(prefLayout)
+	themeChoice := w.app.Preferences().String(prefTheme)
+	flash := w.app.Preferences().FloatWithFallback(prefFlash, 2)
 	// The poll rate is also beside the status line, except in the
 	// projector layout.
 	rates := fyne.NewMenuItem(tr("Tree polls per second"), nil)
@@ -63,13 +65,13 @@ func (w *labWindow) buildMenu() {
 		choice(tr("Layout: standard"), layoutChoice == layoutStandard, func() { w.setLayout(layoutStandard) }),
 		choice(tr("Layout: projector, tree and output only (F9)"), layoutChoice == layoutProjector, func() { w.setLayout(layoutProjector) }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(tr("High contrast, dark"), func() { w.setThemeVariant("dark") }),
-		fyne.NewMenuItem(tr("High contrast, light"), func() { w.setThemeVariant("light") }),
-		fyne.NewMenuItem(tr("System theme"), func() { w.setThemeVariant("") }),
+		choice(tr("High contrast, dark"), themeChoice == "dark", func() { w.setThemeVariant("dark") }),
+		choice(tr("High contrast, light"), themeChoice == "light", func() { w.setThemeVariant("light") }),
+		choice(tr("System theme"), themeChoice == "", func() { w.setThemeVariant("") }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(tr("Flash new and ended processes: 2 s"), func() { w.app.Preferences().SetFloat(prefFlash, 2) }),
-		fyne.NewMenuItem(tr("Flash: 5 s"), func() { w.app.Preferences().SetFloat(prefFlash, 5) }),
-		fyne.NewMenuItem(tr("Flash: off"), func() { w.app.Preferences().SetFloat(prefFlash, 0) }),
+		choice(tr("Flash new and ended processes: 2 s"), flash == 2, func() { w.setFlash(2) }),
+		choice(tr("Flash: 5 s"), flash == 5, func() { w.setFlash(5) }),
+		choice(tr("Flash: off"), flash == 0, func() { w.setFlash(0) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("Pause or resume the view (Space)"), w.togglePause),
 		rates,

@@ -358,6 +358,13 @@ func (w *labWindow) zoom() float32 {
 func (w *labWindow) setThemeVariant(v string) {
 	w.app.Preferences().SetString(prefTheme, v)
 	w.app.Settings().SetTheme(newLabTheme(w.zoom(), v))
+	w.buildMenu() // its check mark
+}
+
+// setFlash sets how long new and ended processes flash, in seconds.
+func (w *labWindow) setFlash(seconds float64) {
+	w.app.Preferences().SetFloat(prefFlash, seconds)
+	w.buildMenu()
 }
 
 // flashTime is how long new processes flash green and ended ones red.
