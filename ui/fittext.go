@@ -44,11 +44,14 @@ func newFitText(style fyne.TextStyle) *fitText {
 }
 
 // set changes the text and its colour; it redraws only when they changed.
-func (t *fitText) set(text string, c fyne.ThemeColorName) {
-	if t.full == text && t.color == c {
+func (t *fitText) set(text string, c fyne.ThemeColorName) { t.setMuted(text, c, t.low) }
+
+// setMuted is set, and whether the text is drawn muted.
+func (t *fitText) setMuted(text string, c fyne.ThemeColorName, low bool) {
+	if t.full == text && t.color == c && t.low == low {
 		return
 	}
-	t.full, t.color = text, c
+	t.full, t.color, t.low = text, c, low
 	t.drawnFor = -1
 	t.Refresh()
 }

@@ -102,16 +102,12 @@ func (n *treeNode) show(uid string, row *treeRow) {
 	case row.flash == widget.DangerImportance:
 		name = theme.ColorNameError
 	}
-	// Rows the lab did not create (a child's own children, other
-	// processes) are muted, whether they live or not; ended rows are told
-	// by their mark and state, not by a paler colour.
-	low := row.proc == nil && uid != mainUID && !row.watched && row.flash == 0
-	if n.cells[colName].low != low {
-		n.cells[colName].low = low
-		n.cells[colName].drawnFor = -1
-	}
-	n.cells[colName].set(row.title, name)
-	n.cells[colState].set(row.look.word, theme.ColorNameForeground)
+	// Ended rows are muted, whoever started them: at a glance, what is
+	// grey has ended and what is bright still runs (the ✕ and the state
+	// say it too, in every theme).
+	low := row.look.glyph == "✕" && row.flash == 0
+	n.cells[colName].setMuted(row.title, name, low)
+	n.cells[colState].setMuted(row.look.word, theme.ColorNameForeground, low)
 	n.cells[colCPU].set(row.use.cpuText(), theme.ColorNameForeground)
 	n.cells[colMem].set(row.use.memText(), theme.ColorNameForeground)
 }

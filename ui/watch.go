@@ -108,11 +108,17 @@ func (w *labWindow) addWatched(m *treeModel) {
 			w.say(tr("%s has ended: the view keeps its last state", ws.title), false)
 			w.traceWatch("ended " + ws.title)
 		}
-		// The last state, greyed: every process of it has ended as far as
-		// this view can tell.
+		// The last state: a process of it that still runs (a shell's
+		// background job, adopted by init) is shown live, as the poll sees
+		// it; the others ended.
 		for uid, row := range ws.rows {
 			r := *row
 			r.look, r.use, r.flash = stateLook{"✕", tr("ended"), colorEnded}, usage{}, 0
+			if w.poll != nil && row.pid != ws.pid {
+				if p := w.poll.Procs[row.pid]; p != nil && p.StartTime == row.start && p.State != 'Z' {
+					r.look, r.use = osLook(p.State), usageOf(p)
+				}
+			}
 			m.rows[uid] = &r
 		}
 		for uid, kids := range ws.kids {

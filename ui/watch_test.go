@@ -155,6 +155,24 @@ func TestWatchShowsAnOutsiderAndSignalsOnlyWhenConfirmed(t *testing.T) {
 	if _, row := h.watchedRow(pid); row == nil || row.look.word != "ended" {
 		t.Errorf("the ended shell's row: %+v", row)
 	}
+	// Its two sleeps outlive it (SIGTERM went to the shell only): they
+	// stay live in the watched subtree, as /proc has them. (The test, their
+	// grandparent and a subreaper, also shows them as its adopted orphans.)
+	h.sync()
+	live := 0
+	for _, row := range h.w.tree.model.rows {
+		if strings.HasPrefix(row.title, "sleep · ") && row.watched {
+			if st, err := procs.ReadStat(row.pid); err == nil && st.State != 'Z' && row.look.glyph == "✕" {
+				t.Errorf("the sleep %d still runs (state %c) but is drawn ended: %+v", row.pid, st.State, row)
+			}
+			if row.look.glyph != "✕" {
+				live++
+			}
+		}
+	}
+	if live != 2 {
+		t.Errorf("%d of the shell's 2 surviving sleeps are drawn live", live)
+	}
 }
 
 // A process this user may not signal: the actions say why, before asking.
