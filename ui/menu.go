@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -28,7 +29,7 @@ func (w *labWindow) buildMenu() {
 	for _, label := range w.rate.Options {
 		rates.ChildMenu.Items = append(rates.ChildMenu.Items, choice(label, label == w.rate.Selected, func() { w.rate.SetSelected(label) }))
 	}
-	quit := fyne.NewMenuItem(tr("Quit (Ctrl+Q)"), w.quit)
+	quit := w.menuItem(msg("Quit (Ctrl+Q)"), w.quit)
 	quit.IsQuit = true
 	chosen := w.app.Preferences().String(prefLanguage)
 	languageItem := func(code, name string) *fyne.MenuItem {
@@ -45,21 +46,21 @@ func (w *labWindow) buildMenu() {
 	language := fyne.NewMenuItem("Language · 语言", nil)
 	language.ChildMenu = languageMenu
 	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("Lab"),
-		fyne.NewMenuItem(tr("New lab (Ctrl+L)"), w.doNewLab),
-		fyne.NewMenuItem(tr("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
-		fyne.NewMenuItem(tr("Export as Python… (Ctrl+S)"), w.doExport),
-		fyne.NewMenuItem(tr("Run program… (Ctrl+P)"), w.doRunProgram),
-		fyne.NewMenuItem(tr("Watch a process… (Ctrl+W)"), w.doWatch),
+		w.menuItem(msg("New lab (Ctrl+L)"), w.doNewLab),
+		w.menuItem(msg("Clear ended processes (Ctrl+Shift+L)"), w.doClear),
+		w.menuItem(msg("Export as Python… (Ctrl+S)"), w.doExport),
+		w.menuItem(msg("Run program… (Ctrl+P)"), w.doRunProgram),
+		w.menuItem(msg("Watch a process… (Ctrl+W)"), w.doWatch),
 		fyne.NewMenuItem(tr("Stop watching"), w.stopWatching),
 		fyne.NewMenuItem(tr("Full output log…"), w.doShowLog),
 		fyne.NewMenuItem(tr("Containment…"), w.doShowContainment),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	), fyne.NewMenu(tr("View"),
-		fyne.NewMenuItem(tr("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
-		fyne.NewMenuItem(tr("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
-		fyne.NewMenuItem(tr("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
-		fyne.NewMenuItem(tr("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		w.menuItem(msg("Zoom in (Ctrl+=)"), func() { w.setZoom(w.zoom() + 0.25) }),
+		w.menuItem(msg("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
+		w.menuItem(msg("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
+		w.menuItem(msg("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
 		fyne.NewMenuItemSeparator(),
 		choice(tr("Layout: follow the zoom (projector from 175 %)"), layoutChoice == layoutAuto, func() { w.setLayout(layoutAuto) }),
 		choice(tr("Layout: standard"), layoutChoice == layoutStandard, func() { w.setLayout(layoutStandard) }),
@@ -73,7 +74,7 @@ func (w *labWindow) buildMenu() {
 		choice(tr("Flash: 5 s"), flash == 5, func() { w.setFlash(5) }),
 		choice(tr("Flash: off"), flash == 0, func() { w.setFlash(0) }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(tr("Pause or resume the view (Space)"), w.togglePause),
+		w.menuItem(msg("Pause or resume the view (Space)"), w.togglePause),
 		rates,
 		fyne.NewMenuItemSeparator(),
 		language,
@@ -103,4 +104,19 @@ func (w *labWindow) heading(key string) *widget.Label {
 	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.localized(func() { l.SetText(tr(key)) })
 	return l
+}
+
+// openMenu opens the main menu's i-th menu (Alt+L, Alt+V, Alt+E) under its
+// title, as a click would: the arrows choose, Enter runs, Esc closes.
+func (w *labWindow) openMenu(i int) {
+	menu := w.win.MainMenu()
+	if menu == nil || i < 0 || i >= len(menu.Items) {
+		return
+	}
+	x := theme.Padding()
+	for _, m := range menu.Items[:i] {
+		x += fyne.MeasureText(m.Label, theme.TextSize(), fyne.TextStyle{}).Width + 4*theme.InnerPadding()
+	}
+	y := textHeight(fyne.TextStyle{}) + 2*theme.InnerPadding()
+	widget.ShowPopUpMenuAtPosition(menu.Items[i], w.win.Canvas(), fyne.NewPos(x, y))
 }

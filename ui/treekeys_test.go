@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -43,5 +45,44 @@ func TestTreeKeysMoveTheSelectionAndLeaveTheRestToTheWindow(t *testing.T) {
 	case <-p1.Exited():
 	case <-time.After(5 * time.Second):
 		t.Fatalf("Delete on p1's row did not terminate it (selected %v)", h.w.selected)
+	}
+}
+
+// One table of keys: every key a menu item, a tooltip or the F1 screen
+// names is bound to a shortcut or typed to the window, and each does what
+// its text says.
+func TestEveryKeyATextNamesIsBound(t *testing.T) {
+	h := newHarness(t)
+	var named []string
+	for _, m := range h.w.win.MainMenu().Items {
+		for _, item := range m.Items {
+			if k := keyInLabel(item.Label); k != "" {
+				named = append(named, k)
+			}
+		}
+	}
+	for _, row := range keyRows() {
+		named = append(named, strings.Split(row[0], " · ")...)
+	}
+	for _, key := range named {
+		if _, ok := shortcutFor(key); ok && !h.w.bound[key] {
+			t.Errorf("%q is named on screen but bound to nothing", key)
+		}
+	}
+	want := &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
+	if s, ok := shortcutFor("Ctrl+Shift+Z"); !ok || s.ShortcutName() != want.ShortcutName() {
+		t.Errorf("Ctrl+Shift+Z is %v", s)
+	}
+	if s, _ := shortcutFor("Ctrl+Z"); s.ShortcutName() != (&fyne.ShortcutUndo{}).ShortcutName() {
+		t.Errorf("Ctrl+Z is %v, want Fyne's Undo (what the driver sends)", s)
+	}
+	if _, ok := shortcutFor("F9"); ok {
+		t.Error("F9 is a typed key, not a shortcut")
+	}
+	// F9, typed to the window, switches the layout, as F1 says.
+	before := h.w.projector()
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+	if h.w.projector() == before {
+		t.Error("F9 did not switch the layout")
 	}
 }

@@ -130,6 +130,7 @@ type labWindow struct {
 	probe    *uiProbe    // with --stats: how long work waits for the UI goroutine
 	dismiss  func()      // closes the dialog on screen that Esc closes; nil when none
 	lastView *viewReport // with --stats: what the window showed as it closed
+	bound    map[string]bool // the keys bound to shortcuts (keytable.go)
 }
 
 // Run opens the window and returns the exit status when it closes.

@@ -75,23 +75,28 @@ func TestE2EWindowFitsTheScreenAtEveryZoom(t *testing.T) {
 		zoomIn      int // Ctrl+= presses (25 % each)
 		fullScreen  bool
 		rows, lines int
+		locale      string
 	}{
-		{"1280x800", 0, false, 15, 25},
-		{"1280x800", 4, false, 8, 10},
-		{"1280x800", 4, true, 8, 10},
-		{"1920x1080", 4, false, 12, 10},
-		{"1920x1080", 4, true, 12, 10},
+		{"1280x800", 0, false, 15, 25, "en_US.UTF-8"},
+		{"1280x800", 4, false, 8, 10, "en_US.UTF-8"},
+		{"1280x800", 4, true, 8, 10, "en_US.UTF-8"},
+		{"1920x1080", 4, false, 12, 10, "en_US.UTF-8"},
+		{"1920x1080", 4, true, 12, 10, "en_US.UTF-8"},
+		{"1280x800", 4, false, 8, 10, "zh_CN.UTF-8"},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s-%d%%", c.screen, 100+25*c.zoomIn)
 		if c.fullScreen {
 			name += "-fullscreen"
 		}
+		if !strings.HasPrefix(c.locale, "en") {
+			name += "-" + c.locale[:2]
+		}
 		t.Run(name, func(t *testing.T) {
 			stats := filepath.Join(t.TempDir(), "stats.jsonl")
 			// Twenty-five children that print: more rows than any screen
 			// holds, and lanes that fill.
-			s := startAppWith(t, bin, startXvfbSized(t, c.screen), "en_US.UTF-8", "--stats", stats, "--preload", "forever:25")
+			s := startAppWith(t, bin, startXvfbSized(t, c.screen), c.locale, "--stats", stats, "--preload", "forever:25")
 			for range c.zoomIn {
 				s.key("ctrl+equal")
 			}
