@@ -127,9 +127,9 @@ type labWindow struct {
 	watch *watchState // the subtree being watched; nil when none
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
-	probe    *uiProbe    // with --stats: how long work waits for the UI goroutine
-	dismiss  func()      // closes the dialog on screen that Esc closes; nil when none
-	lastView *viewReport // with --stats: what the window showed as it closed
+	probe    *uiProbe        // with --stats: how long work waits for the UI goroutine
+	dismiss  func()          // closes the dialog on screen that Esc closes; nil when none
+	lastView *viewReport     // with --stats: what the window showed as it closed
 	bound    map[string]bool // the keys bound to shortcuts (keytable.go)
 }
 
