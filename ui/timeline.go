@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -111,7 +112,14 @@ type timeline struct {
 	// onNames redraws the names beside the lanes; namesFor is the lane
 	// count and height they were drawn for.
 	onNames  func()
-	namesFor [2]float32
+	namesFor [3]float32 // lanes, height and text size the names were laid out for
+	axisFor  [3]float64 // start, width and text size the axis was drawn for
+	// zoomed: the user zoomed or panned since the lab began, so a finished
+	// run is not fitted to the view over their choice.
+	zoomed bool
+	// names are the swimlanes' names, axis the labels of the time axis,
+	// over the raster.
+	names, axis *fyne.Container
 }
 
 var (
@@ -139,7 +147,7 @@ func (t *timeline) MinSize() fyne.Size { return fyne.NewSize(200, 120) }
 
 func (t *timeline) reset() {
 	t.byProc, t.byPid = map[*procs.Process]*swimlane{}, map[int]*swimlane{}
-	t.now, t.start, t.follow = 0, 0, true
+	t.now, t.start, t.follow, t.zoomed = 0, 0, true, false
 	t.main = &swimlane{name: "MainProcess", tint: colorRunning}
 	t.main.setState(0, 'R')
 	t.lanes = []*swimlane{t.main}
@@ -230,12 +238,19 @@ func (t *timeline) poll(now time.Duration, tree *procs.Tree, lab []procs.Snapsho
 
 // show redraws, following the newest moment unless the user moved away.
 func (t *timeline) show() {
-	if t.follow {
+	switch {
+	case t.follow && t.main.ended && !t.zoomed:
+		// The lab has ended: the whole run is the story, not its last 10 s.
+		t.start, t.width = 0, max(time.Second, t.now+t.now/20)
+	case t.follow:
 		t.start = max(0, t.now-t.width+t.width/20)
 	}
-	if key := [2]float32{float32(len(t.lanes)), t.Size().Height}; t.onNames != nil && key != t.namesFor {
+	if key := [3]float32{float32(len(t.lanes)), t.Size().Height, theme.TextSize()}; t.onNames != nil && key != t.namesFor {
 		t.namesFor = key
 		t.onNames()
+	}
+	if axis := [3]float64{float64(t.start), float64(t.width), float64(theme.TextSize())}; axis != t.axisFor {
+		t.layOutAxis() // the labels move with the view
 	}
 	t.raster.Refresh()
 }
@@ -257,11 +272,12 @@ func (t *timeline) zoom(factor float64) {
 	t.width = max(200*time.Millisecond, min(time.Hour, t.width))
 	t.start = max(0, mid-t.width/2)
 	t.follow = t.start+t.width >= t.now
+	t.zoomed = true
 	t.show()
 }
 
 func (t *timeline) Dragged(e *fyne.DragEvent) {
-	perUnit := float64(t.width) / float64(max(1, t.Size().Width-labelWidth))
+	perUnit := float64(t.width) / float64(max(1, t.Size().Width-t.labelWidth()))
 	t.pan(-time.Duration(float64(e.Dragged.DX) * perUnit))
 }
 
@@ -269,6 +285,7 @@ func (t *timeline) Dragged(e *fyne.DragEvent) {
 func (t *timeline) pan(d time.Duration) {
 	t.start = max(0, t.start+d)
 	t.follow = t.start+t.width >= t.now
+	t.zoomed = true
 	t.show()
 }
 
@@ -277,8 +294,43 @@ func (t *timeline) MouseIn(*desktop.MouseEvent)    {}
 func (t *timeline) MouseMoved(*desktop.MouseEvent) {}
 func (t *timeline) MouseOut()                      {}
 
-// labelWidth is the room for process names at the left, in Fyne units.
-const labelWidth = 130
+// labelWidth is the room for process names at the left, in Fyne units:
+// the widest name at the current text size, at most 40 % of the width.
+func (t *timeline) labelWidth() float32 {
+	widest := float32(0)
+	for _, s := range t.lanes {
+		widest = max(widest, fyne.MeasureText(s.name, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	return min(max(130, widest+20), t.Size().Width*0.4)
+}
+
+// rows are the swimlanes' geometry in Fyne units: where the first starts
+// (below the axis) and each one's height, at least a line of text tall
+// so a name never overlaps the next lane's bar.
+func (t *timeline) rows() (top, rowH float32) {
+	line := textHeight(fyne.TextStyle{})
+	top = line + 4
+	n := float32(max(1, len(t.lanes)))
+	return top, min(max(40, line*1.5), max(8, (t.Size().Height-top-10)/n))
+}
+
+// axisStep is the time between two grid lines: a second, or a power of
+// ten of it, so 4 to 40 lines show.
+func (t *timeline) axisStep() time.Duration {
+	step := time.Second
+	for t.width/step > 40 {
+		step *= 10
+	}
+	for t.width/step < 4 && step > 100*time.Millisecond {
+		step /= 10
+	}
+	// Labels must not run into each other.
+	label := fyne.MeasureText("000 s", theme.TextSize(), fyne.TextStyle{}).Width
+	for step < time.Hour && float32(float64(step)/float64(t.width))*(t.Size().Width-t.labelWidth()) < label {
+		step *= 2
+	}
+	return step
+}
 
 var stateColors = map[byte]color.NRGBA{
 	'R': colorRunning, 'S': colorSleeping, 'T': colorStopped, 't': colorStopped,
@@ -294,30 +346,25 @@ func (t *timeline) draw(w, h int) image.Image {
 	if t.Size().Width == 0 {
 		scale = 1
 	}
-	left := int(labelWidth * scale)
+	left := int(t.labelWidth() * scale)
 	if left >= w || len(t.lanes) == 0 {
 		return img
 	}
-	rowH := min(int(40*scale), max(8, (h-int(20*scale))/len(t.lanes)))
+	topU, rowU := t.rows()
+	top, rowH := int(topU*scale), max(1, int(rowU*scale))
 	x := func(at time.Duration) int {
 		return left + int(float64(at-t.start)/float64(t.width)*float64(w-left))
 	}
 	grid := theme.Color(theme.ColorNameSeparator)
-	// A second grid line every second (or every tenth at high zoom).
-	step := time.Second
-	for t.width/step > 40 {
-		step *= 10
-	}
-	for t.width/step < 4 && step > 100*time.Millisecond {
-		step /= 10
-	}
+	// A grid line per step of the axis, labelled above (timelineView).
+	step := t.axisStep()
 	for at := (t.start / step) * step; at <= t.start+t.width; at += step {
 		if gx := x(at); gx >= left && gx < w {
-			fill(img, gx, 0, 1, h, grid)
+			fill(img, gx, top, 1, h-top, grid)
 		}
 	}
 	for i, s := range t.lanes {
-		y := int(10*scale) + i*rowH
+		y := top + i*rowH
 		fill(img, 0, y, int(10*scale), rowH-2, s.tint) // the process's colour key
 		barY, barH := y+rowH/4, rowH/2
 		for _, sp := range s.spans {
@@ -351,23 +398,14 @@ func fill(img *image.RGBA, x, y, w, h int, c color.Color) {
 // timelineView is the Timeline tab: the names beside the swimlanes, zoom
 // buttons, and a legend.
 func newTimelineView(t *timeline, export func(), localized func(set func())) fyne.CanvasObject {
-	names := container.NewWithoutLayout()
-	t.onNames = func() {
-		names.RemoveAll()
-		n := len(t.lanes)
-		h := t.Size().Height
-		rowH := min(40, max(8, (h-20)/float32(max(1, n))))
-		for i, s := range t.lanes {
-			l := canvas.NewText(s.name, theme.Color(theme.ColorNameForeground))
-			l.TextSize = min(theme.TextSize(), rowH*0.6)
-			l.Move(fyne.NewPos(14, 10+float32(i)*rowH+rowH/2-l.TextSize*0.7))
-			names.Add(l)
-		}
-	}
+	names, axis := container.NewWithoutLayout(), container.NewWithoutLayout()
+	t.names, t.axis = names, axis
+	t.onNames = t.layOutNames
 	legend := widget.NewLabel("")
-	legend.Truncation = fyne.TextTruncateEllipsis
+	legend.Wrapping = fyne.TextWrapWord // all of it, on as many rows as it needs
 	legend.Importance = widget.LowImportance
-	now := widget.NewButton("", func() { t.follow = true; t.show() })
+	// Now follows the present again (the whole run, once the lab ended).
+	now := widget.NewButton("", func() { t.follow, t.zoomed = true, false; t.show() })
 	localized(func() {
 		legend.SetText(tr("green running · blue sleeping · amber stopped or in join() · purple zombie · ticks: output · marks: start, signal, exit, reap"))
 		now.SetText(tr("Now"))
@@ -378,5 +416,59 @@ func newTimelineView(t *timeline, export func(), localized func(set func())) fyn
 		now,
 		widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), export),
 	)
-	return container.NewBorder(buttons, legend, nil, nil, container.NewStack(t, names))
+	return container.NewBorder(buttons, legend, nil, nil, container.NewStack(t, names, axis))
+}
+
+// layOutNames draws the swimlanes' names beside their bars, only those
+// with room on screen.
+func (t *timeline) layOutNames() {
+	if t.names == nil {
+		return
+	}
+	t.names.RemoveAll()
+	top, rowH := t.rows()
+	fg := theme.Color(theme.ColorNameForeground)
+	size := min(theme.TextSize(), rowH*0.7)
+	for i, s := range t.lanes {
+		if top+float32(i)*rowH > t.Size().Height {
+			break
+		}
+		l := canvas.NewText(s.name, fg)
+		l.TextSize = size
+		l.Move(fyne.NewPos(14, top+float32(i)*rowH+(rowH-textHeight(fyne.TextStyle{})*size/theme.TextSize())/2))
+		t.names.Add(l)
+	}
+	t.names.Refresh()
+	t.layOutAxis()
+}
+
+// layOutAxis labels the grid lines with their moment, above the lanes.
+func (t *timeline) layOutAxis() {
+	if t.axis == nil {
+		return
+	}
+	t.axis.RemoveAll()
+	muted := theme.Color(theme.ColorNamePlaceHolder)
+	left := t.labelWidth()
+	span := t.Size().Width - left
+	step := t.axisStep()
+	for at := (t.start/step + 1) * step; at < t.start+t.width; at += step {
+		x := left + float32(float64(at-t.start)/float64(t.width))*span
+		l := canvas.NewText(axisLabel(at, step), muted)
+		l.TextSize = theme.TextSize()
+		w := fyne.MeasureText(l.Text, l.TextSize, fyne.TextStyle{}).Width
+		l.Move(fyne.NewPos(x-w/2, 0))
+		t.axis.Add(l)
+	}
+	t.axisFor = [3]float64{float64(t.start), float64(t.width), float64(theme.TextSize())}
+	t.axis.Refresh()
+}
+
+// axisLabel writes a moment of the axis: "12 s", or "1.5 s" when the step
+// is below a second.
+func axisLabel(at, step time.Duration) string {
+	if step < time.Second {
+		return fmt.Sprintf("%.1f s", at.Seconds())
+	}
+	return fmt.Sprintf("%.0f s", at.Seconds())
 }

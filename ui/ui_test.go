@@ -478,11 +478,13 @@ func TestTimelineDrawsLifetimesAndMarks(t *testing.T) {
 	tl.follow = false
 	tl.start = 0
 	img := tl.draw(1130, 300)
+	left := int(tl.labelWidth())
 	x := func(at time.Duration) int {
-		return labelWidth + int(float64(at)/float64(tl.width)*float64(1130-labelWidth))
+		return left + int(float64(at)/float64(tl.width)*float64(1130-left))
 	}
-	rowH := min(40, (300-20)/len(tl.lanes))
-	y := 10 + 1*rowH + rowH/2 // the bar's middle in Process-1's row (row 0 is main)
+	top, rowU := tl.rows()
+	rowH := int(rowU)
+	y := int(top) + 1*rowH + rowH/2 // the bar's middle in Process-1's row (row 0 is main)
 	mid := (started + killed) / 2
 	if got := img.At(x(mid), y); !sameColor(got, colorSleeping) && !sameColor(got, colorRunning) {
 		t.Errorf("mid-life pixel %v, want the sleeping or running colour", got)
