@@ -1,19 +1,16 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"proclab/procs"
 )
 
 // maxConsoleLines bounds the console: it shows the newest lines.
 const maxConsoleLines = 5000
+
+// maxTagCells is the widest a process's name gets in the console.
+const maxTagCells = 16
 
 // consoleLine is one line as a terminal would have shown it, tagged with
 // the process that printed it.
@@ -25,52 +22,41 @@ type consoleLine struct {
 
 // console shows every process's output in arrival order, as one terminal
 // running the program would have printed it (the note's "# 输出" blocks),
-// each line tagged and coloured by its process.
+// each line tagged and coloured by its process. It is drawn like a lane
+// (outputView): every character on screen, long lines wrapped, scrolling
+// back stops following, a right click copies a line.
 type console struct {
-	list  *widget.List
-	all   []consoleLine // the newest lines, up to twice maxConsoleLines
+	view  *outputView
+	buf   *procs.LineBuffer
+	tags  map[uint64]consoleTag // by the line's Seq in buf
+	first uint64                // the oldest Seq tags may still hold
+	tints map[*procs.Process]color.Color
 	dirty bool
-	tints map[*procs.Process]color.Color // each process's colour, looked up once, not per line
 }
 
-// lines is what the console shows: the newest maxConsoleLines.
-func (c *console) lines() []consoleLine {
-	return newest(c.all, maxConsoleLines)
+type consoleTag struct {
+	name string
+	tint color.Color
 }
 
-func newConsole() *console {
-	c := &console{tints: map[*procs.Process]color.Color{}}
-	c.list = widget.NewList(
-		func() int { return len(c.lines()) },
-		func() fyne.CanvasObject {
-			tag := canvas.NewText("", colorInitial)
-			tag.TextStyle.Bold = true
-			text := widget.NewLabel("")
-			text.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, tag, nil, text)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			lines := c.lines()
-			if i >= len(lines) {
-				return
-			}
-			l := lines[i]
-			row := o.(*fyne.Container)
-			text, tag := row.Objects[0].(*widget.Label), row.Objects[1].(*canvas.Text)
-			tagText := fmt.Sprintf("%7.3f %s", l.line.At.Seconds(), l.name)
-			if tag.Text != tagText || tag.Color != l.tint {
-				tag.Text, tag.Color = tagText, l.tint
-				tag.Refresh()
-			}
-			if l.line.Stream == procs.Stderr {
-				text.Importance = widget.DangerImportance
-			} else {
-				text.Importance = widget.MediumImportance
-			}
-			text.SetText(l.line.Text)
-		},
-	)
+func newConsole(onCopy func(procs.Line)) *console {
+	c := &console{buf: procs.NewLineBuffer(maxConsoleLines), tags: map[uint64]consoleTag{}, tints: map[*procs.Process]color.Color{}, first: 1}
+	c.view = newOutputView(c.buf, nil, onCopy)
+	c.view.tagOf = func(seq uint64) (string, color.Color) {
+		t := c.tags[seq]
+		return t.name, t.tint
+	}
 	return c
+}
+
+// lines is what the console holds: the newest maxConsoleLines.
+func (c *console) lines() []consoleLine {
+	var out []consoleLine
+	for _, l := range c.buf.Tail(nil) {
+		t := c.tags[l.Seq]
+		out = append(out, consoleLine{name: t.name, tint: t.tint, line: l})
+	}
+	return out
 }
 
 func (c *console) add(p *procs.Process, l procs.Line) {
@@ -79,24 +65,42 @@ func (c *console) add(p *procs.Process, l procs.Line) {
 		tint = processTint(p)
 		c.tints[p] = tint
 	}
-	c.all = appendNewest(c.all, consoleLine{name: p.Name(), tint: tint, line: l}, maxConsoleLines)
+	name := p.Name()
+	if n := c.view.widths.cellsOf(name) + 1; n > c.view.tagCells {
+		c.view.setTagCells(min(n, maxTagCells+1))
+	}
+	if cells := c.view.widths.cellsOf(name); cells > maxTagCells {
+		name = truncateCells(name, maxTagCells-1) + "…"
+	}
+	l = c.buf.Append(l)
+	c.tags[l.Seq] = consoleTag{name, tint}
+	// Forget the tags of lines the buffer let go.
+	first, _ := c.buf.Span()
+	for ; c.first < first; c.first++ {
+		delete(c.tags, c.first)
+	}
 	c.dirty = true
 }
 
 func (c *console) clear() {
-	c.all = nil
+	c.buf.Clear()
+	clear(c.tags)
+	_, c.first = c.buf.Span()
+	c.first++
 	clear(c.tints)
+	c.view.clear()
 	c.dirty = true
 }
 
-// flush redraws the console if lines came.
+// flush draws the lines that came.
 func (c *console) flush() {
 	if !c.dirty {
 		return
 	}
 	c.dirty = false
-	c.list.Refresh()
-	c.list.ScrollToBottom()
+	if c.view.update() {
+		c.view.Refresh()
+	}
 }
 
 // processTint gives each process its own colour, the same everywhere.

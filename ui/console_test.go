@@ -15,12 +15,12 @@ import (
 func TestConsoleKeepsTheNewestLinesBounded(t *testing.T) {
 	h := newHarness(t)
 	p := h.create("forever")
-	c := newConsole()
+	c := newConsole(nil)
 	const total = 3*maxConsoleLines + 7
 	for i := range total {
 		c.add(p, procs.Line{Seq: uint64(i + 1), Text: fmt.Sprint("line ", i)})
-		if len(c.all) > 2*maxConsoleLines {
-			t.Fatalf("after %d lines the console holds %d", i+1, len(c.all))
+		if len(c.tags) > maxConsoleLines {
+			t.Fatalf("after %d lines the console holds %d tags", i+1, len(c.tags))
 		}
 	}
 	lines := c.lines()
@@ -43,7 +43,7 @@ func BenchmarkConsoleAddWhenFull(b *testing.B) {
 	}
 	defer lab.Close()
 	p, _ := lab.Create(procs.Spec{Target: "forever"})
-	c := newConsole()
+	c := newConsole(nil)
 	line := procs.Line{Text: "flood 123456 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}
 	for range 2 * maxConsoleLines {
 		c.add(p, line)

@@ -28,15 +28,15 @@ func goldenLab(t *testing.T) (*procs.Lab, *procs.Process, *procs.Process) {
 func TestConsoleGolden(t *testing.T) {
 	test.NewTempApp(t)
 	_, p1, p2 := goldenLab(t)
-	c := newConsole()
+	c := newConsole(nil)
 	for i, p := range []*procs.Process{p1, p2, p1} {
 		text := map[*procs.Process]string{p1: "唱歌中...", p2: "跳舞中..."}[p]
 		c.add(p, procs.Line{At: time.Duration(i+1) * 100 * time.Millisecond, Text: text})
 	}
 	c.add(p2, procs.Line{At: 400 * time.Millisecond, Stream: procs.Stderr, Text: "Traceback (most recent call last):"})
-	c.list.Resize(fyne.NewSize(400, 200))
+	c.view.Resize(fyne.NewSize(400, 200))
 	c.flush()
-	test.AssertObjectRendersToMarkup(t, "console.xml", c.list)
+	test.AssertObjectRendersToMarkup(t, "console.xml", c.view)
 }
 
 func TestCoresStripGolden(t *testing.T) {

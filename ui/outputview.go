@@ -41,6 +41,12 @@ type outputView struct {
 	shown  int     // rows fully on screen at the last layout
 
 	drawn *outputRenderer // what is on screen, for the view report
+
+	// tagOf, if set, names the process each line came from (the console,
+	// where all processes print): a coloured column of tagCells after the
+	// stamp, on a line's first row.
+	tagOf    func(seq uint64) (string, color.Color)
+	tagCells int
 }
 
 // screenRow is one row on screen: part of the line with Seq seq, bytes
@@ -87,7 +93,7 @@ func (v *outputView) update() bool {
 	from := max(v.wrapped+1, first)
 	before := len(v.rows)
 	for _, l := range v.src.Range(from, last, nil) {
-		v.rows = v.widths.wrap(v.rows, l.Seq, lineBody(l), v.cells-v.stampCells())
+		v.rows = v.widths.wrap(v.rows, l.Seq, lineBody(l), v.cells-v.leftCells())
 	}
 	v.wrapped = last
 	if !v.follow {
@@ -119,6 +125,28 @@ func (v *outputView) stampCells() int {
 		return 0
 	}
 	return stampCells
+}
+
+// leftCells is the width before a row's text: the stamp, and the tag when
+// there is room for it and some text.
+func (v *outputView) leftCells() int {
+	left := v.stampCells()
+	if v.tagOf != nil && v.cells >= left+v.tagCells+minTextCells {
+		left += v.tagCells
+	}
+	return left
+}
+
+// setTagCells widens the tag column (a longer name came); the rows are
+// wrapped again for the narrower text.
+func (v *outputView) setTagCells(n int) {
+	if n <= v.tagCells {
+		return
+	}
+	v.tagCells = n
+	if v.cells > 0 {
+		v.rewrap(v.cells)
+	}
 }
 
 // clear forgets every row (the buffer was cleared).
@@ -282,8 +310,8 @@ func cellWidth() float32 { return cellSize().Width }
 // outputRenderer draws the rows on screen with two texts each (the stamp,
 // the text), reusing them as the rows change.
 type outputRenderer struct {
-	view          *outputView
-	stamps, texts []*canvas.Text
+	view                *outputView
+	stamps, texts, tags []*canvas.Text
 	thumb, barBg  *canvas.Rectangle
 	bar           *canvas.Text
 	objects       []fyne.CanvasObject
@@ -335,9 +363,16 @@ func (r *outputRenderer) Refresh() {
 	li := 0
 	for i := range r.texts {
 		stamp, text := r.stamps[i], r.texts[i]
+		var tag *canvas.Text
+		if v.tagOf != nil {
+			tag = r.tags[i]
+		}
 		if i >= n {
 			stamp.Hide()
 			text.Hide()
+			if tag != nil {
+				tag.Hide()
+			}
 			continue
 		}
 		row := v.rows[first+i]
@@ -360,7 +395,16 @@ func (r *outputRenderer) Refresh() {
 		if stream == procs.Stderr {
 			text.Color = danger
 		}
-		text.Move(fyne.NewPos(theme.Padding()/2+cell*float32(v.stampCells()), y))
+		text.Move(fyne.NewPos(theme.Padding()/2+cell*float32(v.leftCells()), y))
+		if tag != nil {
+			tag.Text, tag.TextSize = "", size
+			if row.from == 0 && v.leftCells() > v.stampCells() {
+				tag.Text, tag.Color = v.tagOf(row.seq)
+			}
+			tag.Move(fyne.NewPos(theme.Padding()/2+cell*float32(v.stampCells()), y))
+			tag.Show()
+			tag.Refresh()
+		}
 		stamp.Show()
 		text.Show()
 		stamp.Refresh()
@@ -420,10 +464,18 @@ func (r *outputRenderer) grow(n int) {
 		text.TextStyle = mono
 		r.stamps = append(r.stamps, stamp)
 		r.texts = append(r.texts, text)
+		if r.view.tagOf != nil {
+			tag := canvas.NewText("", color.Black)
+			tag.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+			r.tags = append(r.tags, tag)
+		}
 	}
 	r.objects = r.objects[:0]
 	for i := range r.texts {
 		r.objects = append(r.objects, r.stamps[i], r.texts[i])
+		if r.view.tagOf != nil {
+			r.objects = append(r.objects, r.tags[i])
+		}
 	}
 	r.objects = append(r.objects, r.thumb, r.barBg, r.bar)
 }

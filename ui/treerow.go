@@ -33,10 +33,10 @@ var columnTitles = [colCount]string{msg("Name · pid"), msg("State"), msg("CPU")
 // once for all rows from its own width (see processTree.fitColumns).
 type columnWidths [colCount]float32
 
-// fitColumns decides which columns show at width: the name keeps room for
-// a child's name, task and pid ("Process-10 · forever · 12345") at the first level
-// under main; memory goes first, then CPU, and the state column shrinks to
-// what is left rather than go.
+// fitColumns decides which columns show at width. The state always shows
+// (at most 45 % of the row: a long one is cut, whole on hover); CPU and
+// then memory show only while the name keeps room for a child's name, task
+// and pid ("Process-10 · forever · 12345") at the first level under main.
 func fitColumns(width, stateWidth float32) columnWidths {
 	pad := theme.Padding()
 	style := fyne.TextStyle{}
@@ -48,9 +48,9 @@ func fitColumns(width, stateWidth float32) columnWidths {
 	cpu, mem := widest("100%", colCPU), widest("999.9M", colMem)
 	state := max(stateWidth, fyne.MeasureText(tr(columnTitles[colState])+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width) + 2*pad
 	indent := 2 * (theme.IconInlineSize() + pad) // the expander and one level
-	nameMin := min(width*0.6, indent+fyne.MeasureText("● Process-10 · forever · 12345", theme.TextSize(), style).Width)
+	nameMin := indent + fyne.MeasureText("● Process-10 · forever · 12345", theme.TextSize(), style).Width
 	var c columnWidths
-	c[colState] = min(state, max(0, width-nameMin))
+	c[colState] = min(state, width*0.45)
 	if width-c[colState]-cpu >= nameMin {
 		c[colCPU] = cpu
 	}

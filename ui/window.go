@@ -442,7 +442,7 @@ func (w *labWindow) build() {
 	w.laneBox = newLaneStrip(w.mainLane)
 	w.laneView = container.NewHScroll(w.laneBox)
 	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
-	w.console = newConsole()
+	w.console = newConsole(w.copyLine)
 	w.cores = newCoresStrip()
 	w.relabels = append(w.relabels, w.cores.relabel)
 	w.timeline = newTimeline()
@@ -451,7 +451,7 @@ func (w *labWindow) build() {
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem(msg("Lanes"), w.laneView),
 		container.NewTabItem(msg("Timeline"), newTimelineView(w.timeline, w.doExportPNG, w.localized)),
-		container.NewTabItem(msg("Console"), w.console.list),
+		container.NewTabItem(msg("Console"), w.console.view),
 		container.NewTabItem(msg("Lesson"), w.lessonV.content),
 	)
 	tabKeys := make([]string, len(w.tabs.Items))

@@ -86,3 +86,24 @@ func cellsOf(w *runeWidths, s string) int {
 	}
 	return n
 }
+
+// cellsOf is how many cells text takes.
+func (w *runeWidths) cellsOf(text string) int {
+	n := 0
+	for _, r := range text {
+		n += w.of(r)
+	}
+	return n
+}
+
+// truncateCells is the longest beginning of text that takes at most cells.
+func truncateCells(text string, cells int) string {
+	var w runeWidths
+	used := 0
+	for i, r := range text {
+		if used += w.of(r); used > cells {
+			return text[:i]
+		}
+	}
+	return text
+}
