@@ -178,8 +178,8 @@ func (w *labWindow) doMainEnds() {
 func (w *labWindow) doClear() {
 	n := 0
 	for _, p := range w.lab.Processes() {
-		if s := p.Snapshot(); s.Status == procs.Stopped && !w.cleared[p] {
-			w.cleared[p] = true
+		if s := p.Snapshot(); s.Status == procs.Stopped && !w.lanePane.cleared[p] {
+			w.lanePane.cleared[p] = true
 			w.removeLane(p)
 			if w.selected == p {
 				w.selected = nil

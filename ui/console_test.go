@@ -65,9 +65,9 @@ func TestTheStatusLineSaysWhenAFloodIsOver(t *testing.T) {
 	if err := h.lab.Start(p); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); h.w.status.Text != floodMessage(); h.sync() {
+	for deadline := time.Now().Add(10 * time.Second); h.w.statusBar.status.Text != floodMessage(); h.sync() {
 		if time.Now().After(deadline) {
-			t.Fatalf("the child flooded for 10 s and the status line never said so: %q", h.w.status.Text)
+			t.Fatalf("the child flooded for 10 s and the status line never said so: %q", h.w.statusBar.status.Text)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -79,12 +79,12 @@ func TestTheStatusLineSaysWhenAFloodIsOver(t *testing.T) {
 	<-p.Exited()
 	h.sync()
 	recent := time.Since(h.w.floodAt) < floodOver // false only on a very slow machine
-	if h.w.noteFloodOver(); recent && h.w.status.Text != floodMessage() {
-		t.Errorf("right after the flood the status line says %q", h.w.status.Text)
+	if h.w.noteFloodOver(); recent && h.w.statusBar.status.Text != floodMessage() {
+		t.Errorf("right after the flood the status line says %q", h.w.statusBar.status.Text)
 	}
 	time.Sleep(floodOver)
 	h.sync()
-	if h.w.noteFloodOver(); !strings.HasPrefix(h.w.status.Text, "the flood is over") {
-		t.Errorf("%v after the flood the status line says %q", floodOver, h.w.status.Text)
+	if h.w.noteFloodOver(); !strings.HasPrefix(h.w.statusBar.status.Text, "the flood is over") {
+		t.Errorf("%v after the flood the status line says %q", floodOver, h.w.statusBar.status.Text)
 	}
 }

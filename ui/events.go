@@ -77,7 +77,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			w.ensureLane(e.Proc)
 		case procs.EvOutput:
 			dirty[e.Proc] = true
-			if !w.cleared[e.Proc] {
+			if !w.lanePane.cleared[e.Proc] {
 				w.console.add(e.Proc, e.Line)
 			}
 			w.lessonV.output(e.Line)
@@ -120,21 +120,21 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		if flood {
 			w.setMessage(floodMessage(), false)
 			w.floodAt = time.Now()
-		} else if w.message != floodMessage() {
+		} else if w.statusBar.message != floodMessage() {
 			// Many processes printing a little at once (a large preload
 			// starting) is no flood, and ends with no "the flood is over".
 			w.setMessage(tr("many processes printed at once: the lanes show every line, a moment late"), false)
 		}
 	}
 	for p := range dirty {
-		w.pendingLanes[p] = true
+		w.lanePane.pending[p] = true
 	}
 	if dropped > 0 {
 		// Dropped events name no process: every lane with lines it has
 		// not drawn is pending (the lines themselves are in its buffer).
-		for p, l := range w.lanes {
+		for p, l := range w.lanePane.byProc {
 			if p.Output().Total() != l.shownTotal {
-				w.pendingLanes[p] = true
+				w.lanePane.pending[p] = true
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func (w *labWindow) noteFloodOver() {
 		return
 	}
 	w.floodAt = time.Time{}
-	if w.message == floodMessage() {
+	if w.statusBar.message == floodMessage() {
 		if w.lab.LogPath() != "" && w.lab.LogProblem() == "" {
 			w.say(tr("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"), false)
 		} else {
@@ -208,19 +208,19 @@ func pythonError(e procs.Event) string {
 }
 
 func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {
-	w.mainLines.Append(procs.Line{At: at, Stream: stream, Text: text})
-	w.mainDirty = true // drawn once per batch by flushLanes, not once per line
+	w.lanePane.mainLines.Append(procs.Line{At: at, Stream: stream, Text: text})
+	w.lanePane.mainDirty = true // drawn once per batch by flushLanes, not once per line
 }
 
 func (w *labWindow) resetViews() {
 	w.interruptJoin()
-	for p := range w.lanes {
+	for p := range w.lanePane.byProc {
 		w.removeLane(p)
 	}
 	w.selected = nil
-	w.cleared = map[*procs.Process]bool{}
-	w.mainLines.Clear()
-	w.mainLane.view.clear()
+	w.lanePane.cleared = map[*procs.Process]bool{}
+	w.lanePane.mainLines.Clear()
+	w.lanePane.main.view.clear()
 	w.console.clear()
 	w.console.flush()
 	w.timeline.reset()

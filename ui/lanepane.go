@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 
 	"proclab/procs"
 )
@@ -11,14 +12,29 @@ import (
 // The Lanes tab: one lane per process side by side, only those in view
 // drawn, new lines drawn once per batch.
 
+// lanePane is the Lanes tab's state: the lanes, main's transcript, what
+// waits to be drawn.
+type lanePane struct {
+	strip   *laneStrip
+	scroll  *container.Scroll
+	byProc  map[*procs.Process]*lane
+	cleared map[*procs.Process]bool // hidden by Clear ended
+	// pending have lines not drawn yet (see flushLanes).
+	pending   map[*procs.Process]bool
+	dirty     bool              // lanes were added since the lanes were last laid out
+	main      *lane             // main's lane: the transcript
+	mainLines *procs.LineBuffer // what main did: the newest maxMainLines
+	mainDirty bool              // mainLines changed since main's lane was drawn
+}
+
 // cullLanes hides the lanes outside the visible part of the lane strip, so
 // that a lab of hundreds of processes costs only the lanes on screen when
 // the window repaints.
 func (w *labWindow) cullLanes() {
-	left := w.laneView.Offset.X
-	right := left + w.laneView.Size().Width
+	left := w.lanePane.scroll.Offset.X
+	right := left + w.lanePane.scroll.Size().Width
 	shown := false
-	for _, o := range w.laneBox.lanes {
+	for _, o := range w.lanePane.strip.lanes {
 		x := o.Position().X
 		visible := x+o.Size().Width >= left && x <= right
 		if visible && !o.Visible() {
@@ -35,48 +51,48 @@ func (w *labWindow) cullLanes() {
 
 // showLane scrolls the lanes so that l is in view.
 func (w *labWindow) showLane(l *lane) {
-	w.laneBoxDirty = false
-	w.laneView.Refresh() // lay out a lane added a moment ago
+	w.lanePane.dirty = false
+	w.lanePane.scroll.Refresh() // lay out a lane added a moment ago
 	left, right := l.Position().X, l.Position().X+l.Size().Width
-	view := w.laneView.Offset.X
-	width := w.laneView.Size().Width
+	view := w.lanePane.scroll.Offset.X
+	width := w.lanePane.scroll.Size().Width
 	switch {
 	case left < view:
-		w.laneView.ScrollToOffset(fyne.NewPos(left, 0))
+		w.lanePane.scroll.ScrollToOffset(fyne.NewPos(left, 0))
 	case right > view+width:
-		w.laneView.ScrollToOffset(fyne.NewPos(right-width, 0))
+		w.lanePane.scroll.ScrollToOffset(fyne.NewPos(right-width, 0))
 	}
 }
 
 // ensureLane adds p's lane if it has none yet.
 func (w *labWindow) ensureLane(p *procs.Process) *lane {
-	if l := w.lanes[p]; l != nil || w.cleared[p] {
+	if l := w.lanePane.byProc[p]; l != nil || w.lanePane.cleared[p] {
 		return l
 	}
 	l := newLane(p, p.Output(), func() { w.selectProcess(p) }, w.copyLine)
-	w.lanes[p] = l
+	w.lanePane.byProc[p] = l
 	// Laid out once per batch of events (apply), not once per lane: a
 	// preload of 1,000 children laid out every lane a thousand times.
-	w.laneBox.add(l)
-	w.laneBoxDirty = true
+	w.lanePane.strip.add(l)
+	w.lanePane.dirty = true
 	return l
 }
 
 // removeLane takes p's lane away; the lanes are laid out again with the
 // next batch of events (apply) or poll.
 func (w *labWindow) removeLane(p *procs.Process) {
-	if l := w.lanes[p]; l != nil {
-		w.laneBox.remove(l)
-		delete(w.lanes, p)
-		w.laneBoxDirty = true
+	if l := w.lanePane.byProc[p]; l != nil {
+		w.lanePane.strip.remove(l)
+		delete(w.lanePane.byProc, p)
+		w.lanePane.dirty = true
 	}
 }
 
 // layOutLanes lays the lanes out again if lanes came or went.
 func (w *labWindow) layOutLanes() {
-	if w.laneBoxDirty {
-		w.laneBoxDirty = false
-		w.laneView.Refresh()
+	if w.lanePane.dirty {
+		w.lanePane.dirty = false
+		w.lanePane.scroll.Refresh()
 		w.cullLanes()
 	}
 }
@@ -104,18 +120,18 @@ func (w *labWindow) flushLanesSoon() {
 // show up even when no event follows them.
 func (w *labWindow) flushLanes() {
 	w.lines.ran()
-	if w.mainDirty {
-		w.mainDirty = false
-		w.mainLane.showNewLines()
+	if w.lanePane.mainDirty {
+		w.lanePane.mainDirty = false
+		w.lanePane.main.showNewLines()
 	}
 	if w.tabs.SelectedIndex() != lanesTab {
 		return // drawn when the Lanes tab is shown again
 	}
 	now := time.Now()
-	for p := range w.pendingLanes {
-		l := w.lanes[p]
+	for p := range w.lanePane.pending {
+		l := w.lanePane.byProc[p]
 		if l == nil {
-			delete(w.pendingLanes, p)
+			delete(w.lanePane.pending, p)
 			continue
 		}
 		if !l.Visible() {
@@ -130,7 +146,7 @@ func (w *labWindow) flushLanes() {
 		}
 		l.shownTotal, l.shownAt = total, now
 		l.showNewLines()
-		delete(w.pendingLanes, p)
+		delete(w.lanePane.pending, p)
 	}
 }
 

@@ -26,6 +26,16 @@ const (
 	projectorZoom   = 1.75
 )
 
+// panes are the parts of the window the layout moves.
+type panes struct {
+	tree        *fyne.Container // the tree with its heading and column titles
+	treeHeading *fyne.Container
+	statusTools *fyne.Container // the poll rate and Pause
+	side        *fyne.Container // the left column: the tree, or the tree and the inspector
+	sideSplit   *container.Split
+	split       *container.Split
+}
+
 // projector reports whether the projector layout is on.
 func (w *labWindow) projector() bool {
 	switch w.app.Preferences().String(prefLayout) {
@@ -61,19 +71,19 @@ func (w *labWindow) applyLayout() {
 	// titles stay), and so do the poll rate and Pause (both in the View
 	// menu, Pause on Space), which made the status bar as tall as a button.
 	if w.projector() {
-		w.side.Objects = []fyne.CanvasObject{w.treePane}
-		w.split.Offset = 0.42
-		w.treeHeading.Hidden = !w.filter.box.Visible() // the filter still shows when open
-		w.statusTools.Hide()
+		w.panes.side.Objects = []fyne.CanvasObject{w.panes.tree}
+		w.panes.split.Offset = 0.42
+		w.panes.treeHeading.Hidden = !w.filter.box.Visible() // the filter still shows when open
+		w.panes.statusTools.Hide()
 	} else {
-		w.side.Objects = []fyne.CanvasObject{w.sideSplit}
-		w.sideSplit.Leading = w.treePane
-		w.split.Offset = 0.36
-		w.treeHeading.Show()
-		w.statusTools.Show()
+		w.panes.side.Objects = []fyne.CanvasObject{w.panes.sideSplit}
+		w.panes.sideSplit.Leading = w.panes.tree
+		w.panes.split.Offset = 0.36
+		w.panes.treeHeading.Show()
+		w.panes.statusTools.Show()
 	}
-	w.side.Refresh()
-	w.split.Refresh()
+	w.panes.side.Refresh()
+	w.panes.split.Refresh()
 	w.win.Content().Refresh()
 }
 
@@ -84,28 +94,28 @@ func (w *labWindow) buildLayout(tools []*actionButton) {
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, container.NewHScroll(w.toolbar))
 
 	// The filter shares the heading's row, so opening it moves no row.
-	w.treeHeading = container.NewBorder(nil, nil, w.heading(msg("Process tree")), nil, w.filter.box)
-	w.treePane = container.NewBorder(container.NewVBox(w.treeHeading, w.tree.header), nil, nil, nil, w.tree.widget)
-	w.filter.row, w.filter.hideRow = w.treeHeading, w.projector
+	w.panes.treeHeading = container.NewBorder(nil, nil, w.heading(msg("Process tree")), nil, w.filter.box)
+	w.panes.tree = container.NewBorder(container.NewVBox(w.panes.treeHeading, w.tree.header), nil, nil, nil, w.tree.widget)
+	w.filter.row, w.filter.hideRow = w.panes.treeHeading, w.projector
 	inspectorPane := container.NewBorder(w.heading(msg("Inspector")), w.cores.content, nil, nil, w.inspector.content)
 	// The tree and the inspector share the left column, so the lanes keep
 	// the whole right side: at 1280 pixels three columns would leave each
 	// too narrow to read.
-	w.sideSplit = container.NewVSplit(w.treePane, inspectorPane)
-	w.sideSplit.Offset = 0.66
-	w.side = container.NewStack(w.sideSplit)
-	w.split = container.NewHSplit(w.side, w.tabs)
+	w.panes.sideSplit = container.NewVSplit(w.panes.tree, inspectorPane)
+	w.panes.sideSplit.Offset = 0.66
+	w.panes.side = container.NewStack(w.panes.sideSplit)
+	w.panes.split = container.NewHSplit(w.panes.side, w.tabs)
 
-	w.status.Truncation = fyne.TextTruncateEllipsis
-	w.info.Truncation = fyne.TextTruncateEllipsis
+	w.statusBar.status.Truncation = fyne.TextTruncateEllipsis
+	w.statusBar.info.Truncation = fyne.TextTruncateEllipsis
 	// The status line and the counts share the width and truncate (the
 	// whole status line is in main's lane when it matters).
-	w.statusTools = container.NewHBox(w.rate, w.pauseBtn)
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.statusTools,
-		container.NewGridWithColumns(2, w.status, w.info))
+	w.panes.statusTools = container.NewHBox(w.rate, w.pauseBtn)
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.panes.statusTools,
+		container.NewGridWithColumns(2, w.statusBar.status, w.statusBar.info))
 	// The last resort: if the panes cannot give way any more (250 % on a
 	// small screen), they scroll, and the window still fits.
-	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, container.NewScroll(w.split)))
+	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, container.NewScroll(w.panes.split)))
 	w.applyLayout()
 }
 

@@ -312,10 +312,10 @@ func cellWidth() float32 { return cellSize().Width }
 type outputRenderer struct {
 	view                *outputView
 	stamps, texts, tags []*canvas.Text
-	thumb, barBg  *canvas.Rectangle
-	bar           *canvas.Text
-	objects       []fyne.CanvasObject
-	size          fyne.Size
+	thumb, barBg        *canvas.Rectangle
+	bar                 *canvas.Text
+	objects             []fyne.CanvasObject
+	size                fyne.Size
 }
 
 func (r *outputRenderer) Layout(size fyne.Size) {

@@ -61,7 +61,7 @@ if __name__ == "__main__":
 	if kids := h.w.tree.model.kids[forkserver]; len(kids) != 1 || h.w.tree.model.rows[kids[0]].proc != child {
 		t.Errorf("under the forkserver: %v, want Process-1", kids)
 	}
-	if l := h.w.lanes[child]; l == nil {
+	if l := h.w.lanePane.byProc[child]; l == nil {
 		t.Error("Process-1 has no lane")
 	} else if lines := child.Output().Tail(nil); len(lines) != 1 || lines[0].Text != "child here" {
 		t.Errorf("Process-1's lane: %+v", lines)

@@ -261,11 +261,11 @@ func TestTreeSortsFiltersAndOpensARowMenu(t *testing.T) {
 	}
 
 	h.w.hoverRow(ps[1])
-	if !strings.Contains(h.w.status.Text, "Process-2 · forever") {
-		t.Errorf("hovering Process-2's row shows %q", h.w.status.Text)
+	if !strings.Contains(h.w.statusBar.status.Text, "Process-2 · forever") {
+		t.Errorf("hovering Process-2's row shows %q", h.w.statusBar.status.Text)
 	}
 	h.w.hoverRow("")
-	if strings.Contains(h.w.status.Text, "Process-2 · forever ·") {
-		t.Errorf("the hover stays after the pointer left: %q", h.w.status.Text)
+	if strings.Contains(h.w.statusBar.status.Text, "Process-2 · forever ·") {
+		t.Errorf("the hover stays after the pointer left: %q", h.w.statusBar.status.Text)
 	}
 }

@@ -20,11 +20,11 @@ var rowMenuActions = []action{actStart, actJoin, actTerminate, actKill, actStop,
 func (w *labWindow) hoverRow(uid string) {
 	row := w.tree.model.rows[uid]
 	if uid == "" || row == nil {
-		w.hint = ""
+		w.statusBar.hint = ""
 	} else {
-		w.hint = row.title + " · " + row.look.word
+		w.statusBar.hint = row.title + " · " + row.look.word
 		if row.use.known {
-			w.hint += fmt.Sprintf(" · CPU %s · %s %s", row.use.cpuText(), tr("memory"), row.use.memText())
+			w.statusBar.hint += fmt.Sprintf(" · CPU %s · %s %s", row.use.cpuText(), tr("memory"), row.use.memText())
 		}
 	}
 	w.refreshStatus()

@@ -114,7 +114,7 @@ func TestWindowRunsDanceAndShowsItsLane(t *testing.T) {
 	h.w.doJoin()
 	<-p.Done()
 	h.sync()
-	l := h.w.lanes[p]
+	l := h.w.lanePane.byProc[p]
 	l.Resize(fyne.NewSize(300, 400))
 	joined := strings.Join(laneTexts(l), "\n")
 	if strings.Count(joined, "跳舞中...") != 3 || !strings.Contains(joined, "exitcode 0") {
@@ -149,7 +149,7 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	if why := h.w.whyNot()[actKill]; !strings.Contains(why, "has ended with exitcode 1") {
 		t.Errorf("kill on an ended process: %q", why)
 	}
-	l := h.w.lanes[bad]
+	l := h.w.lanePane.byProc[bad]
 	l.Resize(fyne.NewSize(300, 400))
 	found := false
 	for _, text := range laneTexts(l) {
@@ -162,7 +162,7 @@ func TestWindowTerminateAndStderr(t *testing.T) {
 	}
 	// main's lane is the transcript.
 	var transcript []string
-	for _, line := range h.w.mainLines.Tail(nil) {
+	for _, line := range h.w.lanePane.mainLines.Tail(nil) {
 		transcript = append(transcript, line.Text)
 	}
 	want := []string{"p1 = multiprocessing.Process(target=forever)", "p1.start()", "p1.terminate()",
@@ -301,7 +301,7 @@ func TestInspectorShowsBothViewsAndReapingOnDemand(t *testing.T) {
 	if got := field("globals"); got != "g_list = []" {
 		t.Errorf("main's own g_list %q", got)
 	}
-	if main := h.w.mainLines.Tail(nil); main[len(main)-1].Text != "# → False" {
+	if main := h.w.lanePane.mainLines.Tail(nil); main[len(main)-1].Text != "# → False" {
 		last := main[len(main)-1].Text
 		t.Errorf("transcript ends with %q", last)
 	}
@@ -319,10 +319,10 @@ func TestClearEndedHidesOnlyReapedProcesses(t *testing.T) {
 	h.sync()
 	h.w.doClear()
 	h.sync()
-	if _, ok := h.w.tree.model.rows[ended.Var()]; ok || h.w.lanes[ended] != nil {
+	if _, ok := h.w.tree.model.rows[ended.Var()]; ok || h.w.lanePane.byProc[ended] != nil {
 		t.Error("the reaped process is still shown")
 	}
-	if _, ok := h.w.tree.model.rows[zombie.Var()]; !ok || h.w.lanes[zombie] == nil {
+	if _, ok := h.w.tree.model.rows[zombie.Var()]; !ok || h.w.lanePane.byProc[zombie] == nil {
 		t.Error("the zombie was cleared: it has not been reaped yet")
 	}
 }
@@ -341,7 +341,7 @@ func TestShortcutsShowPythonsErrors(t *testing.T) {
 	<-p.Exited()
 	h.sync()
 	var errs []string
-	for _, l := range h.w.mainLines.Tail(nil) {
+	for _, l := range h.w.lanePane.mainLines.Tail(nil) {
 		if l.Stream == procs.Stderr {
 			errs = append(errs, l.Text)
 		}
@@ -406,7 +406,7 @@ func TestPinningAndCoresStrip(t *testing.T) {
 		t.Errorf("core 0 lists %q, want the pinned Process-1", got)
 	}
 	found := false
-	for _, l := range h.w.mainLines.Tail(nil) {
+	for _, l := range h.w.lanePane.mainLines.Tail(nil) {
 		found = found || l.Text == "os.sched_setaffinity(p1.pid, {0})"
 	}
 	if !found {
@@ -421,8 +421,8 @@ func TestPauseFreezesTheViewAndZoomScales(t *testing.T) {
 		t.Fatal("not paused")
 	}
 	h.w.refreshViews()
-	if !strings.HasPrefix(h.w.info.Text, "paused · ") {
-		t.Errorf("status says %q while paused", h.w.info.Text)
+	if !strings.HasPrefix(h.w.statusBar.info.Text, "paused · ") {
+		t.Errorf("status says %q while paused", h.w.statusBar.info.Text)
 	}
 	h.w.togglePause()
 	if h.w.paused.Load() {

@@ -121,8 +121,8 @@ func (w *labWindow) viewReport() viewReport {
 
 	r.Tab = w.tabs.Selected().Text
 	if w.tabs.SelectedIndex() == 0 {
-		lanesArea := screen.intersect(rectOf(w.laneView))
-		for _, o := range w.laneBox.lanes {
+		lanesArea := screen.intersect(rectOf(w.lanePane.scroll))
+		for _, o := range w.lanePane.strip.lanes {
 			l := o.(*lane)
 			if !l.Visible() || !lanesArea.holds(rectOf(l)) {
 				continue

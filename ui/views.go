@@ -14,9 +14,9 @@ import (
 // tree, lane headers, toolbar and status counts.
 func (w *labWindow) refreshViews() {
 	w.views.ran()
-	snaps := make([]procs.Snapshot, 0, len(w.lanes))
+	snaps := make([]procs.Snapshot, 0, len(w.lanePane.byProc))
 	for _, p := range w.lab.Processes() {
-		if !w.cleared[p] {
+		if !w.lanePane.cleared[p] {
 			snaps = append(snaps, p.Snapshot())
 		}
 	}
@@ -31,11 +31,11 @@ func (w *labWindow) refreshViews() {
 	w.timeline.poll(w.lab.Since(), w.poll, snaps)
 	w.showTimeline()
 
-	w.mainLane.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
-	w.mainLane.setSelected(w.selected == nil)
+	w.lanePane.main.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
+	w.lanePane.main.setSelected(w.selected == nil)
 	live := 0
 	for _, s := range snaps {
-		l := w.lanes[s.Proc]
+		l := w.lanePane.byProc[s.Proc]
 		if l == nil {
 			continue
 		}
@@ -81,7 +81,7 @@ func (w *labWindow) refreshViews() {
 	if w.paused.Load() {
 		info = tr("paused") + " · " + info
 	}
-	if w.info.Text != info {
-		w.info.SetText(info)
+	if w.statusBar.info.Text != info {
+		w.statusBar.info.SetText(info)
 	}
 }

@@ -149,8 +149,8 @@ func TestWatchShowsAnOutsiderAndSignalsOnlyWhenConfirmed(t *testing.T) {
 		t.Errorf("the shell ended with %v, want SIGTERM", state)
 	}
 	h.sync()
-	if !h.w.watch.ended || !strings.Contains(h.w.status.Text, "has ended: the view keeps its last state") {
-		t.Errorf("after the watched shell ended: ended %v, status %q", h.w.watch.ended, h.w.status.Text)
+	if !h.w.watch.ended || !strings.Contains(h.w.statusBar.status.Text, "has ended: the view keeps its last state") {
+		t.Errorf("after the watched shell ended: ended %v, status %q", h.w.watch.ended, h.w.statusBar.status.Text)
 	}
 	if _, row := h.watchedRow(pid); row == nil || row.look.word != "ended" {
 		t.Errorf("the ended shell's row: %+v", row)

@@ -73,54 +73,32 @@ type labWindow struct {
 	joinCancel context.CancelFunc
 	poll       *procs.Tree
 
-	tree    *processTree
-	filter  *treeFilter
-	toolbar *toolRow
-	// The panes as the layout places them (layout.go).
-	treePane    *fyne.Container
-	treeHeading *fyne.Container
-	statusTools *fyne.Container // the poll rate and Pause
-	side        *fyne.Container // the left column: the tree, or the tree and the inspector
-	sideSplit   *container.Split
-	split       *container.Split
-	inspector   *inspector
-	laneBox     *laneStrip
-	laneView    *container.Scroll
-	lanes       map[*procs.Process]*lane
-	cleared     map[*procs.Process]bool // hidden by Clear ended
-	console     *console
-	timeline    *timeline
-	lessons     []procs.Lesson
-	lessonV     *lessonView
-	timelineAt  time.Time
-	tabs        *container.AppTabs
-	cores       *coresStrip
-	coresAt     time.Time
-	consoleAt   time.Time
-	paused      atomic.Bool
-	resumed     chan struct{}
-	pollEvery   atomic.Int64 // nanoseconds between tree polls
-	rate        *widget.Select
-	pauseBtn    *widget.Button
-	// pendingLanes have lines not drawn yet (see flushLanes).
-	pendingLanes map[*procs.Process]bool
-	laneBoxDirty bool          // lanes were added since the lanes were last laid out
-	views        throttle      // refreshViews for lab events (refreshViewsSoon)
-	viewsWake    chan struct{} // wakes pumpEvents for a put-off redraw
-	lines        throttle      // flushLanes for lab events (flushLanesSoon)
-	mainLane     *lane
-	mainLines    *procs.LineBuffer // what main did: the newest maxMainLines
-	mainDirty    bool              // mainLines changed since main's lane was drawn
-	buttons      [actCount]*actionButton
-	status       *widget.Label
-	statusDrawn  widget.Importance // the status line's colour when last drawn
-	// messageImportance is the message's colour: red for a problem.
-	messageImportance widget.Importance
-	floodAt           time.Time // when output was last dropped for a flood
-	info              *widget.Label
-	hint              string
-	message           string
-	lastProgram       string // the last command line run with Run program
+	tree      *processTree
+	filter    *treeFilter
+	toolbar   *toolRow
+	panes     panes // as the layout places them (layout.go)
+	inspector *inspector
+	lanePane  lanePane // the Lanes tab (lanepane.go)
+	console   *console
+	timeline  *timeline
+	lessons   []procs.Lesson
+	lessonV   *lessonView
+	tabs      *container.AppTabs
+	cores     *coresStrip
+	// coresAt, consoleAt and timelineAt: when each was last drawn.
+	coresAt, consoleAt, timelineAt time.Time
+	paused                         atomic.Bool
+	resumed                        chan struct{}
+	pollEvery                      atomic.Int64 // nanoseconds between tree polls
+	rate                           *widget.Select
+	pauseBtn                       *widget.Button
+	views                          throttle      // refreshViews for lab events (refreshViewsSoon)
+	viewsWake                      chan struct{} // wakes pumpEvents for a put-off redraw
+	lines                          throttle      // flushLanes for lab events (flushLanesSoon)
+	buttons                        [actCount]*actionButton
+	statusBar                      statusBar
+	floodAt                        time.Time // when output was last dropped for a flood
+	lastProgram                    string    // the last command line run with Run program
 	// other is the selected process when it is not the lab's (a watched
 	// one, or any other row of the tree); nil otherwise.
 	other *otherProcess
@@ -214,7 +192,7 @@ func Run(opts Options) int {
 func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
-		lastTarget: "dance", lanes: map[*procs.Process]*lane{}, pendingLanes: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{},
+		lastTarget: "dance", lanePane: lanePane{byProc: map[*procs.Process]*lane{}, pending: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{}},
 		resumed: make(chan struct{}, 1), viewsWake: make(chan struct{}, 1)}
 	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / opts.Hz)))
 	if opts.Trace != nil {
@@ -413,7 +391,7 @@ func (w *labWindow) build() {
 			return does()
 		}
 	}
-	show := func(s string) { w.hint = s; w.refreshStatus() }
+	show := func(s string) { w.statusBar.hint = s; w.refreshStatus() }
 	for a, t := range actionTexts {
 		does := t.does
 		w.buttons[a] = newActionButton(actionLabel(action(a)), t.icon(), w.actionFunc(action(a)), explain(action(a), func() string { return tr(does) }), show)
@@ -437,11 +415,11 @@ func (w *labWindow) build() {
 	w.tree.onMenu = w.rowMenu
 	w.relabels = append(w.relabels, w.tree.header.relabel)
 	w.filter = newTreeFilter(w.tree, w.win.Canvas())
-	w.mainLines = procs.NewLineBuffer(maxMainLines)
-	w.mainLane = newLane(nil, w.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
-	w.laneBox = newLaneStrip(w.mainLane)
-	w.laneView = container.NewHScroll(w.laneBox)
-	w.laneView.OnScrolled = func(fyne.Position) { w.cullLanes() }
+	w.lanePane.mainLines = procs.NewLineBuffer(maxMainLines)
+	w.lanePane.main = newLane(nil, w.lanePane.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
+	w.lanePane.strip = newLaneStrip(w.lanePane.main)
+	w.lanePane.scroll = container.NewHScroll(w.lanePane.strip)
+	w.lanePane.scroll.OnScrolled = func(fyne.Position) { w.cullLanes() }
 	w.console = newConsole(w.copyLine)
 	w.cores = newCoresStrip()
 	w.relabels = append(w.relabels, w.cores.relabel)
@@ -449,7 +427,7 @@ func (w *labWindow) build() {
 	w.lessonV = newLessonView(w)
 	w.relabels = append(w.relabels, w.lessonV.relabel)
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem(msg("Lanes"), w.laneView),
+		container.NewTabItem(msg("Lanes"), w.lanePane.scroll),
 		container.NewTabItem(msg("Timeline"), newTimelineView(w.timeline, w.doExportPNG, w.localized)),
 		container.NewTabItem(msg("Console"), w.console.view),
 		container.NewTabItem(msg("Lesson"), w.lessonV.content),
@@ -473,8 +451,8 @@ func (w *labWindow) build() {
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
 	w.relabels = append(w.relabels, w.inspector.relabel)
 
-	w.status = widget.NewLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."))
-	w.info = widget.NewLabel("")
+	w.statusBar.status = widget.NewLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."))
+	w.statusBar.info = widget.NewLabel("")
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
 	w.pauseBtn = widget.NewButton("", w.togglePause)
@@ -501,6 +479,18 @@ func (w *labWindow) build() {
 	w.refreshViews()
 }
 
+// statusBar is the status line's state: the message and its colour, the
+// hint of what the pointer is on (shown instead while there is one), and
+// the counts beside it.
+type statusBar struct {
+	status     *widget.Label
+	drawn      widget.Importance // the status line's colour when last drawn
+	importance widget.Importance // the message's colour: red for a problem
+	info       *widget.Label
+	hint       string
+	message    string
+}
+
 // say puts a message in the status line; problems show in red.
 func (w *labWindow) say(msg string, problem bool) {
 	w.setMessage(msg, problem)
@@ -511,27 +501,27 @@ func (w *labWindow) say(msg string, problem bool) {
 // events says many things, and only the last is drawn once (every text
 // drawn is shaped again, which 200 starting children made costly).
 func (w *labWindow) setMessage(msg string, problem bool) {
-	w.message = msg
-	w.messageImportance = widget.MediumImportance
+	w.statusBar.message = msg
+	w.statusBar.importance = widget.MediumImportance
 	if problem {
-		w.messageImportance = widget.DangerImportance
+		w.statusBar.importance = widget.DangerImportance
 	}
 }
 
 func (w *labWindow) refreshStatus() {
-	text := w.message
-	if w.hint != "" {
-		text = w.hint
+	text := w.statusBar.message
+	if w.statusBar.hint != "" {
+		text = w.statusBar.hint
 	}
 	// A hint (a hovered button or row) is not a problem: never in red.
-	importance := w.messageImportance
-	if w.hint != "" {
+	importance := w.statusBar.importance
+	if w.statusBar.hint != "" {
 		importance = widget.MediumImportance
 	}
-	w.status.Importance = importance
-	if w.status.Text != text || w.statusDrawn != w.status.Importance {
-		w.status.Text, w.statusDrawn = text, w.status.Importance
-		w.status.Refresh()
+	w.statusBar.status.Importance = importance
+	if w.statusBar.status.Text != text || w.statusBar.drawn != w.statusBar.status.Importance {
+		w.statusBar.status.Text, w.statusBar.drawn = text, w.statusBar.status.Importance
+		w.statusBar.status.Refresh()
 	}
 }
 
@@ -539,7 +529,7 @@ func (w *labWindow) selectProcess(p *procs.Process) {
 	w.selected, w.other = p, nil
 	w.tree.selectProcess(p)
 	w.refreshViews()
-	if l := w.lanes[p]; l != nil {
+	if l := w.lanePane.byProc[p]; l != nil {
 		w.showLane(l)
 	}
 }
