@@ -34,9 +34,13 @@ func (w *labWindow) cullLanes() {
 	left := w.lanePane.scroll.Offset.X
 	right := left + w.lanePane.scroll.Size().Width
 	shown := false
+	solo := w.lanePane.strip.solo
 	for _, o := range w.lanePane.strip.lanes {
 		x := o.Position().X
 		visible := x+o.Size().Width >= left && x <= right
+		if solo != nil {
+			visible = o == solo
+		}
 		if visible && !o.Visible() {
 			o.Show()
 			shown = true
@@ -47,6 +51,31 @@ func (w *labWindow) cullLanes() {
 	if shown {
 		w.flushLanes() // lines that came while they were out of view
 	}
+}
+
+// toggleSolo shows the selected process's lane alone, across the whole
+// tab (F8), or every lane again.
+func (w *labWindow) toggleSolo() {
+	strip := w.lanePane.strip
+	l := w.lanePane.main
+	if w.selected != nil && w.lanePane.byProc[w.selected] != nil {
+		l = w.lanePane.byProc[w.selected]
+	}
+	if strip.solo == l || strip.solo != nil && w.selected == nil {
+		strip.solo = nil
+		w.say(tr("every lane again (F8 shows the selected one alone)"), false)
+	} else {
+		strip.solo = l
+		w.say(tr("%s alone (F8: every lane again)", l.header.full), false)
+	}
+	w.tabs.SelectIndex(lanesTab)
+	w.lanePane.scroll.ScrollToOffset(fyne.NewPos(0, 0))
+	w.lanePane.scroll.Refresh()
+	w.cullLanes()
+	if strip.solo == nil {
+		w.showLane(l)
+	}
+	w.flushLanes()
 }
 
 // showLane scrolls the lanes so that l is in view.

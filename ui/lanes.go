@@ -151,6 +151,8 @@ func (l *lane) showNewLines() {
 type laneStrip struct {
 	widget.BaseWidget
 	lanes []fyne.CanvasObject
+	// solo, when set, is the one lane shown, across the whole strip (F8).
+	solo fyne.CanvasObject
 }
 
 func newLaneStrip(lanes ...fyne.CanvasObject) *laneStrip {
@@ -165,14 +167,28 @@ func (s *laneStrip) remove(l fyne.CanvasObject) {
 	if i := slices.Index(s.lanes, l); i >= 0 {
 		s.lanes = slices.Delete(s.lanes, i, i+1)
 	}
+	if s.solo == l {
+		s.solo = nil
+	}
 }
 
 func (s *laneStrip) CreateRenderer() fyne.WidgetRenderer { return &laneStripRenderer{strip: s} }
 
 type laneStripRenderer struct{ strip *laneStrip }
 
-func (r *laneStripRenderer) Layout(size fyne.Size) { columns{}.Layout(r.strip.lanes, size) }
+func (r *laneStripRenderer) Layout(size fyne.Size) {
+	if solo := r.strip.solo; solo != nil {
+		solo.Move(fyne.NewPos(0, 0))
+		solo.Resize(size)
+		return
+	}
+	columns{}.Layout(r.strip.lanes, size)
+}
+
 func (r *laneStripRenderer) MinSize() fyne.Size {
+	if r.strip.solo != nil {
+		return columns{}.MinSize(r.strip.lanes[:1])
+	}
 	return columns{}.MinSize(r.strip.lanes)
 }
 

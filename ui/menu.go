@@ -61,6 +61,7 @@ func (w *labWindow) buildMenu() {
 		w.menuItem(msg("Zoom out (Ctrl+-)"), func() { w.setZoom(w.zoom() - 0.25) }),
 		w.menuItem(msg("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
 		w.menuItem(msg("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
+		w.menuItem(msg("Selected lane alone (F8)"), w.toggleSolo),
 		fyne.NewMenuItemSeparator(),
 		choice(tr("Layout: follow the zoom (projector from 175 %)"), layoutChoice == layoutAuto, func() { w.setLayout(layoutAuto) }),
 		choice(tr("Layout: standard"), layoutChoice == layoutStandard, func() { w.setLayout(layoutStandard) }),

@@ -86,3 +86,27 @@ func TestEveryKeyATextNamesIsBound(t *testing.T) {
 		t.Error("F9 did not switch the layout")
 	}
 }
+
+// F8 shows the selected process's lane alone, across the whole tab, and
+// every lane again the second time.
+func TestF8ShowsTheSelectedLaneAlone(t *testing.T) {
+	h := newHarness(t)
+	p1 := h.create("forever")
+	h.w.doStart()
+	p2 := h.create("forever")
+	h.w.doStart()
+	h.sync()
+	h.w.win.Resize(fyne.NewSize(1280, 800))
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyF8})
+	l2 := h.w.lanePane.byProc[p2]
+	if h.w.lanePane.strip.solo != l2 || !l2.Visible() || h.w.lanePane.byProc[p1].Visible() || h.w.lanePane.main.Visible() {
+		t.Fatalf("after F8 with Process-2 selected: solo %v, p2 shown %v, p1 shown %v", h.w.lanePane.strip.solo != nil, l2.Visible(), h.w.lanePane.byProc[p1].Visible())
+	}
+	if got, want := l2.Size().Width, h.w.lanePane.scroll.Size().Width; got < want-1 {
+		t.Errorf("the lane alone is %v wide in a tab of %v", got, want)
+	}
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyF8})
+	if h.w.lanePane.strip.solo != nil || !h.w.lanePane.byProc[p1].Visible() || !h.w.lanePane.main.Visible() {
+		t.Errorf("a second F8 did not show every lane again")
+	}
+}
