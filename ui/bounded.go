@@ -13,8 +13,3 @@ func appendNewest[T any](s []T, v T, keep int) []T {
 	}
 	return append(s, v)
 }
-
-// newest is the last keep elements of s, or all of it.
-func newest[T any](s []T, keep int) []T {
-	return s[max(0, len(s)-keep):]
-}

@@ -49,7 +49,7 @@ func keyTable() []keyBinding {
 			}
 		}},
 		{"F8", msg("the selected process's lane alone, across the tab; again: every lane"), func(w *labWindow, _ string) { w.toggleSolo() }},
-	{"F9", msg("projector layout: the tree and the output take the window, or the standard layout again"), func(w *labWindow, _ string) { w.toggleProjector() }},
+		{"F9", msg("projector layout: the tree and the output take the window, or the standard layout again"), func(w *labWindow, _ string) { w.toggleProjector() }},
 		{"F11", msg("full screen"), func(w *labWindow, _ string) { w.win.SetFullScreen(!w.win.FullScreen()) }},
 		{"Ctrl+F", msg("filter the tree by name, pid or state (Esc clears)"), func(w *labWindow, _ string) { w.filter.open() }},
 		{"Ctrl+1 · Ctrl+2 · Ctrl+3", msg("Lanes · Timeline · Console"), func(w *labWindow, key string) {

@@ -19,6 +19,9 @@ func (w *labWindow) typedKey(e *fyne.KeyEvent) {
 		}
 		return
 	}
+	if w.closeWhole(e) {
+		return
+	}
 	if e.Name == fyne.KeyDelete {
 		w.deleteKey(false)
 	}

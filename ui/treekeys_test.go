@@ -110,3 +110,30 @@ func TestF8ShowsTheSelectedLaneAlone(t *testing.T) {
 		t.Errorf("a second F8 did not show every lane again")
 	}
 }
+
+// A status message too long for its row is cut on screen, and a click on
+// it shows it whole until Esc.
+func TestACutStatusMessageIsAClickAway(t *testing.T) {
+	h := newHarness(t)
+	long := strings.Repeat("a reason that goes on and on ", 20)
+	h.w.say(long, true)
+	s := h.w.statusBar.status
+	s.Resize(fyne.NewSize(300, s.MinSize().Height))
+	if !s.cut() {
+		t.Fatal("a 600-character message fits 300 units")
+	}
+	test.Tap(s)
+	pop := h.w.statusBar.whole
+	if pop == nil || !pop.Visible() {
+		t.Fatal("a click on the cut message showed nothing")
+	}
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if pop.Visible() {
+		t.Error("Esc did not close the whole message")
+	}
+	h.w.say("short", false)
+	test.Tap(s)
+	if h.w.statusBar.whole != pop {
+		t.Error("a click on a message that fits opened another")
+	}
+}

@@ -137,6 +137,9 @@ func (w *labWindow) viewReport() viewReport {
 	}
 	// Every label on screen elsewhere (inspector, status bar, headings, a
 	// verdict): one that truncates and does not fit is cut.
+	if s := w.statusBar.status; s.Text != "" && s.cut() {
+		cut(s.Text) // a click shows it whole, but on screen it is cut
+	}
 	walkShown(w.win.Content(), func(o fyne.CanvasObject) {
 		l, ok := o.(*widget.Label)
 		if !ok || l.Text == "" || l.Truncation == fyne.TextTruncateOff || l.Wrapping != fyne.TextWrapOff {

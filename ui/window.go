@@ -451,7 +451,7 @@ func (w *labWindow) build() {
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
 	w.relabels = append(w.relabels, w.inspector.relabel)
 
-	w.statusBar.status = widget.NewLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."))
+	w.statusBar.status = newStatusLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."), w.showWhole)
 	w.statusBar.info = widget.NewLabel("")
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
@@ -483,12 +483,13 @@ func (w *labWindow) build() {
 // hint of what the pointer is on (shown instead while there is one), and
 // the counts beside it.
 type statusBar struct {
-	status     *widget.Label
+	status     *statusLabel
 	drawn      widget.Importance // the status line's colour when last drawn
 	importance widget.Importance // the message's colour: red for a problem
 	info       *widget.Label
 	hint       string
 	message    string
+	whole      *widget.PopUp // the whole message, when a click asked for it
 }
 
 // say puts a message in the status line; problems show in red.
