@@ -734,3 +734,83 @@ func TestResetStopsAChildStartedMeanwhile(t *testing.T) {
 		t.Errorf("the new lab starts with %d processes", n)
 	}
 }
+
+// A spawner's children print into the spawner's pipe, yet each gets its own
+// process in the lab (its own lane) with its own lines, logged under its own
+// pid; killed, the spawner's children live on as orphans, still printing in
+// their own lanes; the spawner reports the exit code of a child it reaped.
+func TestASpawnersChildrenHaveTheirOwnLanes(t *testing.T) {
+	lab := newLab(t)
+	sp := mustCreate(t, lab, Spec{Target: "spawner", Args: []any{int64(2), "forever"}})
+	mustStart(t, lab, sp)
+	kids := map[string]*Process{}
+	if !eventually(func() bool {
+		for _, p := range lab.Processes() {
+			if p.ObservedBy() == sp && p.Output().Total() >= 2 {
+				kids[p.Name()] = p
+			}
+		}
+		return len(kids) == 2
+	}) {
+		t.Fatalf("the spawner's children have no lanes of their own; the spawner's lane:\n%s", strings.Join(texts(sp), "\n"))
+	}
+	for _, name := range []string{"Process-1:1", "Process-1:2"} {
+		k := kids[name]
+		if k == nil {
+			t.Fatalf("no lane named %s: %v", name, kids)
+		}
+		for _, line := range texts(k) {
+			if !strings.HasPrefix(line, "stdout: 循环中... ") {
+				t.Errorf("%s's lane holds %q", name, line)
+			}
+		}
+		if s := k.Snapshot(); s.ParentPid != sp.Pid() || s.Status != Started {
+			t.Errorf("%s: parent %d (spawner %d), status %v", name, s.ParentPid, sp.Pid(), s.Status)
+		}
+	}
+	for _, line := range texts(sp) {
+		if strings.Contains(line, "循环中") {
+			t.Errorf("a child's line in the spawner's lane: %q", line)
+		}
+	}
+	// Killed, the spawner leaves its children printing, in their lanes.
+	if err := lab.Kill(sp); err != nil {
+		t.Fatal(err)
+	}
+	join(t, lab, sp)
+	k := kids["Process-1:1"]
+	before := k.Output().Total()
+	if !eventually(func() bool { return k.Output().Total() >= before+2 }) || k.Snapshot().Status != Started {
+		t.Errorf("the orphan Process-1:1 stopped printing in its lane (status %v, %d lines)", k.Snapshot().Status, k.Output().Total())
+	}
+	log, err := os.ReadFile(lab.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), fmt.Sprintf("Process-1:1\t%d\t", k.Pid())) && !strings.Contains(string(log), fmt.Sprintf("Process-1:1 %d ", k.Pid())) {
+		t.Errorf("the log has no line under Process-1:1's pid %d:\n%s", k.Pid(), firstLines(string(log), 10))
+	}
+	// A child the spawner itself reaps reports its exit code.
+	lab2 := newLab(t)
+	sp2 := mustCreate(t, lab2, Spec{Target: "spawner", Args: []any{int64(1), "crash"}})
+	mustStart(t, lab2, sp2)
+	join(t, lab2, sp2)
+	var crash *Process
+	for _, p := range lab2.Processes() {
+		if p.ObservedBy() == sp2 {
+			crash = p
+		}
+	}
+	if crash == nil {
+		t.Fatal("the crash child has no lane")
+	}
+	eventually(func() bool { _, ok := crash.ExitCode(); return ok })
+	if code, ok := crash.ExitCode(); !ok || code != 1 {
+		t.Errorf("the reaped crash child: exitcode %d (known %v), want 1", code, ok)
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}

@@ -275,18 +275,22 @@ func (l *Lab) observedEnded(o *Process, code int, known bool) {
 
 // watchObserved notices the end of observed children that reported no
 // exit code (killed by a signal, or not multiprocessing's), and ends them
-// all when the program ends.
+// all when the program ends. A spawner's children outlive a killed spawner
+// (orphans the lab adopts): they are watched until they are gone.
 func (l *Lab) watchObserved(root *Process) {
 	defer l.owners.Done()
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
+	outlive := root.spec.Target != CommandTarget
+	exited := root.exited
 	for {
 		rootEnded := false
 		select {
 		case <-l.closing:
 			rootEnded = true
-		case <-root.exited:
-			rootEnded = true
+		case <-exited:
+			exited = nil // closed: selected once
+			rootEnded = !outlive
 		case <-tick.C:
 		}
 		l.mu.Lock()
@@ -302,10 +306,22 @@ func (l *Lab) watchObserved(root *Process) {
 				l.observedEnded(o, 0, false)
 			}
 		}
-		if rootEnded {
+		if rootEnded || exited == nil && l.allObservedEnded(root) {
 			return
 		}
 	}
+}
+
+// allObservedEnded reports whether every observed child of root has ended.
+func (l *Lab) allObservedEnded(root *Process) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, o := range l.observed {
+		if o.observedBy == root && !o.hasEnded() {
+			return false
+		}
+	}
+	return true
 }
 
 // ProgramName names the lab process of a program run in the lab: a Python

@@ -49,6 +49,9 @@ func (l *Lab) Start(p *Process) error {
 		}
 	} else {
 		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
+		// A spawner's children tag their lines (tagLinesEnv): each gets its
+		// own lane, as a Python program's processes do.
+		p.tagged = p.spec.Target == "spawner"
 	}
 	cmd.SysProcAttr = childAttr()
 	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), extraEnv...)

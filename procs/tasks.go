@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -264,12 +266,21 @@ func runSpawner(w *Worker, a map[string]any) error {
 		name := fmt.Sprintf("%s:%d", w.Name, i)
 		cmd := exec.Command(exe, workerArgs(name, target, nil, nil, false)...)
 		cmd.Stdout, cmd.Stderr = w.stdout, w.stderr
+		// Each child tags its lines, so the lab gives it a lane of its own.
+		cmd.Env = append(os.Environ(), tagLinesEnv+"=1")
 		cmd.SysProcAttr = grandchildAttr()
 		if err := cmd.Start(); err != nil {
 			return pyError{"OSError", err.Error()}
 		}
 		w.Print(fmt.Sprintf("started %s pid=%d", name, cmd.Process.Pid))
-		wg.Go(func() { _ = cmd.Wait() })
+		wg.Go(func() {
+			_ = cmd.Wait()
+			// The spawner reaped it: it tells the lab the exit code, as
+			// Python's hook does for a multiprocessing child.
+			if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
+				_, _ = io.WriteString(w.stdout, exitTag(cmd.Process.Pid, os.Getpid(), name, status))
+			}
+		})
 	}
 	wg.Wait()
 	return nil

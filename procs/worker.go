@@ -83,6 +83,10 @@ func RunWorker(argv []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
+	if os.Getenv(tagLinesEnv) != "" { // a spawner's child: see tagLinesEnv
+		stdout = newTagWriter(stdout, os.Getpid(), os.Getppid(), *name)
+		stderr = newTagWriter(stderr, os.Getpid(), os.Getppid(), *name)
+	}
 	w := &Worker{Name: *name, Daemon: *daemon, stdout: stdout, stderr: stderr, gList: []any{}}
 	if fd, err := strconv.Atoi(os.Getenv(stateFDEnv)); err == nil && fd > 2 {
 		w.state = os.NewFile(uintptr(fd), "state")

@@ -147,7 +147,7 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 // addLab adds the row of a process of the lab under parentUID.
 func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID string) string {
 	uid := labUID(s.Proc)
-	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s), use: usageOf(os)}
+	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s, os), use: usageOf(os)}
 	// New processes flash green, ended ones red, for a moment.
 	switch {
 	case s.Status == procs.Started && !s.Zombie && m.now-s.StartedAt < m.flash:
@@ -202,8 +202,16 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 	return uid
 }
 
-func labTitle(s procs.Snapshot) string {
+// labTitle names a process of the lab: name, task, pid (and daemon); os is
+// what the last poll saw of it, nil if nothing.
+func labTitle(s procs.Snapshot, os *procs.ProcInfo) string {
 	if s.Observed {
+		// A spawner's child is a worker: its task is on its command line.
+		if os != nil {
+			if name, task, ok := os.WorkerName(); ok && name == s.Name {
+				return fmt.Sprintf("%s · %s · %d", name, task, s.Pid)
+			}
+		}
 		return fmt.Sprintf("%s · %d", s.Name, s.Pid)
 	}
 	parts := []string{s.Name, s.Target}

@@ -265,6 +265,22 @@ func TestTreeKeepsEndedProcessesAndShowsGrandchildren(t *testing.T) {
 	if title := h.w.tree.model.rows[kids[0]].title; !strings.HasPrefix(title, "Process-1:1 · forever · ") {
 		t.Errorf("grandchild row %q", title)
 	}
+	// Each grandchild has a lane of its own, with its own lines.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		h.sync()
+		own := 0
+		for p, l := range h.w.lanePane.byProc {
+			if p.ObservedBy() == sp && strings.HasPrefix(l.header.full, "Process-1:") && p.Output().Total() > 0 {
+				own++
+			}
+		}
+		if own == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of the spawner's 2 children have a lane of their own", own)
+		}
+	}
 	h.w.doKill()
 	<-sp.Exited()
 	h.lab.ActiveChildren()

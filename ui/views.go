@@ -49,7 +49,7 @@ func (w *labWindow) refreshViews() {
 		if !l.Visible() {
 			continue // out of view (cullLanes): its header is set when it shows, on the next poll
 		}
-		l.setHeader(labTitle(s), lookOf(s, info))
+		l.setHeader(labTitle(s, info), lookOf(s, info))
 		l.setSelected(s.Proc == w.selected)
 	}
 
