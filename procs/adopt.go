@@ -2,7 +2,6 @@ package procs
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"os"
 	"os/signal"
@@ -98,7 +97,8 @@ func (l *Lab) scanOrphans(full bool) {
 			}
 			l.mu.Lock()
 			l.adopted[s.Pid] = o
-			l.publishLocked(Event{Kind: EvAdopted, Code: s.Pid, Text: fmt.Sprintf("%s (pid %d) lost its parent: adopted by MainProcess", o.Name, s.Pid)})
+			text, m := say(msgAdopted, o.Name, s.Pid)
+			l.publishLocked(Event{Kind: EvAdopted, Code: s.Pid, Text: text, Say: m})
 			l.mu.Unlock()
 		}
 		if s.State != 'Z' {
@@ -107,7 +107,8 @@ func (l *Lab) scanOrphans(full bool) {
 		if code, ok := reapOrphan(s.Pid); ok {
 			l.mu.Lock()
 			delete(l.adopted, s.Pid)
-			l.publishLocked(Event{Kind: EvReaped, Code: code, Text: fmt.Sprintf("%s (pid %d), an adopted orphan, reaped by MainProcess: exit status %s", o.Name, s.Pid, ExitCodeName(code))})
+			text, m := say(msgOrphanReaped, o.Name, s.Pid, ExitCodeName(code))
+			l.publishLocked(Event{Kind: EvReaped, Code: code, Text: text, Say: m})
 			l.mu.Unlock()
 		}
 	}

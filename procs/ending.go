@@ -3,9 +3,10 @@ package procs
 import (
 	"os"
 	"os/exec"
-	"proclab/procs/contain"
 	"syscall"
 	"time"
+
+	"proclab/procs/contain"
 )
 
 // How long the lab gives its processes when it resets or closes.
@@ -40,7 +41,8 @@ func (l *Lab) Reset() {
 	l.budget = NewBudget(l.opts.LaneBytes) // the old lanes are gone
 	l.t0 = time.Now()
 	l.main = MainState{}
-	l.publishLocked(Event{Kind: EvReset, Text: "new lab"})
+	text, m := say(msgNewLab)
+	l.publishLocked(Event{Kind: EvReset, Text: text, Say: m})
 	l.mu.Unlock()
 	l.openLog()
 }

@@ -73,9 +73,53 @@ type Event struct {
 	Line   Line      // EvOutput
 	Main   MainState // EvState
 	Python string    // the Python statement the action stands for, if any
-	Text   string    // a message for people
-	Code   int       // EvExited: exit code; EvSignalled: signal; EvJoined: 1 if ended
+	Text   string    // a message for people, in English
+	// Say is Text as a format and its arguments, when it has one, so that
+	// a window can say it in its user's language (Text is Say in English).
+	Say  Message
+	Code int // EvExited: exit code; EvSignalled: signal; EvJoined: 1 if ended
 }
+
+// Message is a text for people as a format (English, in fmt's verbs) and
+// its arguments: whoever shows it may translate the format.
+type Message struct {
+	Format string
+	Args   []any
+}
+
+// String is the message in English.
+func (m Message) String() string { return fmt.Sprintf(m.Format, m.Args...) }
+
+// say makes an event's Text and Say from one format.
+func say(format string, args ...any) (string, Message) {
+	m := Message{Format: format, Args: args}
+	return m.String(), m
+}
+
+// Messages are the formats of every Message the lab says: the window's
+// translations must cover them all (a test checks).
+var Messages = []string{
+	msgAdopted, msgOrphanReaped, msgReaped, msgMainWaits, msgJoinReturned, msgStartedBy,
+	msgNothingSent, msgSignalSent, msgSignalSentZombie, msgEndedZombie, msgMayRun, msgNewLab,
+	msgExitLate, msgJoinTimedOut,
+}
+
+const (
+	msgAdopted          = "%s (pid %d) lost its parent: adopted by MainProcess"
+	msgOrphanReaped     = "%s (pid %d), an adopted orphan, reaped by MainProcess: exit status %s"
+	msgReaped           = "reaped by %s: exitcode=%s"
+	msgMainWaits        = "main waits for %s"
+	msgJoinReturned     = "%s returned: %s.exitcode == %s"
+	msgStartedBy        = "started by %s's program (pid %d)"
+	msgNothingSent      = "nothing sent: the exit code is already known"
+	msgSignalSent       = "%s sent"
+	msgSignalSentZombie = "%s sent to a zombie: it has already ended, so nothing happens"
+	msgEndedZombie      = "ended with exit status %s; a zombie until main reaps it"
+	msgMayRun           = "may run on cores {%s}"
+	msgNewLab           = "new lab"
+	msgExitLate         = "exitcode=%s (reported after its end was seen)"
+	msgJoinTimedOut     = "%s timed out: %s.exitcode is None"
+)
 
 // Options configure a Lab.
 type Options struct {
@@ -304,7 +348,8 @@ func (l *Lab) reap(p *Process, by string) bool {
 	l.mu.Lock()
 	delete(l.unreaped, p)
 	l.mu.Unlock()
-	l.publish(Event{Kind: EvReaped, Proc: p, Code: code, Text: fmt.Sprintf("reaped by %s: exitcode=%s", by, ExitCodeName(code))})
+	text, m := say(msgReaped, by, ExitCodeName(code))
+	l.publish(Event{Kind: EvReaped, Proc: p, Code: code, Text: text, Say: m})
 	return true
 }
 
@@ -486,9 +531,9 @@ func (l *Lab) Join(ctx context.Context, p *Process, timeout time.Duration) (bool
 		e.Text = err.Error()
 	case ended:
 		e.Code = 1
-		e.Text = p.Var() + ".join() returned: " + p.Var() + ".exitcode == " + exitRepr(p)
+		e.Text, e.Say = say(msgJoinReturned, p.Var()+".join()", p.Var(), exitRepr(p))
 	default:
-		e.Text = p.Var() + ".join() timed out: " + p.Var() + ".exitcode is None"
+		e.Text, e.Say = say(msgJoinTimedOut, p.Var()+".join()", p.Var())
 	}
 	l.publish(e)
 	return ended, err
@@ -552,7 +597,8 @@ func (l *Lab) SetAffinity(p *Process, cores []int) error {
 	if err := setAffinity(s.Pid, cores); err != nil {
 		return l.fail(p, python, err)
 	}
-	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: "may run on cores {" + strings.Join(set, ", ") + "}"})
+	text, m := say(msgMayRun, strings.Join(set, ", "))
+	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: text, Say: m})
 	return nil
 }
 
@@ -572,11 +618,13 @@ func (l *Lab) MainEnds(ctx context.Context) error {
 	}
 	for _, p := range l.ActiveChildren() {
 		python := p.Var() + ".join()"
-		l.publish(Event{Kind: EvState, Main: MainState{Phase: MainEnding, Joining: p}, Python: python, Text: "main waits for " + p.Name()})
+		text, m := say(msgMainWaits, p.Name())
+		l.publish(Event{Kind: EvState, Main: MainState{Phase: MainEnding, Joining: p}, Python: python, Text: text, Say: m})
 		select {
 		case <-p.exited:
 			l.reap(p, python)
-			l.publish(Event{Kind: EvJoined, Proc: p, Code: 1, Text: python + " returned: " + p.Var() + ".exitcode == " + exitRepr(p)})
+			text, m := say(msgJoinReturned, python, p.Var(), exitRepr(p))
+			l.publish(Event{Kind: EvJoined, Proc: p, Code: 1, Text: text, Say: m})
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -156,7 +156,8 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 		status: Started, pid: t.pid, parentPid: t.ppid, observedBy: root, osStart: start, startedAt: at}
 	l.observed[t.pid] = o
 	l.procs = append(l.procs, o)
-	l.publishLocked(Event{Kind: EvCreated, Proc: o, Text: fmt.Sprintf("started by %s's program (pid %d)", root.Name(), t.ppid)})
+	text, m := say(msgStartedBy, root.Name(), t.ppid)
+	l.publishLocked(Event{Kind: EvCreated, Proc: o, Text: text, Say: m})
 	l.publishLocked(Event{Kind: EvStarted, Proc: o, Text: fmt.Sprintf("pid %d", t.pid)})
 	if !root.watching {
 		root.watching = true
@@ -256,7 +257,8 @@ func (l *Lab) observedEnded(o *Process, code int, known bool) {
 		}
 		o.mu.Unlock()
 		if late {
-			l.publish(Event{Kind: EvExited, Proc: o, Code: code, Text: "exitcode=" + ExitCodeName(code) + " (reported after its end was seen)"})
+			text, m := say(msgExitLate, ExitCodeName(code))
+			l.publish(Event{Kind: EvExited, Proc: o, Code: code, Text: text, Say: m})
 		}
 		return
 	}

@@ -66,7 +66,8 @@ func (l *Lab) signal(p *Process, sig syscall.Signal, python string, viaOSKill, b
 		return l.fail(p, python, &PyError{"ProcessLookupError", "[Errno 3] No such process"})
 	case status == Stopped:
 		// Python does nothing once the exit code is known.
-		l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: "nothing sent: the exit code is already known"})
+		text, m := say(msgNothingSent)
+		l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Text: text, Say: m})
 		return nil
 	}
 	if !ended {
@@ -81,12 +82,12 @@ func (l *Lab) signal(p *Process, sig syscall.Signal, python string, viaOSKill, b
 	}
 	// Announce first: the child may die and be reaped before Signal returns,
 	// and the transcript must show p.kill() above the exit it caused.
-	text := signalName(sig) + " sent"
+	text, m := say(msgSignalSent, signalName(sig))
 	if ended {
 		// Python still signals: exitcode is None until the zombie is reaped.
-		text += " to a zombie: it has already ended, so nothing happens"
+		text, m = say(msgSignalSentZombie, signalName(sig))
 	}
-	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: text})
+	l.publish(Event{Kind: EvSignalled, Proc: p, Python: python, Code: int(sig), Text: text, Say: m})
 	// os.Process signals through a pidfd on Linux, so a recycled pid is
 	// never hit; ErrProcessDone means the child ended a moment ago.
 	if err := proc.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {

@@ -277,11 +277,11 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, outputDone <-chan struct{}) {
 		p.status, p.exitCode, p.reapedBy = Stopped, code, "ProcLab"
 	}
 	p.mu.Unlock()
-	text := fmt.Sprintf("ended with exit status %s; a zombie until main reaps it", ExitCodeName(code))
+	text, m := say(msgEndedZombie, ExitCodeName(code))
 	if !zombie {
-		text = "exitcode=" + ExitCodeName(code)
+		text, m = "exitcode="+ExitCodeName(code), Message{} // Python's own words
 	}
-	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: text})
+	l.publish(Event{Kind: EvExited, Proc: p, Code: code, Text: text, Say: m})
 	// Closed after the event is out, so whoever waits on Exited (or Done)
 	// finds the exit already in every subscription.
 	close(p.exited)

@@ -87,7 +87,7 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			continue
 		case procs.EvJoined:
 			if e.Proc != nil {
-				w.setMessage(e.Text, false)
+				w.setMessageSaid(func() string { return eventText(e) }, false)
 			}
 		case procs.EvState:
 			if e.Main.Phase != procs.MainJoining {
@@ -104,10 +104,11 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		case e.Kind == procs.EvPolled:
 			w.addMainLine(e.At, procs.Stdout, "# → "+e.Text)
 		case e.Proc == nil && (e.Kind == procs.EvAdopted || e.Kind == procs.EvReaped):
-			w.addMainLine(e.At, procs.Stdout, "# "+e.Text)
-			w.setMessage(e.Text, false)
+			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + eventText(e) })
+			w.setMessageSaid(func() string { return eventText(e) }, false)
 		case e.Kind == procs.EvExited || e.Kind == procs.EvReaped || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0):
-			w.addMainLine(e.At, procs.Stdout, "# "+e.Proc.Name()+": "+e.Text)
+			name := e.Proc.Name()
+			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + name + ": " + eventText(e) })
 		}
 	}
 	if dropped > 0 {
@@ -210,6 +211,55 @@ func pythonError(e procs.Event) string {
 func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {
 	w.lanePane.mainLines.Append(procs.Line{At: at, Stream: stream, Text: text})
 	w.lanePane.mainDirty = true // drawn once per batch by flushLanes, not once per line
+}
+
+// eventText is what an event says, in the user's language: the lab's
+// message translated, or its text when it has none (Python's own words).
+func eventText(e procs.Event) string {
+	if e.Say.Format == "" {
+		return e.Text
+	}
+	return tr(e.Say.Format, e.Say.Args...)
+}
+
+// addMainSaid adds a line to main's lane that say writes in the current
+// language, and writes again when the language changes.
+func (w *labWindow) addMainSaid(at time.Duration, stream procs.Stream, say func() string) {
+	l := w.lanePane.mainLines.Append(procs.Line{At: at, Stream: stream, Text: say()})
+	if w.lanePane.mainSay == nil {
+		w.lanePane.mainSay = map[uint64]func() string{}
+	}
+	w.lanePane.mainSay[l.Seq] = say
+	w.lanePane.mainDirty = true
+	// Forget the writers of lines the buffer let go.
+	if first, _ := w.lanePane.mainLines.Span(); len(w.lanePane.mainSay) > maxMainLines {
+		for seq := range w.lanePane.mainSay {
+			if seq < first {
+				delete(w.lanePane.mainSay, seq)
+			}
+		}
+	}
+}
+
+// retranslateMain writes main's lane again in the current language.
+func (w *labWindow) retranslateMain() {
+	if len(w.lanePane.mainSay) == 0 {
+		return
+	}
+	lines := w.lanePane.mainLines.Tail(nil)
+	said := w.lanePane.mainSay
+	w.lanePane.mainLines.Clear()
+	w.lanePane.main.view.clear()
+	w.lanePane.mainSay = map[uint64]func() string{}
+	for _, l := range lines {
+		if say := said[l.Seq]; say != nil {
+			w.addMainSaid(l.At, l.Stream, say)
+		} else {
+			w.addMainLine(l.At, l.Stream, l.Text)
+		}
+	}
+	w.lanePane.mainDirty = true
+	w.flushLanes()
 }
 
 func (w *labWindow) resetViews() {

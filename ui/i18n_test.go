@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -63,6 +64,9 @@ func translatedKeys(t *testing.T) map[string]string {
 	}
 	for _, format := range procs.ParseMessages {
 		keys[format] = "procs.ParseMessages"
+	}
+	for _, format := range procs.Messages {
+		keys[format] = "procs.Messages"
 	}
 	for _, name := range procs.TaskNames() {
 		task, _ := procs.LookupTask(name)
@@ -205,5 +209,42 @@ func TestLanguageSwitchesTheWholeWindow(t *testing.T) {
 	h.w.setLanguage("en")
 	if got := h.w.buttons[actStart].Text; got != "Start" {
 		t.Errorf("back in English, Start says %q", got)
+	}
+}
+
+// What the lab already said is said again in the new language when it
+// switches: main's transcript and the status line, not only what comes
+// after.
+func TestALanguageSwitchRewritesWhatWasSaid(t *testing.T) {
+	h := newHarness(t)
+	t.Cleanup(func() { applyLanguage("en") })
+	p := h.create("dance")
+	h.w.doStart()
+	<-p.Exited()
+	h.sync()
+	h.w.doJoin()
+	<-p.Done()
+	time.Sleep(50 * time.Millisecond)
+	h.sync()
+	transcript := func() string { return strings.Join(laneTexts(h.w.lanePane.main), "\n") }
+	if !strings.Contains(transcript(), "ended with exit status 0; a zombie until main reaps it") || !strings.Contains(h.w.statusBar.message, "returned: p1.exitcode == 0") {
+		t.Fatalf("before the switch: transcript\n%s\nstatus %q", transcript(), h.w.statusBar.message)
+	}
+	h.w.setLanguage("zh")
+	h.sync()
+	if got := transcript(); !strings.Contains(got, "已结束，退出状态 0；在主进程回收它之前是僵尸进程") || strings.Contains(got, "a zombie until") {
+		t.Errorf("after switching to Chinese, the transcript:\n%s", got)
+	}
+	if !strings.Contains(h.w.statusBar.message, "已返回：p1.exitcode == 0") {
+		t.Errorf("after switching to Chinese, the status line: %q", h.w.statusBar.message)
+	}
+	// Python's own words stay: the statements, exitcode=.
+	if got := transcript(); !strings.Contains(got, "p1.start()") || !strings.Contains(got, "p1.join()") {
+		t.Errorf("the Python statements went from the transcript:\n%s", got)
+	}
+	h.w.setLanguage("en")
+	h.sync()
+	if !strings.Contains(transcript(), "a zombie until main reaps it") {
+		t.Errorf("back in English, the transcript:\n%s", transcript())
 	}
 }

@@ -25,6 +25,9 @@ type lanePane struct {
 	main      *lane             // main's lane: the transcript
 	mainLines *procs.LineBuffer // what main did: the newest maxMainLines
 	mainDirty bool              // mainLines changed since main's lane was drawn
+	// mainSay writes, by Seq, the lines of mainLines that are the lab's
+	// messages, so a language switch writes them again.
+	mainSay map[uint64]func() string
 }
 
 // cullLanes hides the lanes outside the visible part of the lane strip, so

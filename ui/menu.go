@@ -90,6 +90,12 @@ func (w *labWindow) setLanguage(code string) {
 	for _, relabel := range w.relabels {
 		relabel()
 	}
+	// What was already said, said again in the new language.
+	if say := w.statusBar.say; say != nil {
+		w.statusBar.message = say()
+		w.refreshStatus()
+	}
+	w.retranslateMain()
 	w.refreshViews()
 }
 

@@ -490,6 +490,7 @@ type statusBar struct {
 	hint       string
 	message    string
 	whole      *widget.PopUp // the whole message, when a click asked for it
+	say        func() string // writes the message in the current language; nil if fixed
 }
 
 // say puts a message in the status line; problems show in red.
@@ -502,6 +503,18 @@ func (w *labWindow) say(msg string, problem bool) {
 // events says many things, and only the last is drawn once (every text
 // drawn is shaped again, which 200 starting children made costly).
 func (w *labWindow) setMessage(msg string, problem bool) {
+	w.statusBar.say = nil
+	w.setMessageText(msg, problem)
+}
+
+// setMessageSaid is setMessage with a message say writes in the current
+// language, and writes again when the language changes.
+func (w *labWindow) setMessageSaid(say func() string, problem bool) {
+	w.setMessageText(say(), problem)
+	w.statusBar.say = say
+}
+
+func (w *labWindow) setMessageText(msg string, problem bool) {
 	w.statusBar.message = msg
 	w.statusBar.importance = widget.MediumImportance
 	if problem {
