@@ -249,8 +249,12 @@ func (w *labWindow) openLesson(l procs.Lesson, then ...func()) {
 
 // doExportPNG saves a picture of the window as the user sees it.
 func (w *labWindow) doExportPNG() {
-	img := w.win.Canvas().Capture()
-	w.saveFile("proclab-timeline.png", func(out io.Writer) error { return png.Encode(out, img) }, msg("saved %s"))
+	img, err := w.timeline.exportImage()
+	if err != nil {
+		w.say(tr("cannot draw the timeline: %v", err), true)
+		return
+	}
+	w.saveFile("proclab-timeline-"+exportedAt()+".png", func(out io.Writer) error { return png.Encode(out, img) }, msg("saved %s"))
 }
 
 // doExport saves the lab's transcript as a runnable Python program.

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"proclab/procs"
 )
@@ -68,4 +69,43 @@ func TestTimelineGolden(t *testing.T) {
 	tl.Resize(fyne.NewSize(530, 130))
 	tl.follow, tl.start, tl.width = false, 0, time.Second
 	test.AssertImageMatches(t, "timeline.png", tl.draw(530, 130))
+}
+
+// The saved PNG holds what the tab shows: bars, and the names and the time
+// axis drawn into it (a screen capture came out a single colour).
+func TestTimelinePNGHoldsNamesAndAxis(t *testing.T) {
+	test.NewTempApp(t)
+	_, p1, _ := goldenLab(t)
+	tl := newTimeline()
+	tl.event(procs.Event{At: 100 * time.Millisecond, Kind: procs.EvStarted, Proc: p1})
+	tl.Resize(fyne.NewSize(530, 130))
+	tl.follow, tl.start, tl.width = false, 0, 5*time.Second
+	img, err := tl.exportImage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 530*exportScale || b.Dy() != 130*exportScale {
+		t.Fatalf("the PNG is %v", b)
+	}
+	bg := theme.Color(theme.ColorNameBackground)
+	inked := func(x0, y0, x1, y1 int) int {
+		n := 0
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				if !sameColor(img.At(x, y), bg) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	top, rowH := tl.rows()
+	// The names' column, past the colour key: text.
+	if n := inked(30*exportScale, int(top*exportScale), int(tl.labelWidth()*exportScale), int((top+2*rowH)*exportScale)); n < 50 {
+		t.Errorf("the names' column has %d inked pixels: no names", n)
+	}
+	// The axis band above the lanes: labels.
+	if n := inked(int(tl.labelWidth()*exportScale), 0, 530*exportScale, int(top*exportScale)-2); n < 50 {
+		t.Errorf("the axis band has %d inked pixels: no labels", n)
+	}
 }

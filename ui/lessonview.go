@@ -93,9 +93,12 @@ func newLessonView(w *labWindow) *lessonView {
 	)
 	body := container.NewVSplit(v.code, container.NewBorder(nil, v.verdict, nil, nil, outputs))
 	body.Offset = 0.6
-	v.content = container.NewBorder(
+	// The lesson scrolls as a page when it is taller than its tab (a long
+	// explanation and verdict at 250 %), rather than make the window taller
+	// than the screen.
+	v.content = container.NewVScroll(container.NewBorder(
 		container.NewVBox(v.title, v.explain, container.NewHScroll(container.NewHBox(v.next, v.toEnd, v.restart))),
-		nil, nil, nil, body)
+		nil, nil, nil, body))
 	v.relabel()
 	return v
 }

@@ -5,9 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"proclab/procs"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 func TestNaturalCompareOrdersNumbersByValue(t *testing.T) {
@@ -268,4 +272,48 @@ func TestTreeSortsFiltersAndOpensARowMenu(t *testing.T) {
 	if strings.Contains(h.w.statusBar.status.Text, "Process-2 · forever ·") {
 		t.Errorf("the hover stays after the pointer left: %q", h.w.statusBar.status.Text)
 	}
+}
+
+// Nothing ordinary makes the window ask for more than a 1280×800 screen,
+// even at 250 %: a 300-character name, forty lanes, a lesson's verdict.
+func TestNothingMakesTheWindowAskForMoreThanTheScreen(t *testing.T) {
+	h := newHarness(t)
+	h.w.app.Settings().SetTheme(newLabTheme(2.5, ""))
+	t.Cleanup(func() { h.w.app.Settings().SetTheme(newLabTheme(1, "")) })
+	h.w.win.Resize(fyne.NewSize(1280, 800))
+	check := func(when string) {
+		t.Helper()
+		if m := h.w.win.Content().MinSize(); m.Width > 1280 || m.Height > 800 {
+			t.Errorf("%s at 250 %%, the window asks for %v", when, m)
+		}
+		// Without the last resort (the panes' scroll): the panes give way
+		// themselves.
+		bars := h.w.win.Content().MinSize().Height - container.NewScroll(nil).MinSize().Height
+		if m := h.w.panes.split.MinSize(); m.Width > 1280 || bars+m.Height > 800 {
+			t.Errorf("%s at 250 %%, the panes ask for %v under bars of %v", when, m, bars)
+		}
+	}
+	check("empty")
+	name := strings.Repeat("a-very-long-name-", 18)
+	p, err := h.lab.Create(procs.Spec{Target: "forever", Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.lab.Start(p); err != nil {
+		t.Fatal(err)
+	}
+	for range 40 {
+		q, _ := h.lab.Create(procs.Spec{Target: "dance"})
+		_ = h.lab.Start(q)
+	}
+	h.sync()
+	check("with a long name and 41 lanes")
+	for _, l := range h.w.lessons {
+		if l.Name == "globals" {
+			h.w.openLesson(l)
+		}
+	}
+	h.w.lessonV.say(strings.Repeat("✘ Differs from the note: a verdict that goes on ", 10), widget.DangerImportance)
+	h.sync()
+	check("with a lesson's long verdict")
 }

@@ -83,6 +83,9 @@ func TestE2EWindowFitsTheScreenAtEveryZoom(t *testing.T) {
 		{"1920x1080", 4, false, 12, 10, "en_US.UTF-8"},
 		{"1920x1080", 4, true, 12, 10, "en_US.UTF-8"},
 		{"1280x800", 4, false, 8, 10, "zh_CN.UTF-8"},
+		// The ends of the zoom range: it fits, every button is on screen.
+		{"1280x800", -1, false, 15, 25, "en_US.UTF-8"},
+		{"1280x800", 6, true, 5, 6, "en_US.UTF-8"},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s-%d%%", c.screen, 100+25*c.zoomIn)
@@ -99,6 +102,9 @@ func TestE2EWindowFitsTheScreenAtEveryZoom(t *testing.T) {
 			s := startAppWith(t, bin, startXvfbSized(t, c.screen), c.locale, "--stats", stats, "--preload", "forever:25")
 			for range c.zoomIn {
 				s.key("ctrl+equal")
+			}
+			for range -c.zoomIn {
+				s.key("ctrl+minus")
 			}
 			if c.fullScreen {
 				s.key("F11")
