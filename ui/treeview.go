@@ -67,6 +67,9 @@ type treeModel struct {
 	// by pid: the OS tree places them under their real parent.
 	observed map[int]procs.Snapshot
 	uidOf    map[int]string // the row of each pid placed so far
+	// rowOf is the row of each process of the lab (its uid); a process a
+	// program started has its parent in its uid, as OS rows do.
+	rowOf map[*procs.Process]string
 	now      time.Duration
 	flash    time.Duration
 }
@@ -76,7 +79,7 @@ func labUID(p *procs.Process) string { return p.Var() }
 // buildTree merges the lab's view with the OS's view of the last poll.
 func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, keeper int, now, flash time.Duration) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}},
-		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, now: now, flash: flash}
+		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, rowOf: map[*procs.Process]string{}, now: now, flash: flash}
 	var ended []procs.Snapshot
 	for _, s := range lab {
 		switch {
@@ -116,8 +119,8 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 		parent, ok := m.uidOf[s.ParentPid]
 		if !ok {
 			parent = mainUID
-			if root := s.Proc.ObservedBy(); root != nil {
-				parent = labUID(root)
+			if row, ok := m.rowOf[s.Proc.ObservedBy()]; ok {
+				parent = row
 			}
 		}
 		m.addLab(s, nil, parent)
@@ -147,6 +150,14 @@ func (m *treeModel) addOSChildren(t *procs.Tree, parentUID string, pid int) {
 // addLab adds the row of a process of the lab under parentUID.
 func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID string) string {
 	uid := labUID(s.Proc)
+	if s.Observed {
+		// Fyne's tree keeps a row's depth by id: a process a program
+		// started, placed under the program before its parent's row was
+		// known and then under its parent, must come back as a new row
+		// (it was drawn as its parent's sibling).
+		uid = parentUID + ">" + uid
+	}
+	m.rowOf[s.Proc] = uid
 	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s, os), use: usageOf(os)}
 	// New processes flash green, ended ones red, for a moment.
 	switch {
@@ -360,6 +371,9 @@ func (pt *processTree) selectProcess(p *procs.Process) {
 		return
 	}
 	uid := labUID(p)
+	if row, ok := pt.model.rowOf[p]; ok {
+		uid = row
+	}
 	pt.widget.Select(uid)
 	// A row the user cannot see is no use selected.
 	if _, ok := pt.model.rows[uid]; ok {
