@@ -70,8 +70,8 @@ type treeModel struct {
 	// rowOf is the row of each process of the lab (its uid); a process a
 	// program started has its parent in its uid, as OS rows do.
 	rowOf map[*procs.Process]string
-	now      time.Duration
-	flash    time.Duration
+	now   time.Duration
+	flash time.Duration
 }
 
 func labUID(p *procs.Process) string { return p.Var() }
