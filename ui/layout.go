@@ -266,3 +266,11 @@ func (w *labWindow) fitToScreen() {
 	}
 	w.win.Resize(fyne.NewSize(width, height))
 }
+
+// refit lays the content out again under the menu bar once a new theme
+// (zoom) has been applied: Fyne keeps the content's old size when the menu
+// bar grows, and at 200 % the status line went below the bottom of the
+// screen.
+func (w *labWindow) refit() {
+	fyne.Do(func() { w.win.SetContent(w.win.Content()) })
+}

@@ -340,10 +340,15 @@ func (pt *processTree) set(m *treeModel) {
 		return
 	}
 	// Same rows in the same places: repaint only those whose text changed.
+	words := false
 	for uid, row := range m.rows {
 		if prev := old.rows[uid]; *prev != *row {
+			words = words || prev.look.word != row.look.word
 			pt.widget.RefreshItem(uid)
 		}
+	}
+	if words && !numbersDue {
+		pt.measureStates() // a state word changed: the column may need to widen
 	}
 }
 

@@ -26,7 +26,10 @@ type viewReport struct {
 	Window     [2]int  `json:"window_px"`
 	Screen     [2]int  `json:"screen_px"`
 	ContentMin [2]int  `json:"content_min_px"`
-	// Fits: neither the window nor what it asks for is larger than the screen.
+	// Content is where the content lies on the canvas (x0, y0, x1, y1).
+	Content [4]int `json:"content_px"`
+	// Fits: neither the window nor what it asks for is larger than the
+	// screen, and the content lies wholly inside the window.
 	Fits bool `json:"fits"`
 	// ToolbarButtons and ToolbarButtonsVisible: the toolbar's buttons, and
 	// those wholly on screen without scrolling.
@@ -86,9 +89,13 @@ func (w *labWindow) viewReport() viewReport {
 	r := viewReport{Report: "view", Zoom: w.zoom(), FullScreen: w.win.FullScreen(), Projector: w.projector(),
 		Language: uiLanguage(), Window: px(c.Size()), ContentMin: px(w.win.Content().MinSize())}
 	r.Screen[0], r.Screen[1] = screenSize()
+
 	r.Fits = r.Screen[0] > 0 && r.Window[0] <= r.Screen[0] && r.Window[1] <= r.Screen[1] &&
 		r.ContentMin[0] <= r.Screen[0] && r.ContentMin[1] <= r.Screen[1]
 	screen := rect{0, 0, c.Size().Width, c.Size().Height}
+	content := rectOf(w.win.Content())
+	r.Content = [4]int{int(content.x0 * scale), int(content.y0 * scale), int(content.x1*scale + 0.5), int(content.y1*scale + 0.5)}
+	r.Fits = r.Fits && screen.holds(content)
 
 	for _, b := range w.toolbar.buttons {
 		r.ToolbarButtons++

@@ -327,6 +327,7 @@ func (w *labWindow) setZoom(z float32) {
 	w.app.Preferences().SetFloat(prefZoom, float64(z))
 	w.app.Settings().SetTheme(newLabTheme(z, w.app.Preferences().String(prefTheme)))
 	w.applyLayout() // the projector layout follows the zoom, unless chosen
+	w.refit()
 	w.say(tr("zoom %.0f %%", z*100), false)
 }
 
@@ -337,6 +338,7 @@ func (w *labWindow) zoom() float32 {
 func (w *labWindow) setThemeVariant(v string) {
 	w.app.Preferences().SetString(prefTheme, v)
 	w.app.Settings().SetTheme(newLabTheme(w.zoom(), v))
+	w.refit()
 	w.buildMenu() // its check mark
 }
 

@@ -23,6 +23,7 @@ type viewStats struct {
 	Window                [2]int  `json:"window_px"`
 	Screen                [2]int  `json:"screen_px"`
 	ContentMin            [2]int  `json:"content_min_px"`
+	Content               [4]int  `json:"content_px"`
 	Fits                  bool    `json:"fits"`
 	ToolbarButtons        int     `json:"toolbar_buttons"`
 	ToolbarButtonsVisible int     `json:"toolbar_buttons_visible"`
@@ -118,7 +119,7 @@ func TestE2EWindowFitsTheScreenAtEveryZoom(t *testing.T) {
 				t.Fatalf("the window reports zoom %v, full screen %v; the test asked for %v, %v", v.Zoom, v.FullScreen, want, c.fullScreen)
 			}
 			if !v.Fits {
-				t.Errorf("the window does not fit the screen: window %v, content asks for %v, screen %v", v.Window, v.ContentMin, v.Screen)
+				t.Errorf("the window does not fit the screen: window %v, content asks for %v and lies at %v, screen %v", v.Window, v.ContentMin, v.Content, v.Screen)
 			}
 			if v.ToolbarButtonsVisible != v.ToolbarButtons || v.ToolbarButtons == 0 {
 				t.Errorf("%d of %d toolbar buttons on screen", v.ToolbarButtonsVisible, v.ToolbarButtons)
