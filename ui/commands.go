@@ -215,7 +215,7 @@ func (w *labWindow) doShowLog() {
 		intro.Importance = widget.DangerImportance
 	}
 	intro.Wrapping = fyne.TextWrapWord
-	dialog.ShowCustom(tr("Full output log"), tr("Close"), container.NewVBox(intro, entry, open), w.win)
+	w.showInfo(tr("Full output log"), tr("Close"), container.NewVBox(intro, entry, open))
 }
 
 // containmentText says what holds on this machine when the lab closes or
@@ -231,7 +231,7 @@ func (w *labWindow) containmentText() string {
 func (w *labWindow) doShowContainment() {
 	text := widget.NewLabel(w.containmentText())
 	text.Wrapping = fyne.TextWrapWord
-	dialog.ShowCustom(tr("Containment"), tr("Close"), container.NewGridWrap(fyne.NewSize(480, 160), text), w.win)
+	w.showInfo(tr("Containment"), tr("Close"), container.NewGridWrap(fyne.NewSize(480, 160), text))
 }
 
 // openLesson shows lesson l on a fresh lab, then runs then, if set.

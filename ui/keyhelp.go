@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
@@ -118,9 +117,6 @@ func (w *labWindow) showKeys() {
 	scroll := container.NewVScroll(grid)
 	size := w.win.Canvas().Size()
 	scroll.SetMinSize(fyne.NewSize(size.Width*0.7, size.Height*0.6))
-	d := dialog.NewCustom(tr("Keys"), tr("Close"), scroll, w.win)
-	// Esc and F1 again close it (typedKey), Enter too: nothing in it takes keys.
-	w.dismiss = d.Hide
-	d.SetOnClosed(func() { w.dismiss = nil })
-	d.Show()
+	// Esc, Enter and F1 again close it: nothing in it takes keys.
+	w.showInfo(tr("Keys"), tr("Close"), scroll)
 }

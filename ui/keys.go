@@ -12,11 +12,7 @@ import (
 // typedKey is a key typed outside any entry: on the window, or on the tree
 // (which keeps only its arrows), so a click on a row never traps the keys.
 func (w *labWindow) typedKey(e *fyne.KeyEvent) {
-	if w.dismiss != nil {
-		switch e.Name {
-		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF1:
-			w.dismiss()
-		}
+	if w.dialogKey(e) {
 		return
 	}
 	if w.closeWhole(e) {

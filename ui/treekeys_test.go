@@ -137,3 +137,29 @@ func TestACutStatusMessageIsAClickAway(t *testing.T) {
 		t.Error("a click on a message that fits opened another")
 	}
 }
+
+// Every dialog that only tells something closes on Esc and on Enter, and
+// the keys work again afterwards.
+func TestInfoDialogsCloseOnEscAndEnter(t *testing.T) {
+	h := newHarness(t)
+	for _, key := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
+		for name, open := range map[string]func(){"containment": h.w.doShowContainment, "log": h.w.doShowLog} { // F1's keys: the e2e test (the test theme has no bold monospace font)
+			open()
+			if h.w.win.Canvas().Overlays().Top() == nil || h.w.dismiss == nil {
+				t.Fatalf("the %s dialog did not open with its keys", name)
+			}
+			h.w.typedKey(&fyne.KeyEvent{Name: key})
+			if o := h.w.win.Canvas().Overlays().Top(); o != nil && o.Visible() {
+				t.Errorf("%s did not close the %s dialog", key, name)
+			}
+			if h.w.dismiss != nil {
+				t.Errorf("after %s on the %s dialog the keys still go to it", key, name)
+			}
+		}
+	}
+	paused := h.w.paused.Load()
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if h.w.paused.Load() == paused {
+		t.Error("Space did nothing after the dialogs closed")
+	}
+}

@@ -244,9 +244,9 @@ func (w *labWindow) signalOther(a action) {
 			w.say(tr("sent %s to %s", s.name, o.title), false)
 			w.traceWatch(fmt.Sprintf("sent %s to %s", s.name, o.title))
 		}, w.win)
-	d.SetConfirmText(tr("Send %s", s.name))
+	d.SetConfirmText(tr("Send %s (Enter)", s.name))
 	d.SetDismissText(tr("Cancel (Esc)"))
-	d.Show()
+	w.showDialog(d, d.Dismiss, d.Confirm)
 }
 
 // currentUser is the name of the user ProcLab runs as.
@@ -347,6 +347,6 @@ func (w *labWindow) doWatch() {
 	content := container.NewBorder(container.NewVBox(search, count), nil, nil, nil, list)
 	d = dialog.NewCustom(tr("Watch a process"), tr("Cancel (Esc)"), content, w.win)
 	d.Resize(fyne.NewSize(900, 560))
-	d.Show()
+	w.showDialog(d, d.Hide, nil) // the search entry has the keys first
 	w.win.Canvas().Focus(search)
 }

@@ -126,24 +126,28 @@ func TestWatchShowsAnOutsiderAndSignalsOnlyWhenConfirmed(t *testing.T) {
 		t.Errorf("for a watched process: terminate %q, start %q", why[actTerminate], why[actStart])
 	}
 
-	// Ctrl+T asks; Cancel sends nothing.
+	// Ctrl+T asks; Cancel sends nothing, and so does Esc.
 	h.w.doTerminate()
 	if cancel := buttonIn(h.w.win.Canvas(), "Cancel (Esc)"); cancel == nil {
 		t.Fatal("Terminate did not ask for confirmation")
 	} else {
 		test.Tap(cancel)
 	}
+	h.w.doTerminate()
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	time.Sleep(100 * time.Millisecond)
 	if st, err := procs.ReadStat(pid); err != nil || st.State == 'Z' {
 		t.Fatalf("the shell ended although the signal was cancelled")
 	}
-	// Confirmed, SIGTERM goes to the shell.
+	if h.w.dismiss != nil {
+		t.Error("after Esc the window still believes a dialog is open")
+	}
+	// Confirmed with Enter, SIGTERM goes to the shell.
 	h.w.doTerminate()
-	send := buttonIn(h.w.win.Canvas(), "Send SIGTERM")
-	if send == nil {
+	if buttonIn(h.w.win.Canvas(), "Send SIGTERM (Enter)") == nil {
 		t.Fatal("no Send SIGTERM button in the confirmation")
 	}
-	test.Tap(send)
+	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	state, _ := sh.Process.Wait()
 	if ws, ok := state.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGTERM {
 		t.Errorf("the shell ended with %v, want SIGTERM", state)

@@ -106,7 +106,8 @@ type labWindow struct {
 	// relabels set every fixed text again when the language changes.
 	relabels []func()
 	probe    *uiProbe        // with --stats: how long work waits for the UI goroutine
-	dismiss  func()          // closes the dialog on screen that Esc closes; nil when none
+	dismiss  func()          // what Esc does in the dialog on screen; nil when none (dialogs.go)
+	confirm  func()          // what Enter does there; nil: what Esc does
 	lastView *viewReport     // with --stats: what the window showed as it closed
 	bound    map[string]bool // the keys bound to shortcuts (keytable.go)
 }
