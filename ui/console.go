@@ -39,9 +39,9 @@ type consoleTag struct {
 	tint color.Color
 }
 
-func newConsole(onCopy func(procs.Line)) *console {
+func newConsole(onLine lineMenu) *console {
 	c := &console{buf: procs.NewLineBuffer(maxConsoleLines), tags: map[uint64]consoleTag{}, tints: map[*procs.Process]color.Color{}, first: 1}
-	c.view = newOutputView(c.buf, nil, onCopy)
+	c.view = newOutputView(c.buf, nil, onLine)
 	c.view.tagOf = func(seq uint64) (string, color.Color) {
 		t := c.tags[seq]
 		return t.name, t.tint

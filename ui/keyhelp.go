@@ -69,7 +69,7 @@ func keyTable() []keyBinding {
 		}},
 		{"Ctrl+W", msg("watch a process of this machine"), func(w *labWindow, _ string) { w.doWatch() }},
 		{"Ctrl+Q", msg("quit: the lab's processes are ended first"), func(w *labWindow, _ string) { w.quit() }},
-		{msg("right click"), msg("on a line of a lane: copy the whole line; on a row of the tree: its menu"), nil}, // a word, not a key name: translated
+		{msg("right click"), msg("on a line of a lane or the console: copy it, the lines on screen or every line; on a row of the tree: its menu"), nil}, // a word, not a key name: translated
 		{msg("click a column title"), msg("sort the tree by it; again: the other way; a third time: as the processes came"), nil},
 	}
 }

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"proclab/procs"
 )
@@ -101,7 +103,7 @@ func (w *labWindow) ensureLane(p *procs.Process) *lane {
 	if l := w.lanePane.byProc[p]; l != nil || w.lanePane.cleared[p] {
 		return l
 	}
-	l := newLane(p, p.Output(), func() { w.selectProcess(p) }, w.copyLine)
+	l := newLane(p, p.Output(), func() { w.selectProcess(p) }, w.lineMenu)
 	w.lanePane.byProc[p] = l
 	// Laid out once per batch of events (apply), not once per lane: a
 	// preload of 1,000 children laid out every lane a thousand times.
@@ -182,8 +184,32 @@ func (w *labWindow) flushLanes() {
 	}
 }
 
-// copyLine puts a line a user right-clicked on the clipboard, whole.
-func (w *labWindow) copyLine(l procs.Line) {
-	w.app.Clipboard().SetContent(l.Text)
-	w.say(tr("copied the line printed at %.3f s", l.At.Seconds()), false)
+// lineMenu is a right click on a line of a lane or the console: copy the
+// line, the lines on screen, or every line the view keeps, whole.
+func (w *labWindow) lineMenu(v *outputView, l procs.Line, at fyne.Position) {
+	widget.ShowPopUpMenuAtPosition(w.lineMenuOf(v, l), w.win.Canvas(), at)
+}
+
+func (w *labWindow) lineMenuOf(v *outputView, l procs.Line) *fyne.Menu {
+	shown := v.shownLines()
+	all := v.src.Tail(nil)
+	copyText := func(text, said string) {
+		w.app.Clipboard().SetContent(text)
+		w.say(said, false)
+	}
+	return fyne.NewMenu("",
+		fyne.NewMenuItem(tr("Copy this line"), func() {
+			copyText(l.Text, tr("copied the line printed at %.3f s", l.At.Seconds()))
+		}),
+		fyne.NewMenuItem(tr("Copy the %d lines on screen", len(shown)), func() {
+			copyText(strings.Join(shown, "\n"), tr("copied %d lines", len(shown)))
+		}),
+		fyne.NewMenuItem(tr("Copy every line kept here (%d)", len(all)), func() {
+			texts := make([]string, len(all))
+			for i, line := range all {
+				texts[i] = line.Text
+			}
+			copyText(strings.Join(texts, "\n"), tr("copied %d lines", len(all)))
+		}),
+	)
 }

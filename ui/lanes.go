@@ -43,9 +43,9 @@ var (
 	_ fyne.Tappable = (*lane)(nil)
 )
 
-// newLane makes p's lane, showing the lines of out; onCopy is a right click
+// newLane makes p's lane, showing the lines of out; onLine is a right click
 // on a line.
-func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onCopy func(procs.Line)) *lane {
+func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onLine lineMenu) *lane {
 	l := &lane{proc: p, onTap: onTap}
 	l.dot = canvas.NewText("●", colorInitial)
 	l.header = newFitText(fyne.TextStyle{Bold: true})
@@ -54,7 +54,7 @@ func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onCopy func(
 	l.bg = canvas.NewRectangle(color.Transparent)
 	l.bg.CornerRadius = theme.InputRadiusSize()
 	l.bg.StrokeWidth = 2
-	l.view = newOutputView(out, onTap, onCopy)
+	l.view = newOutputView(out, onTap, onLine)
 	l.ExtendBaseWidget(l)
 	return l
 }

@@ -26,9 +26,9 @@ import (
 type outputView struct {
 	widget.BaseWidget
 	src *procs.LineBuffer
-	// onTap is a click on the view; onCopy a right click on a line.
+	// onTap is a click on the view; onLine a right click on a line.
 	onTap  func()
-	onCopy func(procs.Line)
+	onLine lineMenu
 
 	rows    []screenRow
 	wrapped uint64 // the newest Seq that has rows
@@ -75,8 +75,11 @@ const (
 	minViewCells = 16
 )
 
-func newOutputView(src *procs.LineBuffer, onTap func(), onCopy func(procs.Line)) *outputView {
-	v := &outputView{src: src, onTap: onTap, onCopy: onCopy, follow: true}
+// lineMenu is a right click on line l of view v, at a point of the canvas.
+type lineMenu func(v *outputView, l procs.Line, at fyne.Position)
+
+func newOutputView(src *procs.LineBuffer, onTap func(), onLine lineMenu) *outputView {
+	v := &outputView{src: src, onTap: onTap, onLine: onLine, follow: true}
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -218,7 +221,7 @@ func (v *outputView) Tapped(e *fyne.PointEvent) {
 }
 
 func (v *outputView) TappedSecondary(e *fyne.PointEvent) {
-	if v.onCopy == nil {
+	if v.onLine == nil {
 		return
 	}
 	i := int(v.firstRow()) + int(e.Position.Y/rowHeight())
@@ -226,7 +229,7 @@ func (v *outputView) TappedSecondary(e *fyne.PointEvent) {
 		return
 	}
 	if lines := v.src.Range(v.rows[i].seq, v.rows[i].seq, nil); len(lines) == 1 {
-		v.onCopy(lines[0])
+		v.onLine(v, lines[0], e.AbsolutePosition)
 	}
 }
 

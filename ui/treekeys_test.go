@@ -163,3 +163,34 @@ func TestInfoDialogsCloseOnEscAndEnter(t *testing.T) {
 		t.Error("Space did nothing after the dialogs closed")
 	}
 }
+
+// A right click on a line offers to copy it, the lines on screen, or every
+// line the lane keeps, each whole.
+func TestALinesMenuCopiesOneLineOrMany(t *testing.T) {
+	h := newHarness(t)
+	p := h.create("forever")
+	h.w.doStart()
+	for deadline := time.Now().Add(10 * time.Second); p.Output().Total() < 3; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("forever printed fewer than 3 lines in 10 s")
+		}
+	}
+	h.sync()
+	l := h.w.lanePane.byProc[p]
+	l.Resize(fyne.NewSize(400, 400))
+	h.w.flushLanes()
+	lines := p.Output().Tail(nil)
+	menu := h.w.lineMenuOf(l.view, lines[1])
+	if len(menu.Items) != 3 {
+		t.Fatalf("the line's menu: %d items", len(menu.Items))
+	}
+	menu.Items[0].Action()
+	if got := h.w.app.Clipboard().Content(); got != lines[1].Text {
+		t.Errorf("copy this line: %q, want %q", got, lines[1].Text)
+	}
+	menu.Items[2].Action()
+	// (forever may print another line meanwhile)
+	if got := strings.Split(h.w.app.Clipboard().Content(), "\n"); len(got) < len(lines) || got[0] != lines[0].Text {
+		t.Errorf("copy every line: %d lines (%q), want %d", len(got), got[0], len(lines))
+	}
+}

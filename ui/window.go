@@ -419,11 +419,11 @@ func (w *labWindow) build() {
 	w.relabels = append(w.relabels, w.tree.header.relabel)
 	w.filter = newTreeFilter(w.tree, w.win.Canvas())
 	w.lanePane.mainLines = procs.NewLineBuffer(maxMainLines)
-	w.lanePane.main = newLane(nil, w.lanePane.mainLines, func() { w.selectProcess(nil) }, w.copyLine)
+	w.lanePane.main = newLane(nil, w.lanePane.mainLines, func() { w.selectProcess(nil) }, w.lineMenu)
 	w.lanePane.strip = newLaneStrip(w.lanePane.main)
 	w.lanePane.scroll = container.NewHScroll(w.lanePane.strip)
 	w.lanePane.scroll.OnScrolled = func(fyne.Position) { w.cullLanes() }
-	w.console = newConsole(w.copyLine)
+	w.console = newConsole(w.lineMenu)
 	w.cores = newCoresStrip()
 	w.relabels = append(w.relabels, w.cores.relabel)
 	w.timeline = newTimeline()
