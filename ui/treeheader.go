@@ -49,6 +49,8 @@ func sortKids(m *treeModel, o treeOrder) {
 		switch o.col {
 		case colName:
 			c = naturalCompare(ra.title, rb.title)
+		case colPid:
+			c = cmp.Compare(ra.shownPid, rb.shownPid)
 		case colState:
 			c = strings.Compare(ra.look.word, rb.look.word)
 		case colCPU:
@@ -152,6 +154,7 @@ func newTreeHeader(pt *processTree) *treeHeader {
 		h.titles[i] = newFitText(fyne.TextStyle{Bold: true})
 		h.titles[i].color = theme.ColorNamePlaceHolder
 	}
+	h.titles[colPid].align = fyne.TextAlignTrailing
 	h.titles[colCPU].align = fyne.TextAlignTrailing
 	h.titles[colMem].align = fyne.TextAlignTrailing
 	h.relabel()
@@ -164,6 +167,9 @@ func (h *treeHeader) relabel() {
 	o := h.pt.order
 	for i, t := range h.titles {
 		text := tr(columnTitles[i])
+		if treeColumn(i) == colName && h.pt.columns[colPid] == 0 {
+			text = tr(nameAndPidTitle)
+		}
 		if o.on && o.col == treeColumn(i) {
 			if o.desc {
 				text += " ▼"

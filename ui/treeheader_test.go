@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -47,7 +48,9 @@ func TestClickingAColumnTitleCyclesItsOrder(t *testing.T) {
 func sampleModel() *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}}}
 	add := func(parent, uid, title, state string, cpu float64, rss uint64) {
-		m.rows[uid] = &treeRow{title: title, look: stateLook{word: state}, use: usage{known: true, cpu: cpu, rss: rss}}
+		var pid int
+		fmt.Sscan(title[strings.LastIndex(title, " ")+1:], &pid)
+		m.rows[uid] = &treeRow{title: title, look: stateLook{word: state}, use: usage{known: true, cpu: cpu, rss: rss}, shownPid: pid}
 		m.kids[parent] = append(m.kids[parent], uid)
 	}
 	m.rows[mainUID] = &treeRow{title: "MainProcess · 1"}
@@ -78,6 +81,13 @@ func TestSortKidsSortsUnderEachParent(t *testing.T) {
 	}
 	if got := m.kids[""]; !slices.Equal(got, []string{mainUID}) {
 		t.Errorf("main is not first: %v", got)
+	}
+	sortKids(m, treeOrder{on: true, col: colPid, desc: true})
+	if got := m.kids[mainUID]; !slices.Equal(got, []string{"p10", "p2", "p1"}) {
+		t.Errorf("by pid, biggest first: %v", got)
+	}
+	if row := m.rows["p10"]; row.titleWithoutPid() != "Process-10 · dance" {
+		t.Errorf("the title without its pid: %q", row.titleWithoutPid())
 	}
 }
 
@@ -114,16 +124,16 @@ func TestColumnsGiveWayToTheName(t *testing.T) {
 	test.NewTempApp(t)
 	state := fyne.MeasureText("sleeping", theme.TextSize(), fyne.TextStyle{}).Width
 	wide := fitColumns(1000, state)
-	if wide[colCPU] == 0 || wide[colMem] == 0 || wide[colState] == 0 {
+	if wide[colCPU] == 0 || wide[colMem] == 0 || wide[colState] == 0 || wide[colPid] == 0 {
 		t.Fatalf("at 1000 every column shows: %v", wide)
 	}
 	narrow := fitColumns(300, state)
-	if narrow[colMem] != 0 {
-		t.Errorf("at 300 memory still shows: %v", narrow)
+	if narrow[colMem] != 0 || narrow[colPid] != 0 {
+		t.Errorf("at 300 memory or the PID still shows: %v", narrow)
 	}
 	for _, width := range []float32{40, 120, 300, 500, 1000} {
 		c := fitColumns(width, state)
-		sum := c[colName] + c[colState] + c[colCPU] + c[colMem]
+		sum := c[colName] + c[colPid] + c[colState] + c[colCPU] + c[colMem]
 		if sum > width+0.5 || c[colName] < 0 {
 			t.Errorf("at %v the columns take %v: %v", width, sum, c)
 		}

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -20,13 +22,18 @@ type treeColumn int
 
 const (
 	colName treeColumn = iota
+	colPid
 	colState
 	colCPU
 	colMem
 	colCount
 )
 
-var columnTitles = [colCount]string{msg("Name · pid"), msg("State"), msg("CPU"), msg("Memory")}
+var columnTitles = [colCount]string{msg("Name"), msg("PID"), msg("State"), msg("CPU"), msg("Memory")}
+
+// nameAndPidTitle is the name column's title when the PID column has no
+// room: the name then carries the pid.
+var nameAndPidTitle = msg("Name · pid")
 
 // columnWidths are the widths of the right-hand columns (0: not shown,
 // for want of room); the name column takes the rest. The tree decides them
@@ -34,9 +41,10 @@ var columnTitles = [colCount]string{msg("Name · pid"), msg("State"), msg("CPU")
 type columnWidths [colCount]float32
 
 // fitColumns decides which columns show at width. The state always shows
-// (at most 45 % of the row: a long one is cut, whole on hover); CPU and
-// then memory show only while the name keeps room for a child's name, task
-// and pid ("Process-10 · forever · 12345") at the first level under main.
+// (at most 45 % of the row: a long one is cut, whole on hover); CPU, then
+// memory, then the PID show only while the name keeps room for a child's
+// name, task and pid ("Process-10 · forever · 12345") at the first level
+// under main. Without the PID column the name carries the pid.
 func fitColumns(width, stateWidth float32) columnWidths {
 	pad := theme.Padding()
 	style := fyne.TextStyle{}
@@ -45,7 +53,7 @@ func fitColumns(width, stateWidth float32) columnWidths {
 		return max(fyne.MeasureText(figure, theme.TextSize(), style).Width,
 			fyne.MeasureText(tr(columnTitles[title])+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width) + 2*pad
 	}
-	cpu, mem := widest("100%", colCPU), widest("999.9M", colMem)
+	cpu, mem, pid := widest("100%", colCPU), widest("999.9M", colMem), widest("4194304", colPid)
 	state := max(stateWidth, fyne.MeasureText(tr(columnTitles[colState])+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width) + 2*pad
 	indent := 2 * (theme.IconInlineSize() + pad) // the expander and one level
 	nameMin := indent + fyne.MeasureText("● Process-10 · forever · 12345", theme.TextSize(), style).Width
@@ -57,7 +65,10 @@ func fitColumns(width, stateWidth float32) columnWidths {
 	if c[colCPU] > 0 && width-c[colState]-cpu-mem >= nameMin {
 		c[colMem] = mem
 	}
-	c[colName] = width - c[colState] - c[colCPU] - c[colMem]
+	if c[colMem] > 0 && width-c[colState]-cpu-mem-pid >= nameMin {
+		c[colPid] = pid
+	}
+	c[colName] = width - c[colState] - c[colCPU] - c[colMem] - c[colPid]
 	return c
 }
 
@@ -81,7 +92,7 @@ func newTreeNode(pt *processTree) *treeNode {
 	for i := range n.cells {
 		n.cells[i] = newFitText(fyne.TextStyle{})
 	}
-	for _, i := range []treeColumn{colCPU, colMem} {
+	for _, i := range []treeColumn{colPid, colCPU, colMem} {
 		n.cells[i].align = fyne.TextAlignTrailing
 	}
 	n.ExtendBaseWidget(n)
@@ -106,7 +117,12 @@ func (n *treeNode) show(uid string, row *treeRow) {
 	// grey has ended and what is bright still runs (the ✕ and the state
 	// say it too, in every theme).
 	low := row.look.glyph == "✕" && row.flash == 0
-	n.cells[colName].setMuted(row.title, name, low)
+	title, pid := row.title, ""
+	if n.pt.columns[colPid] > 0 && row.shownPid > 0 {
+		title, pid = row.titleWithoutPid(), fmt.Sprint(row.shownPid)
+	}
+	n.cells[colName].setMuted(title, name, low)
+	n.cells[colPid].setMuted(pid, theme.ColorNameForeground, low)
 	n.cells[colState].setMuted(row.look.word, theme.ColorNameForeground, low)
 	n.cells[colCPU].set(row.use.cpuText(), theme.ColorNameForeground)
 	n.cells[colMem].set(row.use.memText(), theme.ColorNameForeground)
@@ -197,3 +213,9 @@ func (r *treeNodeRenderer) Refresh() {
 
 func (r *treeNodeRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *treeNodeRenderer) Destroy()                     {}
+
+// titleWithoutPid is the row's title without its " · pid" part, for when
+// the PID column shows it.
+func (r *treeRow) titleWithoutPid() string {
+	return strings.Replace(r.title, fmt.Sprintf(" · %d", r.shownPid), "", 1)
+}

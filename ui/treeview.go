@@ -23,6 +23,9 @@ type treeRow struct {
 	flash   widget.Importance // non-zero while the row flashes
 	proc    *procs.Process    // a process of the lab, nil for main and grandchildren
 	pid     int               // an OS row's process; 0 for main and the lab's
+	// shownPid is the row's pid, for the PID column and sorting; 0 before
+	// a process of the lab has started.
+	shownPid int
 	start   uint64            // its start time, with pid its identity
 	watched bool              // part of the subtree being watched
 }
@@ -90,7 +93,7 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 			ended = append(ended, s)
 		}
 	}
-	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main)}
+	mainRow := &treeRow{title: fmt.Sprintf("MainProcess · %d", mainPid), look: mainLook(main), shownPid: mainPid}
 	var info *procs.ProcInfo
 	if t != nil {
 		info = t.Procs[mainPid]
@@ -158,7 +161,7 @@ func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID strin
 		uid = parentUID + ">" + uid
 	}
 	m.rowOf[s.Proc] = uid
-	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s, os), use: usageOf(os)}
+	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s, os), use: usageOf(os), shownPid: s.Pid}
 	// New processes flash green, ended ones red, for a moment.
 	switch {
 	case s.Status == procs.Started && !s.Zombie && m.now-s.StartedAt < m.flash:
@@ -206,7 +209,7 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 			}
 		}
 	}
-	m.rows[uid] = &treeRow{title: title, look: look, use: usageOf(p), pid: pid, start: p.StartTime}
+	m.rows[uid] = &treeRow{title: title, look: look, use: usageOf(p), pid: pid, shownPid: pid, start: p.StartTime}
 	m.uidOf[pid] = uid
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)
@@ -430,7 +433,13 @@ func (pt *processTree) fitColumns(width float32) {
 	if cols == pt.columns {
 		return
 	}
+	pidColumn := (cols[colPid] > 0) != (pt.columns[colPid] > 0)
 	pt.columns = cols
+	if pidColumn {
+		// The names lose or take back their pid: every row is written again.
+		pt.header.relabel()
+		pt.widget.Refresh()
+	}
 	for _, n := range pt.nodes {
 		n.Refresh()
 	}
