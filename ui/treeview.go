@@ -17,17 +17,17 @@ const mainUID = "main"
 
 // treeRow is one line of the process tree.
 type treeRow struct {
-	title   string
-	look    stateLook
-	use     usage             // CPU % and memory, when the poll saw the process
-	flash   widget.Importance // non-zero while the row flashes
-	proc    *procs.Process    // a process of the lab, nil for main and grandchildren
-	pid     int               // an OS row's process; 0 for main and the lab's
+	title string
+	look  stateLook
+	use   usage             // CPU % and memory, when the poll saw the process
+	flash widget.Importance // non-zero while the row flashes
+	proc  *procs.Process    // a process of the lab, nil for main and grandchildren
+	pid   int               // an OS row's process; 0 for main and the lab's
 	// shownPid is the row's pid, for the PID column and sorting; 0 before
 	// a process of the lab has started.
 	shownPid int
-	start   uint64            // its start time, with pid its identity
-	watched bool              // part of the subtree being watched
+	start    uint64 // its start time, with pid its identity
+	watched  bool   // part of the subtree being watched
 }
 
 // usage is a process's CPU and memory as the last poll saw them.
