@@ -187,7 +187,7 @@ func (w *labWindow) doClear() {
 			n++
 		}
 	}
-	w.say(tr("cleared %d ended process(es); zombies stay until they are reaped", n), false)
+	w.sayTr(false, msg("cleared %d ended process(es); zombies stay until they are reaped"), n)
 	w.refreshViews()
 }
 
@@ -206,7 +206,7 @@ func (w *labWindow) doShowLog() {
 	entry.SetText(path)
 	open := widget.NewButton(tr("Open"), func() {
 		if err := w.app.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-			w.say(tr("cannot open the log: %v", err), true)
+			w.sayTr(true, msg("cannot open the log: %v"), err)
 		}
 	})
 	intro := widget.NewLabel(tr("Every line every process of this lab printed, with its time, name, pid and stream:"))
@@ -238,7 +238,7 @@ func (w *labWindow) doShowContainment() {
 func (w *labWindow) openLesson(l procs.Lesson, then ...func()) {
 	w.interruptJoin()
 	w.tabs.SelectIndex(3)
-	w.say(tr("starting lesson %s: ending the processes of the current lab…", l.Section), false)
+	w.sayTr(false, msg("starting lesson %s: ending the processes of the current lab…"), l.Section)
 	w.lessonV.background(w.lab.Reset, func() {
 		w.lessonV.start(l)
 		for _, f := range then {
@@ -251,7 +251,7 @@ func (w *labWindow) openLesson(l procs.Lesson, then ...func()) {
 func (w *labWindow) doExportPNG() {
 	img, err := w.timeline.exportImage()
 	if err != nil {
-		w.say(tr("cannot draw the timeline: %v", err), true)
+		w.sayTr(true, msg("cannot draw the timeline: %v"), err)
 		return
 	}
 	w.saveFile("proclab-timeline-"+exportedAt()+".png", func(out io.Writer) error { return png.Encode(out, img) }, msg("saved %s"))
@@ -273,7 +273,7 @@ func (w *labWindow) doExport() {
 func (w *labWindow) saveFile(name string, write func(io.Writer) error, saved string) {
 	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
 		if err != nil {
-			w.say(tr("cannot save: %v", err), true)
+			w.sayTr(true, msg("cannot save: %v"), err)
 			return
 		}
 		if out == nil {
@@ -281,7 +281,7 @@ func (w *labWindow) saveFile(name string, write func(io.Writer) error, saved str
 		}
 		defer out.Close()
 		if err := write(out); err != nil {
-			w.say(tr("cannot save %s: %v", out.URI().Name(), err), true)
+			w.sayTr(true, msg("cannot save %s: %v"), out.URI().Name(), err)
 			return
 		}
 		w.say(tr(saved, out.URI().Path()), false)
@@ -292,6 +292,6 @@ func (w *labWindow) saveFile(name string, write func(io.Writer) error, saved str
 
 func (w *labWindow) doNewLab() {
 	w.interruptJoin()
-	w.say(tr("ending every child of this lab…"), false)
+	w.sayTr(false, msg("ending every child of this lab…"))
 	go w.lab.Reset() // waits up to a second for children to end: not on the UI goroutine
 }

@@ -180,10 +180,10 @@ func (w *labWindow) noteFloodOver() {
 	w.floodAt = time.Time{}
 	if w.statusBar.message == floodMessage() {
 		if w.lab.LogPath() != "" && w.lab.LogProblem() == "" {
-			w.say(tr("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"), false)
+			w.sayTr(false, msg("the flood is over: the lanes show the newest lines, and Lab → Full output log has every one"))
 		} else {
 			// Never claim a log that misses lines: say what it lacks.
-			w.say(tr("the flood is over: the lanes show the newest lines, but the log does not have every one: see Lab → Full output log"), true)
+			w.sayTr(true, msg("the flood is over: the lanes show the newest lines, but the log does not have every one: see Lab → Full output log"))
 		}
 	}
 }
@@ -274,7 +274,7 @@ func (w *labWindow) resetViews() {
 	w.console.clear()
 	w.console.flush()
 	w.timeline.reset()
-	w.say(tr("New lab: Ctrl+N creates a process."), false)
+	w.sayTr(false, msg("New lab: Ctrl+N creates a process."))
 }
 
 // viewsInterval is the least time between two redraws of the tree, the

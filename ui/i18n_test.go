@@ -248,3 +248,19 @@ func TestALanguageSwitchRewritesWhatWasSaid(t *testing.T) {
 		t.Errorf("back in English, the transcript:\n%s", transcript())
 	}
 }
+
+// ProcLab's own status messages follow a language switch too.
+func TestAStatusMessageFollowsTheLanguage(t *testing.T) {
+	h := newHarness(t)
+	t.Cleanup(func() { applyLanguage("en") })
+	h.w.togglePause()
+	if !strings.HasPrefix(h.w.statusBar.message, "paused: the view is frozen") {
+		t.Fatalf("the status line: %q", h.w.statusBar.message)
+	}
+	h.w.setLanguage("zh")
+	zh := loadChinese(t)["paused: the view is frozen, the processes keep running"]
+	if h.w.statusBar.message != zh {
+		t.Errorf("after switching to Chinese: %q, want %q", h.w.statusBar.message, zh)
+	}
+	h.w.setLanguage("en")
+}

@@ -68,10 +68,10 @@ func (w *labWindow) toggleSolo() {
 	}
 	if strip.solo == l || strip.solo != nil && w.selected == nil {
 		strip.solo = nil
-		w.say(tr("every lane again (F8 shows the selected one alone)"), false)
+		w.sayTr(false, msg("every lane again (F8 shows the selected one alone)"))
 	} else {
 		strip.solo = l
-		w.say(tr("%s alone (F8: every lane again)", l.header.full), false)
+		w.sayTr(false, msg("%s alone (F8: every lane again)"), l.header.full)
 	}
 	w.tabs.SelectIndex(lanesTab)
 	w.lanePane.scroll.ScrollToOffset(fyne.NewPos(0, 0))

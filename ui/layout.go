@@ -58,10 +58,10 @@ func (w *labWindow) setLayout(choice string) {
 func (w *labWindow) toggleProjector() {
 	if w.projector() {
 		w.setLayout(layoutStandard)
-		w.say(tr("standard layout: the inspector and the CPU cores are back (F9 for the projector layout)"), false)
+		w.sayTr(false, msg("standard layout: the inspector and the CPU cores are back (F9 for the projector layout)"))
 	} else {
 		w.setLayout(layoutProjector)
-		w.say(tr("projector layout: the tree and the output take the window (F9 for the standard layout)"), false)
+		w.sayTr(false, msg("projector layout: the tree and the output take the window (F9 for the standard layout)"))
 	}
 }
 

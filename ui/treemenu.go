@@ -54,7 +54,7 @@ func (w *labWindow) rowMenuOf(uid string) *fyne.Menu {
 		fyne.NewMenuItem(tr("Copy name and pid"), func() {
 			if row := w.tree.model.rows[uid]; row != nil {
 				w.app.Clipboard().SetContent(row.title)
-				w.say(tr("copied: %s", row.title), false)
+				w.sayTr(false, msg("copied: %s"), row.title)
 			}
 		}))
 	return fyne.NewMenu("", items...)

@@ -67,25 +67,25 @@ func (w *labWindow) startWatch(pid int) {
 		}
 	}
 	if info == nil {
-		w.say(tr("no process with pid %d: it may have ended", pid), true)
+		w.sayTr(true, msg("no process with pid %d: it may have ended"), pid)
 		return
 	}
 	w.watch = &watchState{pid: pid, start: info.StartTime, title: fmt.Sprintf("%s · %d", info.Name, pid),
 		born: map[string]time.Time{}, gone: map[string]goneRow{}}
-	w.say(tr("watching %s and its children: read-only, a signal asks for confirmation", w.watch.title), false)
+	w.sayTr(false, msg("watching %s and its children: read-only, a signal asks for confirmation"), w.watch.title)
 	w.traceWatch("watching " + w.watch.title)
 	w.refreshViews()
 }
 
 func (w *labWindow) stopWatching() {
 	if w.watch == nil {
-		w.say(tr("nothing is being watched: Ctrl+W picks a process to watch"), true)
+		w.sayTr(true, msg("nothing is being watched: Ctrl+W picks a process to watch"))
 		return
 	}
 	if w.other != nil {
 		w.selectProcess(nil)
 	}
-	w.say(tr("stopped watching %s", w.watch.title), false)
+	w.sayTr(false, msg("stopped watching %s"), w.watch.title)
 	w.watch = nil
 	w.refreshViews()
 }
@@ -105,7 +105,7 @@ func (w *labWindow) addWatched(m *treeModel) {
 	if info == nil || info.StartTime != ws.start || info.State == 'Z' { // a zombie has ended too
 		if !ws.ended {
 			ws.ended = true
-			w.say(tr("%s has ended: the view keeps its last state", ws.title), false)
+			w.sayTr(false, msg("%s has ended: the view keeps its last state"), ws.title)
 			w.traceWatch("ended " + ws.title)
 		}
 		// The last state: a process of it that still runs (a shell's
@@ -234,14 +234,14 @@ func (w *labWindow) signalOther(a action) {
 	d := dialog.NewConfirm(tr("Send %s?", s.name), question,
 		func(ok bool) {
 			if !ok {
-				w.say(tr("nothing sent to %s", o.title), false)
+				w.sayTr(false, msg("nothing sent to %s"), o.title)
 				return
 			}
 			if err := procs.SignalOther(o.pid, o.start, s.sig); err != nil {
-				w.say(tr("cannot signal %s: %v", o.title, err), true)
+				w.sayTr(true, msg("cannot signal %s: %v"), o.title, err)
 				return
 			}
-			w.say(tr("sent %s to %s", s.name, o.title), false)
+			w.sayTr(false, msg("sent %s to %s"), s.name, o.title)
 			w.traceWatch(fmt.Sprintf("sent %s to %s", s.name, o.title))
 		}, w.win)
 	d.SetConfirmText(tr("Send %s (Enter)", s.name))

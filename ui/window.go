@@ -287,12 +287,12 @@ func (w *labWindow) togglePause() {
 		default:
 		}
 		w.labelPause()
-		w.say(tr("resumed: catching up"), false)
+		w.sayTr(false, msg("resumed: catching up"))
 		return
 	}
 	w.paused.Store(true)
 	w.labelPause()
-	w.say(tr("paused: the view is frozen, the processes keep running"), false)
+	w.sayTr(false, msg("paused: the view is frozen, the processes keep running"))
 }
 
 func (w *labWindow) labelPause() {
@@ -329,7 +329,7 @@ func (w *labWindow) setZoom(z float32) {
 	w.app.Settings().SetTheme(newLabTheme(z, w.app.Preferences().String(prefTheme)))
 	w.applyLayout() // the projector layout follows the zoom, unless chosen
 	w.refit()
-	w.say(tr("zoom %.0f %%", z*100), false)
+	w.sayTr(false, msg("zoom %.0f %%"), z*100)
 }
 
 func (w *labWindow) zoom() float32 {
@@ -494,6 +494,14 @@ type statusBar struct {
 	message    string
 	whole      *widget.PopUp // the whole message, when a click asked for it
 	say        func() string // writes the message in the current language; nil if fixed
+}
+
+// sayTr says a message of ProcLab's own (format, translated, and its
+// arguments), in the current language and again in the next one if the
+// language switches.
+func (w *labWindow) sayTr(problem bool, format string, args ...any) {
+	w.setMessageSaid(func() string { return tr(format, args...) }, problem)
+	w.refreshStatus()
 }
 
 // say puts a message in the status line; problems show in red.
