@@ -22,13 +22,19 @@ type fitText struct {
 	full  string
 	style fyne.TextStyle
 	color fyne.ThemeColorName
-	// low draws the text in the muted colour (a row of another owner).
-	low   bool
+	// low draws the text in the muted colour (an ended row).
+	low bool
+	// natural asks for the whole text's width (a heading), not an ellipsis's.
+	natural bool
 	align fyne.TextAlign
 	// maxRows above 1 wraps the text at spaces onto up to that many rows
 	// (a lane's title); the last row that does not fit ends in "…".
 	maxRows int
 	rows    []*canvas.Text
+	// shadows thicken the Chinese in a bold text: the embedded CJK font has
+	// no bold face, and a heading in Chinese lost its weight. Each is a run
+	// of Chinese of a row again, a hair to the right.
+	shadows []*canvas.Text
 	text    *canvas.Text // the first row
 	// drawnFor is the width the drawn text was fitted to; drawn the rows.
 	drawnFor float32
@@ -39,6 +45,7 @@ func newFitText(style fyne.TextStyle) *fitText {
 	t := &fitText{style: style, color: theme.ColorNameForeground, maxRows: 1, text: canvas.NewText("", color.Black)}
 	t.text.TextStyle = style
 	t.rows = []*canvas.Text{t.text}
+
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -54,6 +61,14 @@ func (t *fitText) setMuted(text string, c fyne.ThemeColorName, low bool) {
 	t.full, t.color, t.low = text, c, low
 	t.drawnFor = -1
 	t.Refresh()
+}
+
+// pad is the room above and below a heading's text, as a label has.
+func (t *fitText) pad() float32 {
+	if t.natural {
+		return theme.InnerPadding()
+	}
+	return 0
 }
 
 // cut reports whether the text on screen is not the whole text.
@@ -85,7 +100,11 @@ func (r *fitTextRenderer) MinSize() fyne.Size {
 	// As tall as a line; as narrow as an ellipsis: the pane decides the
 	// width, the text makes do.
 	rows := max(1, len(r.t.drawn))
-	return fyne.NewSize(fyne.MeasureText("…", theme.TextSize(), r.t.style).Width, float32(rows)*textHeight(r.t.style))
+	width := fyne.MeasureText("…", theme.TextSize(), r.t.style).Width
+	if r.t.natural {
+		width = fyne.MeasureText(r.t.full, theme.TextSize(), r.t.style).Width + 2*theme.InnerPadding()
+	}
+	return fyne.NewSize(width, float32(rows)*textHeight(r.t.style)+2*r.t.pad())
 }
 
 func (r *fitTextRenderer) Refresh() {
@@ -110,23 +129,76 @@ func (r *fitTextRenderer) fit(width float32) {
 	if t.low {
 		c = theme.Color(theme.ColorNamePlaceHolder)
 	}
+	shadows := 0
 	for i, row := range t.rows {
 		if i >= len(t.drawn) {
 			row.Hide()
 			continue
 		}
 		row.Text, row.TextSize, row.Color, row.Alignment = t.drawn[i], size, c, t.align
-		row.Move(fyne.NewPos(0, float32(i)*h))
+		x, y := t.pad(), t.pad()+float32(i)*h
+		row.Move(fyne.NewPos(x, y))
 		row.Resize(fyne.NewSize(width, h))
 		row.Show()
 		row.Refresh()
+		if !t.style.Bold || t.align != fyne.TextAlignLeading {
+			continue
+		}
+		// Each run of Chinese again, a hair to the right: Latin text has a
+		// bold face of its own and must not be thickened twice.
+		for _, run := range cjkRuns(row.Text) {
+			if shadows == len(t.shadows) {
+				shadow := canvas.NewText("", color.Black)
+				shadow.TextStyle = t.style
+				t.shadows = append(t.shadows, shadow)
+			}
+			shadow := t.shadows[shadows]
+			shadows++
+			at := fyne.MeasureText(row.Text[:run[0]], size, t.style).Width
+			shadow.Text, shadow.TextSize, shadow.Color = row.Text[run[0]:run[1]], size, c
+			shadow.Move(fyne.NewPos(x+at+max(1, size/16), y))
+			shadow.Resize(fyne.NewSize(fyne.MeasureText(shadow.Text, size, t.style).Width, h))
+			shadow.Show()
+			shadow.Refresh()
+		}
+	}
+	for _, shadow := range t.shadows[shadows:] {
+		shadow.Hide()
 	}
 }
 
+// cjkRuns are the byte ranges of text's runs of CJK characters.
+func cjkRuns(text string) [][2]int {
+	var runs [][2]int
+	start := -1
+	for i, r := range text {
+		switch {
+		case isCJK(r) && start < 0:
+			start = i
+		case !isCJK(r) && start >= 0:
+			runs = append(runs, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		runs = append(runs, [2]int{start, len(text)})
+	}
+	return runs
+}
+
+// isCJK reports whether r is of the CJK blocks, which the embedded font
+// draws without a bold face.
+func isCJK(r rune) bool {
+	return r >= 0x2e80 && r <= 0x9fff || r >= 0xac00 && r <= 0xd7af || r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xffef
+}
+
 func (r *fitTextRenderer) Objects() []fyne.CanvasObject {
-	objs := make([]fyne.CanvasObject, len(r.t.rows))
-	for i, row := range r.t.rows {
-		objs[i] = row
+	objs := make([]fyne.CanvasObject, 0, 2*len(r.t.rows))
+	for _, s := range r.t.shadows {
+		objs = append(objs, s)
+	}
+	for _, row := range r.t.rows {
+		objs = append(objs, row)
 	}
 	return objs
 }

@@ -133,6 +133,8 @@ func visibleTexts(w *labWindow) []string {
 			out = append(out, o.Text)
 		case *widget.Check:
 			out = append(out, o.Text)
+		case *fitText:
+			out = append(out, o.full)
 		}
 	}
 	for _, m := range w.win.MainMenu().Items {
@@ -180,6 +182,12 @@ func TestLanguageSwitchesTheWholeWindow(t *testing.T) {
 	for _, s := range shown {
 		if english[s] && !slices.Contains(pythonFields, s) {
 			t.Errorf("still in English after switching to Chinese: %q", s)
+		}
+		// Formats too: "%.1f %% of a core" shown as "0.0 % of a core".
+		for _, tail := range []string{" of a core", " resident"} {
+			if strings.HasSuffix(s, tail) {
+				t.Errorf("still in English after switching to Chinese: %q", s)
+			}
 		}
 	}
 	for _, want := range []string{"启动", "进程树", "检查器", "实验", "视图", "输出通道", "父进程"} {

@@ -82,6 +82,7 @@ func (in *inspector) relabel() {
 	for field, key := range fieldLabels {
 		in.labels[field].SetText(tr(key))
 	}
+	in.numbersAt = time.Time{} // the figures too, in the new language, at once
 }
 
 func (in *inspector) set(field, text string) {

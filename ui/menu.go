@@ -107,9 +107,10 @@ func (w *labWindow) localized(set func()) {
 }
 
 // heading is a bold pane title that follows the language.
-func (w *labWindow) heading(key string) *widget.Label {
-	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	w.localized(func() { l.SetText(tr(key)) })
+func (w *labWindow) heading(key string) *fitText {
+	l := newFitText(fyne.TextStyle{Bold: true}) // bold in Chinese too
+	l.natural = true
+	w.localized(func() { l.set(tr(key), theme.ColorNameForeground) })
 	return l
 }
 
