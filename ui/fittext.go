@@ -26,7 +26,7 @@ type fitText struct {
 	low bool
 	// natural asks for the whole text's width (a heading), not an ellipsis's.
 	natural bool
-	align fyne.TextAlign
+	align   fyne.TextAlign
 	// maxRows above 1 wraps the text at spaces onto up to that many rows
 	// (a lane's title); the last row that does not fit ends in "…".
 	maxRows int
