@@ -26,13 +26,22 @@ func newStatusLabel(text string, show func(string)) *statusLabel {
 	return l
 }
 
+// MinSize is one row of Latin text high whatever the language: the
+// embedded CJK font's line is taller, and a Chinese status line took a row
+// of output from every lane when projected.
+func (l *statusLabel) MinSize() fyne.Size {
+	m := l.Label.MinSize()
+	m.Height = textHeight(l.TextStyle) + 2*theme.InnerPadding()
+	return m
+}
+
 // cut reports whether the text does not fit on its row.
 func (l *statusLabel) cut() bool {
 	return fyne.MeasureText(firstLine(l.Text), theme.TextSize(), l.TextStyle).Width+2*theme.InnerPadding() > l.Size().Width+0.5
 }
 
 func (l *statusLabel) Tapped(*fyne.PointEvent) {
-	if l.Text != "" && l.cut() {
+	if l.show != nil && l.Text != "" && l.cut() {
 		l.show(l.Text)
 	}
 }

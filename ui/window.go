@@ -455,7 +455,7 @@ func (w *labWindow) build() {
 	w.relabels = append(w.relabels, w.inspector.relabel)
 
 	w.statusBar.status = newStatusLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."), w.showWhole)
-	w.statusBar.info = widget.NewLabel("")
+	w.statusBar.info = newStatusLabel("", w.showWhole)
 	w.rate = widget.NewSelect([]string{"1 Hz", "2 Hz", "5 Hz", "10 Hz", "20 Hz"}, w.setRate)
 	w.rate.SetSelected(fmt.Sprintf("%g Hz", w.opts.Hz))
 	w.pauseBtn = widget.NewButton("", w.togglePause)
@@ -489,7 +489,7 @@ type statusBar struct {
 	status     *statusLabel
 	drawn      widget.Importance // the status line's colour when last drawn
 	importance widget.Importance // the message's colour: red for a problem
-	info       *widget.Label
+	info       *statusLabel
 	hint       string
 	message    string
 	whole      *widget.PopUp // the whole message, when a click asked for it
