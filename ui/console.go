@@ -66,10 +66,11 @@ func (c *console) add(p *procs.Process, l procs.Line) {
 		c.tints[p] = tint
 	}
 	name := p.Name()
-	if n := c.view.widths.cellsOf(name) + 1; n > c.view.tagCells {
-		c.view.setTagCells(min(n, maxTagCells+1))
+	cells := c.view.widths.cellsOf(name) // once per line: a flood comes here
+	if cells+1 > c.view.tagCells {
+		c.view.setTagCells(min(cells+1, maxTagCells+1))
 	}
-	if cells := c.view.widths.cellsOf(name); cells > maxTagCells {
+	if cells > maxTagCells {
 		name = truncateCells(name, maxTagCells-1) + "…"
 	}
 	l = c.buf.Append(l)

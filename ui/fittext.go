@@ -204,6 +204,12 @@ func (r *fitTextRenderer) Objects() []fyne.CanvasObject {
 }
 func (r *fitTextRenderer) Destroy() {}
 
+// dotWidth is the room a state dot ("●") takes before a name, with its
+// padding, at the current text size.
+func dotWidth() float32 {
+	return fyne.MeasureText("●", theme.TextSize(), fyne.TextStyle{}).Width + theme.Padding()
+}
+
 func textHeight(style fyne.TextStyle) float32 {
 	return fyne.MeasureText("M", theme.TextSize(), style).Height
 }

@@ -75,7 +75,7 @@ func (r *laneRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
 	l.bg.Resize(size)
 	l.dot.TextSize = theme.TextSize()
-	dotW := fyne.MeasureText("●", l.dot.TextSize, fyne.TextStyle{}).Width + pad
+	dotW := dotWidth()
 	l.dot.Move(fyne.NewPos(pad, pad/2))
 	textW := max(0, size.Width-dotW-2*pad)
 	y := pad / 2

@@ -218,12 +218,9 @@ func TestToolbarGivesWayToIcons(t *testing.T) {
 func TestTreeSortsFiltersAndOpensARowMenu(t *testing.T) {
 	h := newHarness(t)
 	var ps []string
-	for range 3 {
-		p := h.create("forever")
-		h.w.doStart()
+	for _, p := range h.startN(3, "forever") {
 		ps = append(ps, labUID(p))
 	}
-	h.sync()
 	pt := h.w.tree
 	pt.sortBy(colName)
 	pt.sortBy(colName) // the other way: Process-3 first

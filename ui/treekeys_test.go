@@ -14,11 +14,8 @@ import (
 // and the arrows move the selection, as in a task manager.
 func TestTreeKeysMoveTheSelectionAndLeaveTheRestToTheWindow(t *testing.T) {
 	h := newHarness(t)
-	p1 := h.create("forever")
-	h.w.doStart()
-	p2 := h.create("forever")
-	h.w.doStart()
-	h.sync()
+	ps := h.startN(2, "forever")
+	p1, p2 := ps[0], ps[1]
 	tree := h.w.tree.widget
 	h.w.selectRow(h.w.tree.model.rows[labUID(p1)])
 	h.w.tree.current = labUID(p1)
@@ -91,11 +88,8 @@ func TestEveryKeyATextNamesIsBound(t *testing.T) {
 // every lane again the second time.
 func TestF8ShowsTheSelectedLaneAlone(t *testing.T) {
 	h := newHarness(t)
-	p1 := h.create("forever")
-	h.w.doStart()
-	p2 := h.create("forever")
-	h.w.doStart()
-	h.sync()
+	ps := h.startN(2, "forever")
+	p1, p2 := ps[0], ps[1]
 	h.w.win.Resize(fyne.NewSize(1280, 800))
 	h.w.typedKey(&fyne.KeyEvent{Name: fyne.KeyF8})
 	l2 := h.w.lanePane.byProc[p2]

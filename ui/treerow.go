@@ -176,7 +176,7 @@ func (r *treeNodeRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
 	n.bg.Resize(size)
 	n.dot.TextSize = theme.TextSize()
-	dotW := fyne.MeasureText("●", n.dot.TextSize, fyne.TextStyle{}).Width + pad
+	dotW := dotWidth()
 	y := (size.Height - textHeight(fyne.TextStyle{})) / 2
 	n.dot.Move(fyne.NewPos(0, y))
 	cols := n.pt.columns

@@ -53,6 +53,19 @@ func (h *harness) sync() {
 	h.w.refreshViews()
 }
 
+// startN creates and starts n processes of target, as Ctrl+N then Ctrl+R
+// would, and applies what happened.
+func (h *harness) startN(n int, target string) []*procs.Process {
+	h.t.Helper()
+	var ps []*procs.Process
+	for range n {
+		ps = append(ps, h.create(target))
+		h.w.doStart()
+	}
+	h.sync()
+	return ps
+}
+
 // create goes through the New-process dialog with the keyboard.
 func (h *harness) create(target string) *procs.Process {
 	h.t.Helper()
