@@ -27,6 +27,7 @@ func (l *Lab) Reset() {
 	// stop again until none is left, and forget them only then.
 	for {
 		l.stopAll(stopGrace)
+		l.closeHooks(pipeGrace) // the old programs' processes are gone
 		l.mu.Lock()
 		if len(l.unreaped) == 0 {
 			break
@@ -64,6 +65,7 @@ func (l *Lab) close() {
 	}
 	close(l.closing)
 	l.waitOwners(pipeGrace)
+	l.closeHooks(pipeGrace)
 	l.hookMu.Lock()
 	if l.hookDir != "" {
 		os.RemoveAll(l.hookDir)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"proclab/procs/contain"
+	"proclab/procs/pyhook"
 )
 
 // MainPhase is what the main process (ProcLab itself) is doing.
@@ -131,16 +132,18 @@ type Lab struct {
 	// started while the lab resets is not forgotten.
 	unreaped map[*Process]bool
 	// observed are the processes programs run in the lab started, by pid.
-	observed   map[int]*Process
-	hookMu     sync.Mutex
-	hookDir    string         // the Python hook's folder, once written (hookMu)
-	adopted    map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
-	subreaper  bool
-	contain    *contain.Group    // every process of the lab, at any depth (cgroup, or process groups)
-	pipes      map[*os.File]bool // output read ends still open: closed by force when the lab closes
-	stopOrphan context.CancelFunc
-	closing    chan struct{} // closed by Close: ends the lab's own goroutines
-	closeOnce  sync.Once
+	observed map[int]*Process
+	hookMu   sync.Mutex
+	hookDir  string // the Python hook's folder, once written (hookMu)
+	// hookServers are the Servers of the Python programs run in the lab (hookMu).
+	hookServers []*pyhook.Server
+	adopted     map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
+	subreaper   bool
+	contain     *contain.Group    // every process of the lab, at any depth (cgroup, or process groups)
+	pipes       map[*os.File]bool // output read ends still open: closed by force when the lab closes
+	stopOrphan  context.CancelFunc
+	closing     chan struct{} // closed by Close: ends the lab's own goroutines
+	closeOnce   sync.Once
 
 	transcript []Statement   // what main did, as Python (see ExportPython)
 	log        *labLog       // every output line, on disk; nil when off or failed

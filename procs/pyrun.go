@@ -2,14 +2,17 @@ package procs
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"proclab/procs/pyhook"
 )
 
 // Python programs run in the lab get one lane per process without being
@@ -19,12 +22,6 @@ import (
 // strips them, and gives each tagged process a Process of its own, an
 // observed one: the program started it, not the lab, so the lab shows it
 // but never signals, joins or reaps it.
-
-//go:embed pyhook/sitecustomize.py
-var pythonHook []byte
-
-// pythonTagsEnv switches the hook on in the program and its children.
-const pythonTagsEnv = "PROCLAB_PYTHON_TAGS"
 
 // ObservedTarget is the target of a process the lab did not start but
 // watches: a child a program run in the lab created.
@@ -38,9 +35,11 @@ func IsPython(argv []string) bool {
 	return len(argv) > 0 && pythonName.MatchString(filepath.Base(argv[0]))
 }
 
-// pythonEnv returns the environment entries that install the hook; the
-// hook's folder is written once per lab and removed when the lab closes.
-func (l *Lab) pythonEnv() ([]string, error) {
+// pythonEnv returns the environment entries that install the hook for a
+// program, and the Server its processes connect to. The hook's folder is
+// written once per lab and removed when the lab closes; each program has a
+// Server of its own, closed with the lab (or dropHook if it does not start).
+func (l *Lab) pythonEnv(program pyhook.Handler) ([]string, *pyhook.Server, error) {
 	// Its own lock: writing files under the lab's would hold up every event.
 	l.hookMu.Lock()
 	defer l.hookMu.Unlock()
@@ -48,25 +47,53 @@ func (l *Lab) pythonEnv() ([]string, error) {
 		sweepHookDirs()
 		dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", hookDirPrefix, os.Getpid()))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "sitecustomize.py"), pythonHook, 0o644); err != nil {
+		if err := pyhook.WriteHook(dir); err != nil {
 			os.RemoveAll(dir)
-			return nil, err
+			return nil, nil, err
 		}
 		l.hookDir = dir
 	}
+	server, err := pyhook.Listen(program)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.hookServers = append(l.hookServers, server)
 	path := l.hookDir
 	if old := os.Getenv("PYTHONPATH"); old != "" {
 		path += string(os.PathListSeparator) + old
 	}
-	env := []string{"PYTHONPATH=" + path, pythonTagsEnv + "=1"}
+	env := []string{"PYTHONPATH=" + path, server.Env()}
 	if l.Contained() {
 		// The kernel ends the program's processes with ProcLab: the hook
 		// sets no parent-death signal of its own.
 		env = append(env, containedEnv+"=1")
 	}
-	return env, nil
+	return env, server, nil
+}
+
+// dropHook closes the Server of a program that did not start.
+func (l *Lab) dropHook(server *pyhook.Server) {
+	l.hookMu.Lock()
+	l.hookServers = slices.DeleteFunc(l.hookServers, func(s *pyhook.Server) bool { return s == server })
+	l.hookMu.Unlock()
+	server.Close(0)
+}
+
+// closeHooks closes every program's Server, giving the connections still
+// open grace to end.
+func (l *Lab) closeHooks(grace time.Duration) {
+	l.hookMu.Lock()
+	servers := l.hookServers
+	l.hookServers = nil
+	l.hookMu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.Close(grace) }()
+	}
+	wg.Wait()
 }
 
 // containedEnv tells the hook that the lab is held in a cgroup.
@@ -135,7 +162,6 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 	if !l.mayBeObserved(root, t) {
 		return nil
 	}
-	at := l.Since()
 	start, startErr := readObservedStat(t.pid)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -146,19 +172,24 @@ func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
 			return o
 		}
 	}
-	name := t.name
+	return l.newObservedLocked(root, t.pid, t.ppid, t.name, start)
+}
+
+// newObservedLocked adds a process root's program started to the lab, and
+// starts watching root's processes with the first. Called with l.mu held.
+func (l *Lab) newObservedLocked(root *Process, pid, ppid int, name string, start uint64) *Process {
 	if name == "MainProcess" {
 		// A Python the program started some other way (subprocess, os.fork).
-		name = fmt.Sprintf("python-%d", t.pid)
+		name = fmt.Sprintf("python-%d", pid)
 	}
 	o := &Process{lab: l, name: name, spec: Spec{Target: ObservedTarget}, output: l.budget.NewLineBuffer(l.opts.LaneLines),
 		exited: make(chan struct{}), done: make(chan struct{}),
-		status: Started, pid: t.pid, parentPid: t.ppid, observedBy: root, osStart: start, startedAt: at}
-	l.observed[t.pid] = o
+		status: Started, pid: pid, parentPid: ppid, observedBy: root, osStart: start, startedAt: time.Since(l.t0)}
+	l.observed[pid] = o
 	l.procs = append(l.procs, o)
-	text, m := say(msgStartedBy, root.Name(), t.ppid)
+	text, m := say(msgStartedBy, root.Name(), ppid)
 	l.publishLocked(Event{Kind: EvCreated, Proc: o, Text: text, Say: m})
-	l.publishLocked(Event{Kind: EvStarted, Proc: o, Text: fmt.Sprintf("pid %d", t.pid)})
+	l.publishLocked(Event{Kind: EvStarted, Proc: o, Text: fmt.Sprintf("pid %d", pid)})
 	if !root.watching {
 		root.watching = true
 		l.owners.Add(1)

@@ -132,8 +132,8 @@ func TestNotesProgramsGetOneLanePerPythonProcess(t *testing.T) {
 
 // Output that is not written line by line still arrives as whole lines,
 // each in its own process's lane; a program without the hook (here a
-// shell a child starts) goes to the program's lane; the hook's folder is
-// gone once the lab closes.
+// shell a child starts) writes into the lane of the process that started
+// it; the hook's folder is gone once the lab closes.
 func TestPythonHookCopesWithUnflushedAndForeignOutput(t *testing.T) {
 	py := needPython(t)
 	lab := newLab(t)
@@ -159,8 +159,12 @@ if __name__ == "__main__":
 	if got := laneTexts(byName(t, ps, "Process-1")); !slices.Equal(got, []string{"ab", "cd"}) {
 		t.Errorf("pieces' lane: %q, want [ab cd]", got)
 	}
+	// A shell has no hook: its line is its nearest known ancestor's.
+	if got := laneTexts(byName(t, ps, "Process-2")); !slices.Equal(got, []string{"from a shell"}) {
+		t.Errorf("the shell's line went to %q, want Process-2's lane", got)
+	}
 	root := laneTexts(ps[0])
-	if !slices.Contains(root, "from a shell") || !slices.Contains(root, "main done") {
+	if !slices.Equal(root, []string{"main done"}) {
 		t.Errorf("the program's lane: %q", root)
 	}
 	for _, line := range root {
@@ -218,7 +222,8 @@ func TestPythonChildrenEndWithAKilledApp(t *testing.T) {
 	if len(left) != 1 {
 		t.Fatalf("the killed host's hook folders: %v", left)
 	}
-	if _, err := newLab(t).pythonEnv(); err != nil {
+	other := newLab(t)
+	if _, _, err := other.pythonEnv(newPyProgram(other, nil, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
@@ -463,32 +468,51 @@ if __name__ == "__main__":
 	}
 }
 
-// A program that writes the hook's framing itself (os.write, a C extension,
-// a shell's printf) cannot make a lane for a process not of its own tree:
-// the bytes are text in its own lane.
+// A program that writes the hook's old framing itself (os.write, a C
+// extension, a shell's printf), even naming a real child of its own, makes
+// no process, sets no exit code and reaches no other lane: the kernel says
+// who wrote what, and the bytes are text of the writer's lane.
 func TestPythonForgedTagsAreText(t *testing.T) {
 	py := needPython(t)
 	lab := newLab(t)
 	prog := filepath.Join(t.TempDir(), "forge.py")
-	if err := os.WriteFile(prog, []byte(`import os
-os.write(1, b"\x1el\x1f1\x1f0\x1fsystemd\x1fhello from pid 1\n")
-os.write(1, b"\x1ex\x1f1\x1f0\x1fsystemd\x1f42\n")
-for pid in range(100000, 100050):
-    os.write(1, b"\x1el\x1f%d\x1f1\x1fghost\x1fboo\n" % pid)
-print("real")
+	if err := os.WriteFile(prog, []byte(`import multiprocessing, os, time
+def quiet():
+    time.sleep(0.5)
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    child = multiprocessing.Process(target=quiet, name="real-child")
+    child.start()
+    os.write(1, b"\x1el\x1f1\x1f0\x1fsystemd\x1fhello from pid 1\n")
+    os.write(1, b"\x1ex\x1f1\x1f0\x1fsystemd\x1f42\n")
+    for pid in range(100000, 100050):
+        os.write(1, b"\x1el\x1f%d\x1f1\x1fghost\x1fboo\n" % pid)
+    me, c = os.getpid(), child.pid
+    os.write(1, b"\x1el\x1f%d\x1f%d\x1freal-child\x1finjected\n" % (c, me))
+    os.write(1, b"\x1ex\x1f%d\x1f%d\x1freal-child\x1f42\n" % (c, me))
+    os.system("printf '\\036l\\037%d\\037%d\\037real-child\\037from printf\\n'" % (c, me))
+    child.join()
+    print("real", child.exitcode)
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ps := runProgram(t, lab, py, prog)
-	if len(ps) != 1 {
+	if len(ps) != 2 {
 		var names []string
 		for _, p := range ps {
 			names = append(names, fmt.Sprintf("%s·%d", p.Name(), p.Pid()))
 		}
 		t.Fatalf("forged tags made processes: %v", names)
 	}
+	child := byName(t, ps, "real-child")
+	if got := laneTexts(child); len(got) != 0 {
+		t.Errorf("forged lines reached the child's lane: %q", got)
+	}
+	if code := child.Snapshot().ExitCode; code != 0 {
+		t.Errorf("the child's exit code is %d, want its real 0", code)
+	}
 	lines := laneTexts(ps[0])
-	if len(lines) != 53 || lines[52] != "real" || !strings.Contains(lines[0], "hello from pid 1") || strings.ContainsAny(lines[0], "\x1e\x1f") {
-		t.Errorf("the program's lane: %d lines, first %q", len(lines), lines[0])
+	if len(lines) != 56 || lines[55] != "real 0" || !strings.Contains(lines[0], "hello from pid 1") || strings.ContainsAny(lines[0], "\x1e\x1f") {
+		t.Errorf("the program's lane: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 }

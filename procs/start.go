@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"proclab/procs/pyhook"
 )
 
 // Starting a child and owning it: p.start(), the readers of its pipes, and
@@ -37,15 +39,17 @@ func (l *Lab) Start(p *Process) error {
 	}
 	var cmd *exec.Cmd
 	var extraEnv []string
+	var readers sync.WaitGroup // the child's output readers, and its hook's output connections
+	var hook *pyhook.Server
 	if p.spec.Target == CommandTarget {
 		cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)
 		if IsPython(p.spec.Command) && !l.opts.NoPythonHook {
-			env, err := l.pythonEnv()
+			env, server, err := l.pythonEnv(newPyProgram(l, p, &readers))
 			if err != nil {
 				p.mu.Unlock()
 				return l.fail(p, python, fmt.Errorf("OSError: the Python hook: %w", err))
 			}
-			extraEnv, p.tagged = env, true
+			extraEnv, hook = env, server
 		}
 	} else {
 		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
@@ -60,7 +64,7 @@ func (l *Lab) Start(p *Process) error {
 		r, w, err := os.Pipe()
 		if err != nil {
 			p.mu.Unlock()
-			return l.fail(p, python, fmt.Errorf("OSError: %w", err))
+			return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
 		}
 		defer w.Close() // the child has its own copy once started
 		stateR = r
@@ -70,14 +74,14 @@ func (l *Lab) Start(p *Process) error {
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		p.mu.Unlock()
-		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
+		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
 	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
 		p.mu.Unlock()
 		outR.Close()
 		outW.Close()
-		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
+		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
@@ -104,7 +108,7 @@ func (l *Lab) Start(p *Process) error {
 		if stateR != nil {
 			stateR.Close()
 		}
-		return l.fail(p, python, fmt.Errorf("OSError: %w", err))
+		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
 	}
 	p.cmd = cmd
 	p.osProc = cmd.Process
@@ -127,7 +131,6 @@ func (l *Lab) Start(p *Process) error {
 
 	l.publish(Event{Kind: EvStarted, Proc: p, Python: python, Text: fmt.Sprintf("pid %d", p.pid)})
 	l.owners.Add(3)
-	var readers sync.WaitGroup
 	readers.Add(2)
 	l.mu.Lock()
 	l.pipes[outR], l.pipes[errR] = true, true
@@ -140,18 +143,7 @@ func (l *Lab) Start(p *Process) error {
 		defer readers.Done()
 		defer l.closePipe(r)
 		log := l.currentLog()
-		emit := func(to *Process, text string) {
-			line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
-			if l.opts.OnLine != nil {
-				l.opts.OnLine(to, line)
-			}
-			if log != nil {
-				if err := log.write(to.name, to.pid, line); err != nil {
-					l.logStopped(err)
-				}
-			}
-			l.publish(Event{At: line.At, Kind: EvOutput, Proc: to, Line: line})
-		}
+		emit := func(to *Process, text string) { l.emitLine(log, to, stream, text) }
 		if !p.tagged {
 			_ = captureLines(r, func(text string) { emit(p, text) })
 			return
@@ -291,4 +283,28 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, outputDone <-chan struct{}) {
 	if p.spec.AutoReap {
 		l.reap(p, "ProcLab, as a shell would")
 	}
+}
+
+// emitLine gives one line of output to its process's lane, the headless
+// printer and the log.
+func (l *Lab) emitLine(log *labLog, to *Process, stream Stream, text string) {
+	line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
+	if l.opts.OnLine != nil {
+		l.opts.OnLine(to, line)
+	}
+	if log != nil {
+		if err := log.write(to.name, to.pid, line); err != nil {
+			l.logStopped(err)
+		}
+	}
+	l.publish(Event{At: line.At, Kind: EvOutput, Proc: to, Line: line})
+}
+
+// failStart is fail for a child that could not be started, once its
+// program's hook Server (if any) is listening.
+func (l *Lab) failStart(p *Process, python string, hook *pyhook.Server, err error) error {
+	if hook != nil {
+		l.dropHook(hook)
+	}
+	return l.fail(p, python, err)
 }

@@ -1,19 +1,26 @@
 # ProcLab's interpreter hook. ProcLab puts this file on PYTHONPATH when it
 # runs a Python program, so that every process of the program - the main
-# one and every child multiprocessing starts, whatever its start method -
-# tags each line it writes with its pid, its parent's pid and its name.
-# ProcLab reads the tags to give each process its own lane, and removes
-# them: the program itself is not changed and sees nothing of this.
+# one, every child multiprocessing starts whatever its start method, and
+# every os.fork - writes its output to ProcLab on connections of its own.
+# ProcLab gives each process its own lane; the program itself is not
+# changed and sees nothing of this.
 #
-# Tagged line:  RS kind US pid US ppid US name US text LF
-# kinds: "l" a line of output, "p" the start of a line flushed before its
-# newline (ProcLab joins it with what follows), "x" the process's exit code.
+# Each process connects three times to the address in PROCLAB_PYTHON_HOOK:
+# for stdout and for stderr, then put on file descriptors 1 and 2, and a
+# control connection. The kernel tells ProcLab who connected (the peer's
+# pid), so nothing a program writes can speak for another process: every
+# byte on fd 1 or 2, by print, sys.stdout.buffer, os.write, a C extension
+# or a program it runs, is text of the lane of the process that holds it.
+#
+# A connection opens with one line:  proclab1 KIND PPID NAME
+# (KIND out, err or ctl) and ProcLab answers "ok" once it knows the process,
+# before anything is written on it. On the control connection:
+#   name NAME          multiprocessing named this process (answered "ok")
+#   exit PID CODE      this process reaped its child PID, which ended so
 import os
 import sys
 
-_RS, _US = "\x1e", "\x1f"
-# The longest tagged write: ProcLab reads up to 4096 bytes as one line.
-_PIECE = 4000
+_ADDRESS = os.environ.get("PROCLAB_PYTHON_HOOK", "")
 
 
 def _role():
@@ -45,104 +52,136 @@ def _name():
         return "MainProcess"
 
 
-class _TaggedStream:
-    """Writes whole lines, each tagged, straight to the file descriptor:
-    one os.write per line, so lines of different processes never mix."""
+def _one_line(text):
+    return "".join("\ufffd" if c in "\n\r\x1e\x1f" else c for c in str(text))
 
-    def __init__(self, stream):
-        self._stream = stream
-        self._fd = stream.fileno()
-        self._pending = ""
-        self._pid = os.getpid()
-        self._encoding = stream.encoding or "utf-8"
-        self._who, self._tags = None, {}
 
-    def _tag(self, kind):
-        # Tags are made again only when who writes changes (a fork, a new
-        # name): most lines reuse them. A name cannot break the framing.
-        who = (os.getpid(), _name())
-        if who != self._who:
-            self._who, self._tags = who, {}
-        tag = self._tags.get(kind)
-        if tag is None:
-            name = "".join("\ufffd" if c in "\n\r\x1e\x1f" else c for c in who[1])
-            tag = _RS + kind + _US + str(who[0]) + _US + str(os.getppid()) + _US + name + _US
-            tag = self._tags[kind] = tag.encode(self._encoding, "replace")
-        return tag
+class _Hook:
+    """This process's connections to ProcLab. After a fork the child makes
+    its own (connect); what it inherited is its parent's."""
 
-    def _emit(self, kind, text):
-        # A long line goes in tagged pieces ("p", then the last as kind),
-        # each short enough for ProcLab to read whole: every piece stays
-        # in this process's lane, and the tag takes nothing from the line.
-        data = text.encode(self._encoding, "replace")
-        room = _PIECE - len(self._tag("p"))
-        while len(data) > room:
-            cut = room
-            while cut > 0 and (data[cut] & 0xC0) == 0x80:
-                cut -= 1  # not inside a UTF-8 character
-            cut = cut or room
-            self._write(self._tag("p") + data[:cut] + b"\n")
-            data = data[cut:]
-        self._write(self._tag(kind) + data + b"\n")
+    def __init__(self):
+        self._ctl = None
+        self._lock = None
 
-    def _write(self, data):
-        while data:
+    def _open(self, kind):
+        import socket
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.settimeout(5)
+            s.connect("\0" + _ADDRESS)
+            hello = "proclab1 %s %d %s\n" % (kind, os.getppid(), _one_line(_name()))
+            s.sendall(hello.encode("utf-8", "replace"))
+            if not self._answered(s):
+                raise OSError("ProcLab refused the connection")
+            s.settimeout(None)
+            return s
+        except Exception:
+            s.close()
+            raise
+
+    @staticmethod
+    def _answered(s):
+        answer = b""
+        while not answer.endswith(b"\n"):
+            more = s.recv(3 - len(answer))
+            if not more:
+                return False
+            answer += more
+        return answer == b"ok\n"
+
+    def connect(self):
+        import threading
+        self._lock = threading.RLock()  # never one a forking thread held; a signal handler may reap inside a send
+        if self._ctl is not None:
             try:
-                n = os.write(self._fd, data)
-            except InterruptedError:
-                continue
+                self._ctl.close()  # the parent's: this process's copy
             except OSError:
-                return
-            data = data[n:]
+                pass
+            self._ctl = None
+        try:
+            for fd, kind in ((1, "out"), (2, "err")):
+                s = self._open(kind)
+                os.dup2(s.fileno(), fd)  # inheritable: what it runs writes here too
+                s.close()
+            self._ctl = self._open("ctl")
+        except Exception:
+            # ProcLab is gone or refuses: write where the parent writes.
+            self._ctl = None
 
-    def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError("write() argument must be str, not " + type(s).__name__)
-        if os.getpid() != self._pid:
-            # A forked child: what the parent had not finished is the parent's.
-            self._pid, self._pending = os.getpid(), ""
-        self._pending += s
-        *lines, self._pending = self._pending.split("\n")
-        for line in lines:
-            self._emit("l", line)
-        return len(s)
+    def _send(self, line, answer=False):
+        ctl, lock = self._ctl, self._lock
+        if ctl is None or lock is None:
+            return
+        with lock:
+            try:
+                ctl.sendall(line.encode("utf-8", "replace"))
+                if answer:
+                    ctl.settimeout(5)
+                    self._answered(ctl)
+                    ctl.settimeout(None)
+            except Exception:
+                pass
 
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
+    def named(self, name):
+        # Answered: a line printed after this is shown under the new name.
+        self._send("name %s\n" % _one_line(name), answer=True)
 
-    def flush(self):
-        # Text printed without its newline goes out when the program
-        # flushes it, as to a terminal, marked as part of a line: ProcLab
-        # joins it with the rest of the line.
-        if self._pending and os.getpid() == self._pid:
-            pending, self._pending = self._pending, ""
-            self._emit("p", pending)
+    def reaped(self, pid, status):
+        if os.WIFEXITED(status):
+            code = os.WEXITSTATUS(status)
+        elif os.WIFSIGNALED(status):
+            code = -os.WTERMSIG(status)
+        else:
+            return  # stopped or continued: not an end
+        self._send("exit %d %d\n" % (pid, code))
 
-    def exit_code(self, code):
-        self.flush()
-        self._emit("x", str(code))
 
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
+_hook = _Hook()
+
+
+def _flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
 
 
 def _install():
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name, None)
-        if stream is None:
-            continue
-        try:
-            stream.fileno()
-        except (OSError, ValueError, AttributeError):
-            continue
-        setattr(sys, name, _TaggedStream(stream))
-        setattr(sys, "__" + name + "__", getattr(sys, name))
+    _flush_std()  # what is buffered was written before: it goes first
+    _hook.connect()
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_hook.connect)
+    else:  # Python 3.6
+        fork = os.fork
 
-    # Report each multiprocessing child's exit code: _bootstrap returns it
-    # for every start method, before the child exits.
-    import atexit
-    atexit.register(lambda: sys.stdout.flush() if hasattr(sys.stdout, "flush") else None)
+        def _fork():
+            pid = fork()
+            if pid == 0:
+                _hook.connect()
+            return pid
+        os.fork = _fork
+
+    # Exit codes come from whoever reaps: the parent's waitpid sees the
+    # real status, a kill included, for every start method and subprocess.
+    waitpid = os.waitpid
+
+    def _waitpid(pid, options):
+        got, status = waitpid(pid, options)
+        if got > 0:
+            _hook.reaped(got, status)
+        return got, status
+    os.waitpid = _waitpid
+    if hasattr(os, "wait"):
+        wait = os.wait
+
+        def _wait():
+            got, status = wait()
+            _hook.reaped(got, status)
+            return got, status
+        os.wait = _wait
+
     try:
         from multiprocessing import process
     except Exception:
@@ -150,11 +189,8 @@ def _install():
     bootstrap = process.BaseProcess._bootstrap
 
     def _bootstrap(self, *args, **kwargs):
-        code = bootstrap(self, *args, **kwargs)
-        out = sys.stdout
-        if isinstance(out, _TaggedStream):
-            out.exit_code(code)
-        return code
+        _hook.named(self.name)
+        return bootstrap(self, *args, **kwargs)
 
     process.BaseProcess._bootstrap = _bootstrap
 
@@ -207,7 +243,8 @@ def _end_with_proclab():
             on_parent_death()
 
     install()
-    os.register_at_fork(after_in_child=install)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=install)
 
 
 def _chain():
@@ -225,7 +262,7 @@ def _chain():
             pass
 
 
-if os.environ.get("PROCLAB_PYTHON_TAGS") == "1":
+if _ADDRESS and sys.platform.startswith("linux"):
     _install()
     _end_with_proclab()
 _chain()

@@ -1,0 +1,210 @@
+package pyhook
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Server accepts the connections of one program's processes, on an
+// abstract Unix socket (nothing on disk to clean up after a SIGKILL).
+type Server struct {
+	ln      *net.UnixListener
+	address string
+	h       Handler
+
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+	closed bool
+	wg     sync.WaitGroup // the accept loop and one goroutine per connection
+}
+
+// helloTimeout bounds how long a connection may take to say who it is.
+const helloTimeout = 5 * time.Second
+
+// maxControlLine bounds a line of the control channel and the hello.
+const maxControlLine = 4096
+
+// Listen starts a Server that hands its connections to h.
+func Listen(h Handler) (*Server, error) {
+	var random [12]byte
+	if _, err := rand.Read(random[:]); err != nil {
+		return nil, err
+	}
+	address := "proclab-" + hex.EncodeToString(random[:])
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: "@" + address, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("the Python hook's socket: %w", err)
+	}
+	s := &Server{ln: ln, address: address, h: h, conns: map[net.Conn]bool{}}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Env is the environment entry that points the hook at s.
+func (s *Server) Env() string { return AddressEnv + "=" + s.address }
+
+func (s *Server) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.AcceptUnix()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // out of descriptors: try again
+			continue
+		}
+		if !s.track(c) {
+			c.Close()
+			return
+		}
+		s.wg.Add(1)
+		go s.serve(c)
+	}
+}
+
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = true
+	return true
+}
+
+func (s *Server) serve(c *net.UnixConn) {
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+	}()
+	pid, err := peerPid(c)
+	if err != nil {
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(helloTimeout))
+	br := bufio.NewReaderSize(c, maxControlLine)
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return
+	}
+	peer, ok := parseHello(string(line), pid)
+	if !ok || !s.h.Admit(peer) {
+		return
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	if _, err := c.Write([]byte("ok\n")); err != nil {
+		return
+	}
+	if peer.Kind != Control {
+		s.h.Output(peer, br) // the hello was one line: the rest is output
+		return
+	}
+	s.control(peer, br, c)
+}
+
+// parseHello reads "proclab1 KIND PPID NAME".
+func parseHello(line string, pid int) (Peer, bool) {
+	f := strings.SplitN(strings.TrimSuffix(line, "\n"), " ", 4)
+	if len(f) != 4 || f[0] != "proclab1" {
+		return Peer{}, false
+	}
+	kind := kindNamed(f[1])
+	ppid, err := strconv.Atoi(f[2])
+	if kind == 0 || err != nil || ppid < 0 {
+		return Peer{}, false
+	}
+	return Peer{Pid: pid, PPid: ppid, Name: oneLine(f[3]), Kind: kind}, true
+}
+
+// control reads the hook's messages about its own process.
+func (s *Server) control(peer Peer, br *bufio.Reader, c net.Conn) {
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// Not the hook's: skip to the end of the line.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			continue
+		}
+		if err != nil {
+			return
+		}
+		word, rest, _ := strings.Cut(strings.TrimSuffix(string(line), "\n"), " ")
+		switch word {
+		case "name":
+			s.h.Named(peer, oneLine(rest))
+			if _, err := c.Write([]byte("ok\n")); err != nil {
+				return
+			}
+		case "exit":
+			pidText, codeText, _ := strings.Cut(rest, " ")
+			child, err1 := strconv.Atoi(pidText)
+			code, err2 := strconv.Atoi(codeText)
+			if err1 == nil && err2 == nil && child > 0 {
+				s.h.Reaped(peer, child, code)
+			}
+		}
+	}
+}
+
+// oneLine makes a name safe to show on one line: valid UTF-8, no line
+// breaks.
+func oneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) > 256 {
+		cut := 256
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// Stop stops accepting: the processes already connected go on.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.ln.Close()
+}
+
+// Close stops accepting, waits up to grace for the connections to end
+// (their processes to finish writing), closes those left, and waits for
+// every goroutine of the Server.
+func (s *Server) Close(grace time.Duration) {
+	s.Stop()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(grace):
+	}
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close() // a descendant outside the lab's reach may hold it for ever
+	}
+	s.mu.Unlock()
+	<-done
+}
