@@ -48,7 +48,7 @@ unit:
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 ./...
 
 # Every parser of outside input has a fuzz test: package and target.
-FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming \
+FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming ./procs/pyhook:FuzzHookMessages \
 	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload ./ui:FuzzWrap
 FUZZTIME ?= 3s
 

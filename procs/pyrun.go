@@ -16,12 +16,15 @@ import (
 )
 
 // Python programs run in the lab get one lane per process without being
-// changed: ProcLab puts an interpreter hook (pyhook/sitecustomize.py) on
-// their PYTHONPATH that tags every line each process writes with its pid,
-// its parent's pid and its multiprocessing name. The lab reads the tags,
-// strips them, and gives each tagged process a Process of its own, an
-// observed one: the program started it, not the lab, so the lab shows it
-// but never signals, joins or reaps it.
+// changed: ProcLab puts an interpreter hook (package pyhook) on their
+// PYTHONPATH, and every process of the program writes its output on
+// connections of its own to the program's pyhook.Server (see pyProgram).
+// Each process the program started gets a Process of its own, an observed
+// one: the program started it, not the lab, so the lab shows it but never
+// signals, joins or reaps it.
+//
+// A spawner's children, ProcLab workers, instead tag each line on the
+// spawner's pipe (tagwriter.go), parsed here by parsePythonTag.
 
 // ObservedTarget is the target of a process the lab did not start but
 // watches: a child a program run in the lab created.
@@ -119,16 +122,15 @@ func sweepHookDirs() {
 	}
 }
 
-// pythonTag is what the hook put before a line: who wrote it.
+// pythonTag is what a spawner's child put before a line: who wrote it.
 type pythonTag struct {
 	kind      byte // 'l' a line, 'x' the exit code
 	pid, ppid int
 	name      string
 }
 
-// parsePythonTag splits a raw line written by the hook; ok is false for a
-// line without a tag (a program without the hook, or a line split because
-// it was too long).
+// parsePythonTag splits a raw line a spawner's child wrote; ok is false
+// for a line without a tag.
 func parsePythonTag(raw []byte) (t pythonTag, rest []byte, ok bool) {
 	if len(raw) < 2 || raw[0] != 0x1e {
 		return t, raw, false

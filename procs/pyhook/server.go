@@ -144,42 +144,65 @@ func (s *Server) control(peer Peer, br *bufio.Reader, c net.Conn) {
 		if err != nil {
 			return
 		}
-		word, rest, _ := strings.Cut(strings.TrimSuffix(string(line), "\n"), " ")
-		switch word {
-		case "name":
-			s.h.Named(peer, oneLine(rest))
+		m, ok := parseControl(string(line))
+		switch {
+		case !ok:
+		case m.reaped == 0:
+			s.h.Named(peer, m.name)
 			if _, err := c.Write([]byte("ok\n")); err != nil {
 				return
 			}
-		case "exit":
-			pidText, codeText, _ := strings.Cut(rest, " ")
-			child, err1 := strconv.Atoi(pidText)
-			code, err2 := strconv.Atoi(codeText)
-			if err1 == nil && err2 == nil && child > 0 {
-				s.h.Reaped(peer, child, code)
-			}
+		default:
+			s.h.Reaped(peer, m.reaped, m.code)
 		}
 	}
+}
+
+// controlMsg is one message of the control channel: a name, or the exit
+// code of a child reaped.
+type controlMsg struct {
+	name         string
+	reaped, code int
+}
+
+// parseControl reads "name NAME" or "exit PID CODE".
+func parseControl(line string) (controlMsg, bool) {
+	word, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
+	switch word {
+	case "name":
+		return controlMsg{name: oneLine(rest)}, true
+	case "exit":
+		pidText, codeText, _ := strings.Cut(rest, " ")
+		child, err1 := strconv.Atoi(pidText)
+		code, err2 := strconv.Atoi(codeText)
+		if err1 == nil && err2 == nil && child > 0 && code >= -255 && code <= 255 {
+			return controlMsg{reaped: child, code: code}, true
+		}
+	}
+	return controlMsg{}, false
 }
 
 // oneLine makes a name safe to show on one line: valid UTF-8, no line
 // breaks.
 func oneLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) > 256 {
-		cut := 256
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) > maxName {
+		cut := maxName
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s = s[:cut]
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
+	return s
 }
+
+// maxName bounds a name, in bytes.
+const maxName = 256
 
 // Stop stops accepting: the processes already connected go on.
 func (s *Server) Stop() {
