@@ -96,6 +96,9 @@ func (l *Lab) scanOrphans(full bool) {
 				o.Name = name
 			}
 			l.mu.Lock()
+			if seen := l.observed[s.Pid]; seen != nil && seen.osStart == s.StartTime {
+				o.Name = seen.name // a program's process: Process-2, not python3
+			}
 			l.adopted[s.Pid] = o
 			text, m := say(msgAdopted, o.Name, s.Pid)
 			l.publishLocked(Event{Kind: EvAdopted, Code: s.Pid, Text: text, Say: m})
@@ -109,7 +112,12 @@ func (l *Lab) scanOrphans(full bool) {
 			delete(l.adopted, s.Pid)
 			text, m := say(msgOrphanReaped, o.Name, s.Pid, ExitCodeName(code))
 			l.publishLocked(Event{Kind: EvReaped, Code: code, Text: text, Say: m})
+			seen := l.observed[s.Pid]
 			l.mu.Unlock()
+			if seen != nil && seen.osStart == s.StartTime {
+				// ProcLab reaped it, so only ProcLab knows how it ended.
+				l.observedEnded(seen, code, true)
+			}
 		}
 	}
 }

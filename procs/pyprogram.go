@@ -14,7 +14,11 @@ import (
 type pyProgram struct {
 	l       *Lab
 	root    *Process
-	rootOut *sync.WaitGroup // the root's output readers: its pipes and its connections
+	// rootOut counts the root's output readers: its pipes and every output
+	// connection of the program. Like a pipe into cat, the program's output
+	// is done when every process of it, an orphan that outlived main too,
+	// has closed its own.
+	rootOut *sync.WaitGroup
 
 	mu      sync.Mutex
 	writers map[int]*pyWriter // by pid: every process of the program but the root
@@ -49,6 +53,17 @@ func (g *pyProgram) Admit(peer pyhook.Peer) bool {
 		}
 		return true
 	}
+	if !g.admitOther(peer) {
+		return false
+	}
+	if peer.Kind != pyhook.Control {
+		g.rootOut.Add(1)
+	}
+	return true
+}
+
+// admitOther admits a process of the program other than the root.
+func (g *pyProgram) admitOther(peer pyhook.Peer) bool {
 	ppid, start := peer.PPid, uint64(0)
 	if st, err := ReadStat(peer.Pid); err == nil {
 		ppid, start = st.PPid, st.StartTime // the kernel's word over the hook's
@@ -94,6 +109,7 @@ func (g *pyProgram) Output(peer pyhook.Peer, r io.Reader) {
 	if peer.Kind == pyhook.Stderr {
 		stream = Stderr
 	}
+	defer g.rootOut.Done()
 	to := func() *Process { return g.root }
 	if w := g.writer(peer.Pid); w != nil && peer.Pid != g.root.Pid() {
 		defer w.streams.Done()
@@ -102,8 +118,6 @@ func (g *pyProgram) Output(peer pyhook.Peer, r io.Reader) {
 			defer g.mu.Unlock()
 			return g.procOfLocked(w)
 		}
-	} else {
-		defer g.rootOut.Done()
 	}
 	log := g.l.currentLog()
 	_ = captureRawLines(r, func(raw []byte) { g.l.emitLine(log, to(), stream, cleanLine(raw)) })

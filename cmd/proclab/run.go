@@ -179,6 +179,9 @@ func writeRunTree(w io.Writer, ps []*procs.Process) {
 		parent := ""
 		if s.Observed {
 			parent = fmt.Sprintf(" (parent %d)", s.ParentPid)
+			if root := s.Proc.ObservedBy().Snapshot(); root.EndedAt > 0 && s.EndedAt > root.EndedAt {
+				parent += ", outlived " + procs.Printable(root.Name)
+			}
 		}
 		fmt.Fprintf(w, "%s%s · %d · %s%s\n", strings.Repeat("  ", depth+1), procs.Printable(s.Name), s.Pid, code, parent)
 		kids := byParent[s.Pid]
