@@ -12,8 +12,8 @@ import (
 // connections to the hook's Server see it (pyhook.Handler): it decides which
 // processes are the program's, and gives each the lines it writes.
 type pyProgram struct {
-	l       *Lab
-	root    *Process
+	l    *Lab
+	root *Process
 	// rootOut counts the root's output readers: its pipes and every output
 	// connection of the program. Like a pipe into cat, the program's output
 	// is done when every process of it, an orphan that outlived main too,

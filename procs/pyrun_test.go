@@ -331,7 +331,7 @@ func TestPythonProcessStartedFromAnEndedThreadLivesOn(t *testing.T) {
 	if err := os.WriteFile(prog, []byte(`
 import multiprocessing, threading, time
 def child():
-    time.sleep(0.5)
+    time.sleep(0.1)  # the thread that started it has ended by now
     print("child lived on")
 if __name__ == "__main__":
     multiprocessing.set_start_method("fork")
@@ -348,23 +348,28 @@ if __name__ == "__main__":
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// 50 runs, half of them without a cgroup (the hook's parent-death
+	// signal then guards the child).
 	for _, fallback := range []bool{false, true} {
 		if fallback {
 			t.Setenv(contain.NoCgroupEnv, "1")
 		}
 		lab := newLab(t)
-		ps := runProgram(t, lab, py, prog)
-		if got := laneTexts(ps[0]); !slices.Contains(got, "exitcode 0") {
-			t.Errorf("no cgroup %v: main printed %q, want exitcode 0", fallback, got)
-		}
-		if got := laneTexts(byName(t, ps, "Process-1")); !slices.Contains(got, "child lived on") {
-			t.Errorf("no cgroup %v: the child printed %q", fallback, got)
+		for run := range 25 {
+			ps := runProgram(t, lab, py, prog)
+			if got := laneTexts(ps[0]); !slices.Contains(got, "exitcode 0") {
+				t.Fatalf("no cgroup %v, run %d: main printed %q, want exitcode 0", fallback, run+1, got)
+			}
+			if got := laneTexts(byName(t, ps, "Process-1")); !slices.Contains(got, "child lived on") {
+				t.Fatalf("no cgroup %v, run %d: the child printed %q", fallback, run+1, got)
+			}
+			lab.Reset()
 		}
 	}
 }
 
 // A Pool that replaces its workers (maxtasksperchild) forks them from its
-// handler thread: every run ends, with every result.
+// handler thread: every one of 50 runs ends, with every result.
 func TestPythonPoolWithMaxTasksPerChildEnds(t *testing.T) {
 	py := needPython(t)
 	prog := filepath.Join(t.TempDir(), "pool.py")
@@ -379,7 +384,7 @@ if __name__ == "__main__":
 		t.Fatal(err)
 	}
 	lab := newLab(t)
-	for run := range 10 {
+	for run := range 50 {
 		ps := runProgram(t, lab, py, prog)
 		if got := laneTexts(ps[0]); !slices.Contains(got, "sum 2470") {
 			t.Fatalf("run %d: main printed %q", run+1, got)

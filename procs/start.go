@@ -58,7 +58,14 @@ func (l *Lab) Start(p *Process) error {
 		p.tagged = p.spec.Target == "spawner"
 	}
 	cmd.SysProcAttr = childAttr()
-	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), extraEnv...)
+	cmd.Env = os.Environ()
+	if hook == nil {
+		// Output on a pipe would wait for a full buffer: Python without the
+		// hook writes each print at once. (The hook makes it line-buffered,
+		// as at a terminal.)
+		cmd.Env = append(cmd.Env, "PYTHONUNBUFFERED=1")
+	}
+	cmd.Env = append(cmd.Env, extraEnv...)
 	var stateR *os.File
 	if p.spec.Target != CommandTarget {
 		r, w, err := os.Pipe()

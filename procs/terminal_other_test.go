@@ -2,10 +2,19 @@
 
 package procs
 
-import "testing"
+import (
+	"os/exec"
+	"testing"
+)
 
-// runInTerminal needs Linux's pseudo-terminals; elsewhere the test skips.
+// Pseudo-terminals are opened the Linux way only: elsewhere these skip.
+
 func runInTerminal(t *testing.T, name string, args ...string) string {
 	t.Skip("pseudo-terminals are opened the Linux way only")
 	return ""
+}
+
+func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool) (stdout, stderr string) {
+	t.Skip("pseudo-terminals are opened the Linux way only")
+	return "", ""
 }

@@ -78,7 +78,8 @@ type Handler interface {
 	// program's; the hook writes nothing before it is answered, so what
 	// Admit records comes before any of the process's output.
 	Admit(p Peer) bool
-	// Output reads an output connection to its end.
+	// Output reads an output connection to its end. It is called for
+	// every output connection Admit took, even one whose process is gone.
 	Output(p Peer, r io.Reader)
 	// Named: multiprocessing gave the process a name. Output written after
 	// it is the name's: the hook waits for Named to return.

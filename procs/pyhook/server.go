@@ -106,14 +106,17 @@ func (s *Server) serve(c *net.UnixConn) {
 		return
 	}
 	_ = c.SetReadDeadline(time.Time{})
-	if _, err := c.Write([]byte("ok\n")); err != nil {
-		return
-	}
+	_, err = c.Write([]byte("ok\n"))
 	if peer.Kind != Control {
-		s.h.Output(peer, br) // the hello was one line: the rest is output
+		// Output follows every admitted output connection, even one whose
+		// process is already gone (it reads the end at once): the Handler
+		// counts on it. The hello was one line: the rest is output.
+		s.h.Output(peer, br)
 		return
 	}
-	s.control(peer, br, c)
+	if err == nil {
+		s.control(peer, br, c)
+	}
 }
 
 // parseHello reads "proclab1 KIND PPID NAME".

@@ -148,9 +148,36 @@ def _flush_std():
             pass
 
 
+def _line_buffered():
+    # As at a terminal: each line goes out whole when it is finished (or
+    # flushed), so threads' prints do not mix inside a line, and nothing
+    # is held back until the process exits.
+    import io
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        if stream is None or getattr(stream, "line_buffering", True):
+            continue
+        # Left as it is under -u or PYTHONUNBUFFERED, as the user asked
+        # (write_through; on Python 3.6 a raw buffer).
+        if getattr(stream, "write_through", False) or isinstance(getattr(stream, "buffer", None), io.RawIOBase):
+            continue
+        try:
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(line_buffering=True)
+            else:  # Python 3.6
+                stream.flush()
+                new = io.TextIOWrapper(stream.detach(), stream.encoding, stream.errors, line_buffering=True)
+                if getattr(sys, "__" + name + "__", None) is stream:
+                    setattr(sys, "__" + name + "__", new)
+                setattr(sys, name, new)
+        except Exception:
+            pass
+
+
 def _install():
     _flush_std()  # what is buffered was written before: it goes first
     _hook.connect()
+    _line_buffered()
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_hook.connect)
     else:  # Python 3.6
