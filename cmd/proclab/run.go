@@ -59,6 +59,13 @@ func runHeadless(argv []string, noHook bool, stdout, stderr io.Writer) int {
 	}
 	defer lab.Close()
 	defer sink.giveUp()
+	// A first Ctrl+C (or SIGTERM, SIGHUP) terminates the program and, after
+	// a grace period, kills it; a second one kills at once. Caught from
+	// before the program starts: it may print at once, and a user who
+	// answers that with Ctrl+C must not kill ProcLab and leave the rest.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	p, err := lab.Create(procs.Spec{Target: procs.CommandTarget, Command: argv, Name: procs.ProgramName(argv)})
 	if err == nil {
 		err = lab.Start(p)
@@ -67,11 +74,6 @@ func runHeadless(argv []string, noHook bool, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1
 	}
-	// A first Ctrl+C (or SIGTERM, SIGHUP) terminates the program and, after
-	// a grace period, kills it; a second one kills at once.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	exited, outputDone := p.Exited(), p.OutputDone()
 	var killAt <-chan time.Time
 	interrupted := false
