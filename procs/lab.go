@@ -93,6 +93,9 @@ type Options struct {
 	// read, so the program waits on its writes, as on a slow pipe; it must
 	// return once the lab is closing.
 	OnLine func(p *Process, l Line)
+	// OnProblem, if set, is told what the lab could not do as it happens
+	// (the window shows these as errors; a headless run prints them).
+	OnProblem func(text string)
 	// LaneBytes bounds what the lanes of the lab keep together, shared
 	// equally (see Budget); default DefaultLabBytes. The log keeps every line.
 	LaneBytes int64

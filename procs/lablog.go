@@ -98,3 +98,11 @@ func sizeName(n int64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 }
+
+// problem publishes what the lab could not do, and tells OnProblem.
+func (l *Lab) problem(e Event) {
+	l.publish(e)
+	if l.opts.OnProblem != nil {
+		l.opts.OnProblem(e.Text)
+	}
+}

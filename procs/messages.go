@@ -25,7 +25,7 @@ func say(format string, args ...any) (string, Message) {
 var Messages = []string{
 	msgAdopted, msgOrphanReaped, msgReaped, msgMainWaits, msgJoinReturned, msgStartedBy,
 	msgNothingSent, msgSignalSent, msgSignalSentZombie, msgEndedZombie, msgMayRun, msgNewLab,
-	msgExitLate, msgJoinTimedOut,
+	msgExitLate, msgJoinTimedOut, msgTooManyProcesses,
 }
 
 const (
@@ -43,4 +43,5 @@ const (
 	msgNewLab           = "new lab"
 	msgExitLate         = "exitcode=%s (reported after its end was seen)"
 	msgJoinTimedOut     = "%s timed out: %s.exitcode is None"
+	msgTooManyProcesses = "%s has started %d processes, as many as the lab shows for one program: the lines of the ones after are in their parent's lane"
 )

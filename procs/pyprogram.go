@@ -22,6 +22,7 @@ type pyProgram struct {
 
 	mu      sync.Mutex
 	writers map[int]*pyWriter // by pid: every process of the program but the root
+	full    bool              // it has as many as the lab shows, and was told so
 }
 
 // pyWriter is one process of the program other than the root. It has a
@@ -73,7 +74,11 @@ func (g *pyProgram) admitOther(peer pyhook.Peer) bool {
 	w := g.writers[peer.Pid]
 	if w == nil || (start != 0 && w.start != 0 && start != w.start) {
 		// A process not seen yet, or a new one with an old pid.
-		if len(g.writers) >= maxObserved || !g.l.mayBeObserved(g.root, pythonTag{pid: peer.Pid, ppid: ppid}) {
+		if len(g.writers) >= maxObserved {
+			g.tooMany()
+			return false
+		}
+		if !g.l.mayBeObserved(g.root, pythonTag{pid: peer.Pid, ppid: ppid}) {
 			return false
 		}
 		w = &pyWriter{pid: peer.Pid, ppid: ppid, start: start, name: peer.Name}
@@ -154,4 +159,15 @@ func (g *pyProgram) Reaped(peer pyhook.Peer, child, code int) {
 	case <-time.After(reapGrace):
 	}
 	g.l.observedEnded(proc, code, true)
+}
+
+// tooMany says, once, that the program has as many processes as the lab
+// shows for one. Called with g.mu held.
+func (g *pyProgram) tooMany() {
+	if g.full {
+		return
+	}
+	g.full = true
+	text, m := say(msgTooManyProcesses, g.root.Name(), maxObserved)
+	g.l.problem(Event{Kind: EvError, Proc: g.root, Text: text, Say: m})
 }

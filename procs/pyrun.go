@@ -201,8 +201,8 @@ func (l *Lab) newObservedLocked(root *Process, pid, ppid int, name string, start
 }
 
 // maxObserved bounds the processes one program may have in the lab: past
-// it, their lines go to the program's lane.
-const maxObserved = 2000
+// it, their lines go to their parent's lane. (A variable for the tests.)
+var maxObserved = 2000
 
 // mayBeObserved reports whether a tag naming a process the lab does not
 // know yet can be the hook's: the process is, or was, below the program.
@@ -337,6 +337,9 @@ func (l *Lab) watchObserved(root *Process) {
 		}
 		l.mu.Unlock()
 		for _, o := range mine {
+			if o.hasEnded() && !rootEnded {
+				continue // no /proc read for what is known to be over
+			}
 			if rootEnded || observedGone(o.Pid(), o.osStart) {
 				l.observedEnded(o, 0, false)
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -519,5 +520,48 @@ if __name__ == "__main__":
 	lines := laneTexts(ps[0])
 	if len(lines) != 56 || lines[55] != "real 0" || !strings.Contains(lines[0], "hello from pid 1") || strings.ContainsAny(lines[0], "\x1e\x1f") {
 		t.Errorf("the program's lane: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+}
+
+// A program has at most maxObserved processes in the lab, and is told when
+// it reaches the bound: the lines of the ones after stay in their parent's
+// lane.
+func TestPythonProcessesPastTheBoundAreSaidAndStayInTheirParentsLane(t *testing.T) {
+	py := needPython(t)
+	defer func(old int) { maxObserved = old }(maxObserved)
+	maxObserved = 5
+	var problems []string
+	var mu sync.Mutex
+	lab, err := NewLab(Options{LogDir: "-", OnProblem: func(text string) {
+		mu.Lock()
+		problems = append(problems, text)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	prog := filepath.Join(t.TempDir(), "many.py")
+	if err := os.WriteFile(prog, []byte(`import os
+for i in range(8):
+    pid = os.fork()
+    if pid == 0:
+        print("child", i)
+        os._exit(0)
+    os.waitpid(pid, 0)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps := runProgram(t, lab, py, prog)
+	if len(ps) != 6 {
+		t.Errorf("the lab shows %d processes, want the program and 5", len(ps))
+	}
+	if got := laneTexts(ps[0]); !slices.Equal(got, []string{"child 5", "child 6", "child 7"}) {
+		t.Errorf("the program's lane: %q, want the lines of the children past the bound", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) != 1 || !strings.Contains(problems[0], "has started 5 processes") {
+		t.Errorf("problems said: %q", problems)
 	}
 }

@@ -203,9 +203,9 @@ func (w *labWindow) showTimeline() {
 
 func pythonError(e procs.Event) string {
 	if e.Python != "" {
-		return e.Python + "  →  " + e.Text
+		return e.Python + "  →  " + eventText(e)
 	}
-	return e.Text
+	return eventText(e)
 }
 
 func (w *labWindow) addMainLine(at time.Duration, stream procs.Stream, text string) {

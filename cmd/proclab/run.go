@@ -52,7 +52,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 // processes print, as [name pid] line, then the tree with exit codes.
 func runHeadless(argv []string, noHook bool, stdout, stderr io.Writer) int {
 	sink := newLineSink(stdout, stderr)
-	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: noHook, OnLine: sink.add})
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: noHook, OnLine: sink.add,
+		OnProblem: func(text string) { fmt.Fprintln(stderr, "proclab run:", text) }})
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1

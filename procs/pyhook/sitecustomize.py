@@ -64,20 +64,27 @@ class _Hook:
         self._ctl = None
         self._lock = None
 
-    def _open(self, kind):
+    def _open(self, kinds):
+        # Every hello goes out before any answer is awaited: one round trip
+        # to ProcLab per process, not one per connection.
         import socket
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        hello = "%d %s\n" % (os.getppid(), _one_line(_name()))
+        opened = []
         try:
-            s.settimeout(5)
-            s.connect("\0" + _ADDRESS)
-            hello = "proclab1 %s %d %s\n" % (kind, os.getppid(), _one_line(_name()))
-            s.sendall(hello.encode("utf-8", "replace"))
-            if not self._answered(s):
-                raise OSError("ProcLab refused the connection")
-            s.settimeout(None)
-            return s
+            for kind in kinds:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                opened.append(s)
+                s.settimeout(5)
+                s.connect("\0" + _ADDRESS)
+                s.sendall(("proclab1 " + kind + " " + hello).encode("utf-8", "replace"))
+            for s in opened:
+                if not self._answered(s):
+                    raise OSError("ProcLab refused the connection")
+                s.settimeout(None)
+            return opened
         except Exception:
-            s.close()
+            for s in opened:
+                s.close()
             raise
 
     @staticmethod
@@ -100,11 +107,10 @@ class _Hook:
                 pass
             self._ctl = None
         try:
-            for fd, kind in ((1, "out"), (2, "err")):
-                s = self._open(kind)
+            out, err, self._ctl = self._open(("out", "err", "ctl"))
+            for fd, s in ((1, out), (2, err)):
                 os.dup2(s.fileno(), fd)  # inheritable: what it runs writes here too
                 s.close()
-            self._ctl = self._open("ctl")
         except Exception:
             # ProcLab is gone or refuses: write where the parent writes.
             self._ctl = None
