@@ -8,14 +8,14 @@ import (
 	"proclab/procs/pyhook"
 )
 
-// pyProgram is a Python program run in the lab, as its processes'
-// connections to the hook's Server see it (pyhook.Handler): it decides which
-// processes are the program's, and gives each the lines it writes.
+// pyProgram is a Python program run in the lab, as the hook's Server sees
+// it (pyhook.Handler): it decides which processes are the program's, and
+// gives each the lines it writes on its pipes.
 type pyProgram struct {
 	l    *Lab
 	root *Process
-	// rootOut counts the root's output readers: its pipes and every output
-	// connection of the program. Like a pipe into cat, the program's output
+	// rootOut counts the root's output readers: the pipes the lab gave it,
+	// and the pipes of every process of the program. Like a pipe into cat, the program's output
 	// is done when every process of it, an orphan that outlived main too,
 	// has closed its own.
 	rootOut *sync.WaitGroup
@@ -33,7 +33,7 @@ type pyWriter struct {
 	start     uint64 // with pid, its identity
 	name      string
 	proc      *Process
-	streams   sync.WaitGroup // its output connections still open
+	streams   sync.WaitGroup // its output pipes still open
 }
 
 // reapGrace is how long an exit a parent reported waits for the child's
@@ -48,18 +48,10 @@ func newPyProgram(l *Lab, root *Process, rootOut *sync.WaitGroup) *pyProgram {
 // kernel named its pid, and its parent chain (or the lab's cgroup) says
 // whether it descends from the program.
 func (g *pyProgram) Admit(peer pyhook.Peer) bool {
-	if peer.Pid == g.root.Pid() {
-		if peer.Kind != pyhook.Control {
-			g.rootOut.Add(1)
-		}
-		return true
-	}
-	if !g.admitOther(peer) {
+	if peer.Pid != g.root.Pid() && !g.admitOther(peer) {
 		return false
 	}
-	if peer.Kind != pyhook.Control {
-		g.rootOut.Add(1)
-	}
+	g.rootOut.Add(2) // its two pipes: Output ends each
 	return true
 }
 
@@ -84,9 +76,7 @@ func (g *pyProgram) admitOther(peer pyhook.Peer) bool {
 		w = &pyWriter{pid: peer.Pid, ppid: ppid, start: start, name: peer.Name}
 		g.writers[peer.Pid] = w
 	}
-	if peer.Kind != pyhook.Control {
-		w.streams.Add(1)
-	}
+	w.streams.Add(2)
 	return true
 }
 
@@ -109,9 +99,9 @@ func (g *pyProgram) writer(pid int) *pyWriter {
 
 // Output reads a process's stdout or stderr to its end: every byte is text
 // of that process's lane, however it was written.
-func (g *pyProgram) Output(peer pyhook.Peer, r io.Reader) {
+func (g *pyProgram) Output(peer pyhook.Peer, s pyhook.Stream, r io.Reader) {
 	stream := Stdout
-	if peer.Kind == pyhook.Stderr {
+	if s == pyhook.Stderr {
 		stream = Stderr
 	}
 	defer g.rootOut.Done()

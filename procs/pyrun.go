@@ -17,8 +17,8 @@ import (
 
 // Python programs run in the lab get one lane per process without being
 // changed: ProcLab puts an interpreter hook (package pyhook) on their
-// PYTHONPATH, and every process of the program writes its output on
-// connections of its own to the program's pyhook.Server (see pyProgram).
+// PYTHONPATH, and every process of the program writes its output on pipes
+// of its own that it hands to the program's pyhook.Server (see pyProgram).
 // Each process the program started gets a Process of its own, an observed
 // one: the program started it, not the lab, so the lab shows it but never
 // signals, joins or reaps it.
@@ -84,7 +84,7 @@ func (l *Lab) dropHook(server *pyhook.Server) {
 	server.Close(0)
 }
 
-// closeHooks closes every program's Server, giving the connections still
+// closeHooks closes every program's Server, giving the pipes and connections still
 // open grace to end.
 func (l *Lab) closeHooks(grace time.Duration) {
 	l.hookMu.Lock()

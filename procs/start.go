@@ -39,7 +39,7 @@ func (l *Lab) Start(p *Process) error {
 	}
 	var cmd *exec.Cmd
 	var extraEnv []string
-	var readers sync.WaitGroup // the child's output readers, and its hook's output connections
+	var readers sync.WaitGroup // the child's output readers, and the pipes of its program's processes
 	var hook *pyhook.Server
 	if p.spec.Target == CommandTarget {
 		cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)

@@ -7,11 +7,11 @@ import (
 )
 
 func TestHelloAndControlMessages(t *testing.T) {
-	p, ok := parseHello("proclab1 out 41 Process-1 with spaces\n", 42)
-	if !ok || p != (Peer{Pid: 42, PPid: 41, Name: "Process-1 with spaces", Kind: Stdout}) {
+	p, ok := parseHello("proclab1 41 Process-1 with spaces\n", 42)
+	if !ok || p != (Peer{Pid: 42, PPid: 41, Name: "Process-1 with spaces"}) {
 		t.Errorf("hello: %+v %v", p, ok)
 	}
-	for _, bad := range []string{"", "proclab1 out 41\n", "proclab2 out 1 x\n", "proclab1 in 1 x\n", "proclab1 ctl -4 x\n"} {
+	for _, bad := range []string{"", "proclab1 41\n", "proclab2 1 x\n", "proclab1 x 1\n", "proclab1 -4 x\n"} {
 		if _, ok := parseHello(bad, 42); ok {
 			t.Errorf("hello %q was taken", bad)
 		}
@@ -32,8 +32,8 @@ func TestHelloAndControlMessages(t *testing.T) {
 // Whatever a connection says first or on its control channel, nothing
 // panics and every name is one line of UTF-8.
 func FuzzHookMessages(f *testing.F) {
-	f.Add("proclab1 out 1 Process-1\n")
-	f.Add("proclab1 ctl 0 \xff\xfe\x1b]0;t\x07\r\n")
+	f.Add("proclab1 1 Process-1\n")
+	f.Add("proclab1 0 \xff\xfe\x1b]0;t\x07\r\n")
 	f.Add("exit 123 -15\n")
 	f.Add("name a\rb\n")
 	f.Fuzz(func(t *testing.T, line string) {

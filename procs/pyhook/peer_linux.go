@@ -2,6 +2,7 @@ package pyhook
 
 import (
 	"net"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,4 +24,31 @@ func peerPid(c *net.UnixConn) (int, error) {
 		return 0, credErr
 	}
 	return int(cred.Pid), nil
+}
+
+// unixRightsSpace is the room n file descriptors take in a control message.
+func unixRightsSpace(n int) int { return unix.CmsgSpace(n * 4) }
+
+// receivedFiles are the file descriptors a control message carried, made
+// close-on-exec (no child ProcLab starts may hold a program's pipe) and
+// non-blocking (so that closing one ends a read blocked on it, whoever
+// holds its write end).
+func receivedFiles(oob []byte) ([]*os.File, error) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil, err
+	}
+	var files []*os.File
+	for _, m := range msgs {
+		fds, err := unix.ParseUnixRights(&m)
+		if err != nil {
+			continue
+		}
+		for _, fd := range fds {
+			unix.CloseOnExec(fd)
+			_ = unix.SetNonblock(fd, true)
+			files = append(files, os.NewFile(uintptr(fd), "python-output"))
+		}
+	}
+	return files, nil
 }

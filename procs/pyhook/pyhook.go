@@ -3,14 +3,16 @@
 // process of such a program loads, and the Server those processes connect
 // to.
 //
-// Each process of the program connects for its stdout, its stderr and a
-// control channel, and puts the first two on its file descriptors 1 and 2.
+// Each process of the program connects once, hands over the read ends of
+// two new pipes, and puts their write ends on its file descriptors 1 and 2.
 // The kernel names the peer of each connection (SO_PEERCRED), so who wrote
 // a byte is never the program's word: whatever a process writes, by print,
-// os.write or a program it runs, is text of its own stream, and can make
-// no process, set no exit code and reach no other lane. The control
-// channel carries only what the hook itself says: a process's
-// multiprocessing name, and the exit status of a child it reaped.
+// os.write or a program it runs, is text of its own pipes, and can make no
+// process, set no exit code and reach no other lane. The connection then
+// carries only what the hook itself says: the process's multiprocessing
+// name, and the exit status of a child it reaped. (Pipes, not the socket,
+// carry the output: a pipe packs many small writes into one read, as a
+// flood of short lines needs.)
 package pyhook
 
 import (
@@ -33,54 +35,31 @@ func WriteHook(dir string) error {
 	return os.WriteFile(filepath.Join(dir, "sitecustomize.py"), hook, 0o644)
 }
 
-// Kind is what a connection carries.
-type Kind byte
+// Stream is one of a process's two outputs.
+type Stream byte
 
 const (
-	Stdout Kind = iota + 1
+	Stdout Stream = iota + 1
 	Stderr
-	Control
 )
-
-func (k Kind) String() string {
-	switch k {
-	case Stdout:
-		return "out"
-	case Stderr:
-		return "err"
-	case Control:
-		return "ctl"
-	}
-	return "?"
-}
-
-func kindNamed(s string) Kind {
-	for _, k := range []Kind{Stdout, Stderr, Control} {
-		if k.String() == s {
-			return k
-		}
-	}
-	return 0
-}
 
 // Peer is the process at the other end of a connection.
 type Peer struct {
 	Pid  int    // from the kernel, not from the program
 	PPid int    // its parent when it connected, as it said
 	Name string // its multiprocessing name when it connected, on one line
-	Kind Kind
 }
 
-// Handler is what the lab does with a program's connections. Its methods
-// are called from the Server's goroutines, one per connection.
+// Handler is what the lab does with a program's processes. Its methods are
+// called from the Server's goroutines: one per connection, one per pipe.
 type Handler interface {
-	// Admit decides whether the connection's process is one of the
+	// Admit decides whether the connecting process is one of the
 	// program's; the hook writes nothing before it is answered, so what
 	// Admit records comes before any of the process's output.
 	Admit(p Peer) bool
-	// Output reads an output connection to its end. It is called for
-	// every output connection Admit took, even one whose process is gone.
-	Output(p Peer, r io.Reader)
+	// Output reads one of an admitted process's outputs to its end. It is
+	// called for both, even when the process is already gone.
+	Output(p Peer, s Stream, r io.Reader)
 	// Named: multiprocessing gave the process a name. Output written after
 	// it is the name's: the hook waits for Named to return.
 	Named(p Peer, name string)

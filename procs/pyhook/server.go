@@ -2,11 +2,14 @@ package pyhook
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +25,7 @@ type Server struct {
 	h       Handler
 
 	mu     sync.Mutex
-	conns  map[net.Conn]bool
+	conns  map[io.Closer]bool // connections and pipes still open
 	closed bool
 	wg     sync.WaitGroup // the accept loop and one goroutine per connection
 }
@@ -44,7 +47,7 @@ func Listen(h Handler) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the Python hook's socket: %w", err)
 	}
-	s := &Server{ln: ln, address: address, h: h, conns: map[net.Conn]bool{}}
+	s := &Server{ln: ln, address: address, h: h, conns: map[io.Closer]bool{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -73,7 +76,7 @@ func (s *Server) accept() {
 	}
 }
 
-func (s *Server) track(c net.Conn) bool {
+func (s *Server) track(c io.Closer) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -83,58 +86,98 @@ func (s *Server) track(c net.Conn) bool {
 	return true
 }
 
+func (s *Server) untrack(c io.Closer) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	c.Close()
+}
+
 func (s *Server) serve(c *net.UnixConn) {
 	defer s.wg.Done()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-		c.Close()
-	}()
+	defer s.untrack(c)
 	pid, err := peerPid(c)
 	if err != nil {
 		return
 	}
 	_ = c.SetReadDeadline(time.Now().Add(helloTimeout))
-	br := bufio.NewReaderSize(c, maxControlLine)
-	line, err := br.ReadSlice('\n')
-	if err != nil {
+	line, pipes, rest, err := readHello(c)
+	if err != nil || len(pipes) != 2 {
+		closeAll(pipes)
 		return
 	}
-	peer, ok := parseHello(string(line), pid)
+	peer, ok := parseHello(line, pid)
 	if !ok || !s.h.Admit(peer) {
+		closeAll(pipes)
 		return
+	}
+	// Output follows both pipes of every admitted process, even one
+	// already gone (it reads their end at once): the Handler counts on it.
+	for i, stream := range []Stream{Stdout, Stderr} {
+		s.track(pipes[i])
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(pipes[i])
+			s.h.Output(peer, stream, pipes[i])
+		}()
 	}
 	_ = c.SetReadDeadline(time.Time{})
-	_, err = c.Write([]byte("ok\n"))
-	if peer.Kind != Control {
-		// Output follows every admitted output connection, even one whose
-		// process is already gone (it reads the end at once): the Handler
-		// counts on it. The hello was one line: the rest is output.
-		s.h.Output(peer, br)
+	if _, err := c.Write([]byte("ok\n")); err != nil {
 		return
 	}
-	if err == nil {
-		s.control(peer, br, c)
+	s.control(peer, bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), c), maxControlLine), c)
+}
+
+// readHello reads the first line of a connection and the pipes that came
+// with it; rest is what followed the line.
+func readHello(c *net.UnixConn) (line string, pipes []*os.File, rest []byte, err error) {
+	buf := make([]byte, maxControlLine)
+	oob := make([]byte, unixRightsSpace(4))
+	n := 0
+	for {
+		k, oobn, _, _, err := c.ReadMsgUnix(buf[n:], oob)
+		if oobn > 0 {
+			got, perr := receivedFiles(oob[:oobn])
+			pipes = append(pipes, got...)
+			if perr != nil {
+				return "", pipes, nil, perr
+			}
+		}
+		n += k
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return string(buf[:i+1]), pipes, buf[i+1 : n], nil
+		}
+		if err != nil {
+			return "", pipes, nil, err
+		}
+		if k == 0 || n == len(buf) {
+			return "", pipes, nil, errors.New("no hello")
+		}
 	}
 }
 
-// parseHello reads "proclab1 KIND PPID NAME".
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}
+
+// parseHello reads "proclab1 PPID NAME".
 func parseHello(line string, pid int) (Peer, bool) {
-	f := strings.SplitN(strings.TrimSuffix(line, "\n"), " ", 4)
-	if len(f) != 4 || f[0] != "proclab1" {
+	f := strings.SplitN(strings.TrimSuffix(line, "\n"), " ", 3)
+	if len(f) != 3 || f[0] != "proclab1" {
 		return Peer{}, false
 	}
-	kind := kindNamed(f[1])
-	ppid, err := strconv.Atoi(f[2])
-	if kind == 0 || err != nil || ppid < 0 {
+	ppid, err := strconv.Atoi(f[1])
+	if err != nil || ppid < 0 {
 		return Peer{}, false
 	}
-	return Peer{Pid: pid, PPid: ppid, Name: oneLine(f[3]), Kind: kind}, true
+	return Peer{Pid: pid, PPid: ppid, Name: oneLine(f[2])}, true
 }
 
 // control reads the hook's messages about its own process.
-func (s *Server) control(peer Peer, br *bufio.Reader, c net.Conn) {
+func (s *Server) control(peer Peer, br *bufio.Reader, c io.Writer) {
 	for {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {

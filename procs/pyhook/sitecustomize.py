@@ -5,16 +5,16 @@
 # ProcLab gives each process its own lane; the program itself is not
 # changed and sees nothing of this.
 #
-# Each process connects three times to the address in PROCLAB_PYTHON_HOOK:
-# for stdout and for stderr, then put on file descriptors 1 and 2, and a
-# control connection. The kernel tells ProcLab who connected (the peer's
+# Each process connects once to the address in PROCLAB_PYTHON_HOOK, and
+# hands ProcLab the read ends of two new pipes that it then puts on its file
+# descriptors 1 and 2. The kernel tells ProcLab who connected (the peer's
 # pid), so nothing a program writes can speak for another process: every
 # byte on fd 1 or 2, by print, sys.stdout.buffer, os.write, a C extension
-# or a program it runs, is text of the lane of the process that holds it.
+# or a program it runs, is text of the lane of the process whose pipe it is.
 #
-# A connection opens with one line:  proclab1 KIND PPID NAME
-# (KIND out, err or ctl) and ProcLab answers "ok" once it knows the process,
-# before anything is written on it. On the control connection:
+# The connection opens with one line, "proclab1 PPID NAME", which carries
+# the two read ends (SCM_RIGHTS), and ProcLab answers "ok" once it knows the
+# process, before anything is written. Then the connection carries:
 #   name NAME          multiprocessing named this process (answered "ok")
 #   exit PID CODE      this process reaped its child PID, which ended so
 import os
@@ -64,27 +64,22 @@ class _Hook:
         self._ctl = None
         self._lock = None
 
-    def _open(self, kinds):
-        # Every hello goes out before any answer is awaited: one round trip
-        # to ProcLab per process, not one per connection.
+    def _open(self, read_ends):
+        import array
         import socket
-        hello = "%d %s\n" % (os.getppid(), _one_line(_name()))
-        opened = []
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            for kind in kinds:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                opened.append(s)
-                s.settimeout(5)
-                s.connect("\0" + _ADDRESS)
-                s.sendall(("proclab1 " + kind + " " + hello).encode("utf-8", "replace"))
-            for s in opened:
-                if not self._answered(s):
-                    raise OSError("ProcLab refused the connection")
-                s.settimeout(None)
-            return opened
+            s.settimeout(5)
+            s.connect("\0" + _ADDRESS)
+            hello = "proclab1 %d %s\n" % (os.getppid(), _one_line(_name()))
+            fds = array.array("i", read_ends)
+            s.sendmsg([hello.encode("utf-8", "replace")], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+            if not self._answered(s):
+                raise OSError("ProcLab refused the connection")
+            s.settimeout(None)
+            return s
         except Exception:
-            for s in opened:
-                s.close()
+            s.close()
             raise
 
     @staticmethod
@@ -106,14 +101,19 @@ class _Hook:
             except OSError:
                 pass
             self._ctl = None
+        pipes = []
         try:
-            out, err, self._ctl = self._open(("out", "err", "ctl"))
-            for fd, s in ((1, out), (2, err)):
-                os.dup2(s.fileno(), fd)  # inheritable: what it runs writes here too
-                s.close()
+            pipes = [os.pipe(), os.pipe()]
+            self._ctl = self._open([r for r, _ in pipes])
+            for fd, (_, w) in zip((1, 2), pipes):
+                os.dup2(w, fd)  # inheritable: what it runs writes here too
         except Exception:
             # ProcLab is gone or refuses: write where the parent writes.
             self._ctl = None
+        finally:
+            for r, w in pipes:  # ProcLab has the read ends; fds 1 and 2 the write ends
+                os.close(r)
+                os.close(w)
 
     def _send(self, line, answer=False):
         ctl, lock = self._ctl, self._lock
