@@ -24,7 +24,7 @@ import (
 // the lab under every Python 3 on the machine, and the two runs must agree:
 // the same lines on each stream (as multisets), the same exit code, the
 // processes its header names, every line that says "pid=N" in the lane of
-// process N, and nothing of it left running.
+// process N, names that show as text, and nothing of it left running.
 //
 // A program's header may say:
 //
@@ -192,6 +192,9 @@ func compareCorpusRun(t *testing.T, py, file string, h corpusHeader) {
 	var stdout, stderr []string
 	mu.Lock()
 	for _, q := range procs {
+		if name := q.Name(); Printable(name) != name {
+			t.Errorf("the process name %q would act on a terminal instead of showing", name)
+		}
 		for _, l := range lanes[q] {
 			if l.Stream == Stderr {
 				stderr = append(stderr, l.Text)

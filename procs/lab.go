@@ -396,7 +396,10 @@ func (l *Lab) Create(spec Spec) (*Process, error) {
 	l.mu.Lock()
 	l.created++
 	p := &Process{lab: l, id: l.created, spec: spec, output: l.budget.NewLineBuffer(l.opts.LaneLines), daemon: spec.Daemon, exited: make(chan struct{}), done: make(chan struct{})}
-	p.name = spec.Name
+	// What a program calls itself (a file name) is shown as text only:
+	// its control and bidi characters made visible in the tree, the log
+	// and a terminal.
+	p.name = Printable(spec.Name)
 	if p.name == "" {
 		p.name = fmt.Sprintf("Process-%d", p.id)
 	}

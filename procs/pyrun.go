@@ -184,6 +184,7 @@ func (l *Lab) newObservedLocked(root *Process, pid, ppid int, name string, start
 		// A Python the program started some other way (subprocess, os.fork).
 		name = fmt.Sprintf("python-%d", pid)
 	}
+	name = Printable(name) // text only, wherever it is shown
 	o := &Process{lab: l, name: name, spec: Spec{Target: ObservedTarget}, output: l.budget.NewLineBuffer(l.opts.LaneLines),
 		exited: make(chan struct{}), done: make(chan struct{}),
 		status: Started, pid: pid, parentPid: ppid, observedBy: root, osStart: start, startedAt: time.Since(l.t0)}
