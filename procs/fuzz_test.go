@@ -24,7 +24,7 @@ func FuzzPythonFraming(f *testing.F) {
 		lines := 0
 		_ = captureRawLines(bytes.NewReader(data), func(raw []byte) {
 			lines++
-			tag, rest, ok := parsePythonTag(raw)
+			tag, rest, ok := parseLineTag(raw)
 			text := cleanLine(rest)
 			if !utf8.ValidString(text) {
 				t.Fatalf("cleanLine(%q) = %q is not UTF-8", rest, text)

@@ -70,7 +70,7 @@ func (g *pyProgram) admitOther(peer pyhook.Peer) bool {
 			g.tooMany()
 			return false
 		}
-		if !g.l.mayBeObserved(g.root, pythonTag{pid: peer.Pid, ppid: ppid}) {
+		if !g.l.mayBeObserved(g.root, lineTag{pid: peer.Pid, ppid: ppid}) {
 			return false
 		}
 		w = &pyWriter{pid: peer.Pid, ppid: ppid, start: start, name: peer.Name}

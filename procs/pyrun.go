@@ -1,7 +1,6 @@
 package procs
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,7 +23,7 @@ import (
 // signals, joins or reaps it.
 //
 // A spawner's children, ProcLab workers, instead tag each line on the
-// spawner's pipe (tagwriter.go), parsed here by parsePythonTag.
+// spawner's pipe (spawnertags.go).
 
 // ObservedTarget is the target of a process the lab did not start but
 // watches: a child a program run in the lab created.
@@ -122,61 +121,6 @@ func sweepHookDirs() {
 	}
 }
 
-// pythonTag is what a spawner's child put before a line: who wrote it.
-type pythonTag struct {
-	kind      byte // 'l' a line, 'x' the exit code
-	pid, ppid int
-	name      string
-}
-
-// parsePythonTag splits a raw line a spawner's child wrote; ok is false
-// for a line without a tag.
-func parsePythonTag(raw []byte) (t pythonTag, rest []byte, ok bool) {
-	if len(raw) < 2 || raw[0] != 0x1e {
-		return t, raw, false
-	}
-	fields := bytes.SplitN(raw[1:], []byte{0x1f}, 5)
-	if len(fields) != 5 || len(fields[0]) != 1 || !strings.ContainsRune("lpx", rune(fields[0][0])) {
-		return t, raw, false
-	}
-	pid, err1 := strconv.Atoi(string(fields[1]))
-	ppid, err2 := strconv.Atoi(string(fields[2]))
-	if err1 != nil || err2 != nil {
-		return t, raw, false
-	}
-	return pythonTag{kind: fields[0][0], pid: pid, ppid: ppid, name: string(fields[3])}, fields[4], true
-}
-
-// observedFor returns the process a tagged line belongs to: the program
-// itself, or the observed child with that pid, created on its first line;
-// nil when the tag cannot be the hook's (see mayBeObserved).
-func (l *Lab) observedFor(root *Process, t pythonTag) *Process {
-	if t.pid == root.Pid() {
-		return root
-	}
-	// The common case, once per line: a process already known and running.
-	l.mu.Lock()
-	known := l.observed[t.pid]
-	l.mu.Unlock()
-	if known != nil && !known.hasEnded() {
-		return known
-	}
-	if !l.mayBeObserved(root, t) {
-		return nil
-	}
-	start, startErr := readObservedStat(t.pid)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if o := l.observed[t.pid]; o != nil {
-		// A late line of an ended process is still its own, unless its pid
-		// now belongs to a new process.
-		if !o.hasEnded() || startErr != nil || start == o.osStart {
-			return o
-		}
-	}
-	return l.newObservedLocked(root, t.pid, t.ppid, t.name, start)
-}
-
 // newObservedLocked adds a process root's program started to the lab, and
 // starts watching root's processes with the first. Called with l.mu held.
 func (l *Lab) newObservedLocked(root *Process, pid, ppid int, name string, start uint64) *Process {
@@ -213,7 +157,7 @@ var maxObserved = 2000
 // framing itself cannot make a lane for pid 1, or for any live process not
 // of its own tree, and there is a bound on how many it can make. (Claims
 // about processes long gone cannot be checked, and are believed.)
-func (l *Lab) mayBeObserved(root *Process, t pythonTag) bool {
+func (l *Lab) mayBeObserved(root *Process, t lineTag) bool {
 	rootPid := root.Pid()
 	if t.pid <= 1 || t.ppid <= 0 || t.pid == rootPid {
 		return false

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"sync"
 	"time"
 
@@ -18,7 +17,8 @@ import (
 // Starting a child and owning it: p.start(), the readers of its pipes, and
 // the one goroutine that waits for its end.
 
-// Start is p.start(): the child is created now, as a real process.
+// Start is p.start(): the child is created now, as a real process. It
+// builds the child, starts it, and hands its outputs to their readers.
 func (l *Lab) Start(p *Process) error {
 	python := p.Var() + ".start()"
 	if err := l.mayAct(); err != nil {
@@ -37,186 +37,184 @@ func (l *Lab) Start(p *Process) error {
 		p.mu.Unlock()
 		return l.fail(p, python, ErrStartTwice)
 	}
-	var cmd *exec.Cmd
+	c, err := l.buildChild(p)
+	if err != nil {
+		p.mu.Unlock()
+		return l.fail(p, python, err)
+	}
+	if err := l.launch(p, c); err != nil {
+		p.mu.Unlock()
+		c.discard()
+		return l.failStart(p, python, c.hook, fmt.Errorf("OSError: %w", err))
+	}
+	p.status = Started
+	p.startedAt = l.Since()
+	p.outputDone = make(chan struct{})
+	going := make(chan struct{})
+	p.going = going
+	if c.stateR == nil {
+		close(going) // a program reports nothing: it is going once started
+	}
+	p.mu.Unlock()
+	l.publish(Event{Kind: EvStarted, Proc: p, Python: python, Text: fmt.Sprintf("pid %d", p.pid)})
+	l.readOutputs(p, c, going)
+	return nil
+}
+
+// child is a child being started: its command and the lab's ends of its
+// pipes.
+type child struct {
+	cmd            *exec.Cmd
+	hook           *pyhook.Server // a Python program's, else nil
+	readers        *sync.WaitGroup
+	outR, errR     *os.File
+	stateR, stateW *os.File // a worker's variable reports (fd 3), else nil
+}
+
+// buildChild makes p's command: the program it runs, or a worker for its
+// target, with the environment and the pipes it writes to. Called with
+// p.mu held.
+func (l *Lab) buildChild(p *Process) (*child, error) {
+	c := &child{readers: new(sync.WaitGroup)}
 	var extraEnv []string
-	var readers sync.WaitGroup // the child's output readers, and the pipes of its program's processes
-	var hook *pyhook.Server
 	if p.spec.Target == CommandTarget {
-		cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)
+		c.cmd = exec.Command(p.spec.Command[0], p.spec.Command[1:]...)
 		if IsPython(p.spec.Command) && !l.opts.NoPythonHook {
-			env, server, err := l.pythonEnv(newPyProgram(l, p, &readers))
+			env, server, err := l.pythonEnv(newPyProgram(l, p, c.readers))
 			if err != nil {
-				p.mu.Unlock()
-				return l.fail(p, python, fmt.Errorf("OSError: the Python hook: %w", err))
+				return nil, fmt.Errorf("OSError: the Python hook: %w", err)
 			}
-			extraEnv, hook = env, server
+			extraEnv, c.hook = env, server
 		}
 	} else {
-		cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
+		c.cmd = exec.Command(l.opts.Exe, workerArgs(p.name, p.spec.Target, p.spec.Args, p.spec.Kwargs, p.daemon)...)
 		// A spawner's children tag their lines (tagLinesEnv): each gets its
 		// own lane, as a Python program's processes do.
 		p.tagged = p.spec.Target == "spawner"
 	}
+	cmd := c.cmd
 	cmd.SysProcAttr = childAttr()
 	cmd.Env = os.Environ()
-	if hook == nil {
+	if c.hook == nil {
 		// Output on a pipe would wait for a full buffer: Python without the
 		// hook writes each print at once. (The hook makes it line-buffered,
 		// as at a terminal.)
 		cmd.Env = append(cmd.Env, "PYTHONUNBUFFERED=1")
 	}
 	cmd.Env = append(cmd.Env, extraEnv...)
-	var stateR *os.File
-	if p.spec.Target != CommandTarget {
-		r, w, err := os.Pipe()
-		if err != nil {
-			p.mu.Unlock()
-			return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
+	fail := func(err error) (*child, error) {
+		c.discard()
+		if c.hook != nil {
+			l.dropHook(c.hook)
 		}
-		defer w.Close() // the child has its own copy once started
-		stateR = r
-		cmd.ExtraFiles = []*os.File{w} // fd 3 in the child
+		return nil, fmt.Errorf("OSError: %w", err)
+	}
+	var err error
+	if p.spec.Target != CommandTarget {
+		if c.stateR, c.stateW, err = os.Pipe(); err != nil {
+			return fail(err)
+		}
+		cmd.ExtraFiles = []*os.File{c.stateW} // fd 3 in the child
 		cmd.Env = append(cmd.Env, stateFDEnv+"=3")
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		p.mu.Unlock()
-		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
+	var outW, errW *os.File
+	if c.outR, outW, err = os.Pipe(); err != nil {
+		return fail(err)
 	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		p.mu.Unlock()
-		outR.Close()
+	if c.errR, errW, err = os.Pipe(); err != nil {
 		outW.Close()
-		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
+		return fail(err)
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
-	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", labPidEnv, os.Getpid()))
+	return c, nil
+}
+
+// discard closes what buildChild opened, for a child that is not started
+// (closing a file twice is harmless: os.File knows).
+func (c *child) discard() {
+	for _, f := range []*os.File{c.outR, c.errR, c.stateR, c.stateW} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// launch starts c as p, in the lab's cgroup, with startMu held so that the
+// orphan watch never sees it without a pid in the lab. Called with p.mu
+// held.
+func (l *Lab) launch(p *Process, c *child) error {
 	l.startMu.Lock()
-	started := l.contain.Prepare(cmd.SysProcAttr)
-	err = cmd.Start()
-	if err != nil && l.contain.Retry(cmd.SysProcAttr, err) {
-		cmd = retryCmd(cmd)
-		err = cmd.Start()
+	defer l.startMu.Unlock()
+	started := l.contain.Prepare(c.cmd.SysProcAttr)
+	err := c.cmd.Start()
+	if err != nil && l.contain.Retry(c.cmd.SysProcAttr, err) {
+		c.cmd = retryCmd(c.cmd)
+		err = c.cmd.Start()
 	}
 	if err == nil {
-		l.contain.Adopt(cmd.Process.Pid)
+		l.contain.Adopt(c.cmd.Process.Pid)
 	}
 	started()
 	// The child holds its own copies of the write ends; closing ours lets
 	// the readers see EOF when the child (and anything it started) is done.
-	outW.Close()
-	errW.Close()
-	if err != nil {
-		l.startMu.Unlock()
-		p.mu.Unlock()
-		outR.Close()
-		errR.Close()
-		if stateR != nil {
-			stateR.Close()
-		}
-		return l.failStart(p, python, hook, fmt.Errorf("OSError: %w", err))
+	for _, w := range []io.Closer{c.cmd.Stdout.(io.Closer), c.cmd.Stderr.(io.Closer)} {
+		w.Close()
 	}
-	p.cmd = cmd
-	p.osProc = cmd.Process
-	p.pid = cmd.Process.Pid
+	if c.stateW != nil {
+		c.stateW.Close()
+	}
+	if err != nil {
+		return err
+	}
+	p.cmd = c.cmd
+	p.osProc = c.cmd.Process
+	p.pid = c.cmd.Process.Pid
 	l.mu.Lock()
 	l.groups[p.pid] = true // the child leads its own process group (childAttr)
 	l.unreaped[p] = true
 	l.mu.Unlock()
-	l.startMu.Unlock()
-	p.status = Started
-	p.startedAt = l.Since()
-	outputDone := make(chan struct{})
-	p.outputDone = outputDone
-	going := make(chan struct{})
-	p.going = going
-	if stateR == nil {
-		close(going) // a program reports nothing: it is going once started
-	}
-	p.mu.Unlock()
+	return nil
+}
 
-	l.publish(Event{Kind: EvStarted, Proc: p, Python: python, Text: fmt.Sprintf("pid %d", p.pid)})
+// readOutputs hands a started child's pipes to their readers, and starts
+// the goroutine that owns the child.
+func (l *Lab) readOutputs(p *Process, c *child, going chan struct{}) {
 	l.owners.Add(3)
-	readers.Add(2)
+	c.readers.Add(2)
 	l.mu.Lock()
-	l.pipes[outR], l.pipes[errR] = true, true
-	if stateR != nil {
-		l.pipes[stateR] = true
+	l.pipes[c.outR], l.pipes[c.errR] = true, true
+	if c.stateR != nil {
+		l.pipes[c.stateR] = true
 	}
 	l.mu.Unlock()
 	capture := func(r *os.File, stream Stream) {
 		defer l.owners.Done()
-		defer readers.Done()
+		defer c.readers.Done()
 		defer l.closePipe(r)
 		log := l.currentLog()
 		emit := func(to *Process, text string) { l.emitLine(log, to, stream, text) }
-		if !p.tagged {
-			_ = captureLines(r, func(text string) { emit(p, text) })
+		if p.tagged {
+			l.captureTagged(p, r, emit)
 			return
 		}
-		// A Python program: route each line to the process that wrote it.
-		// Text a process flushed without its newline (kind 'p') waits for
-		// the rest of its line: print('.', end='', flush=True) ten times
-		// and a newline is one line, as in a terminal.
-		partial := map[*Process]string{}
-		// emitWhole emits the MaxLineBytes pieces of a long text and
-		// returns the rest: a line is bounded, as an untagged one is.
-		emitWhole := func(to *Process, text string) string {
-			for len(text) > MaxLineBytes {
-				cut := runeBoundary([]byte(text[:MaxLineBytes]))
-				emit(to, text[:cut])
-				text = text[cut:]
-			}
-			return text
-		}
-		_ = captureRawLines(r, func(raw []byte) {
-			tag, rest, ok := parsePythonTag(raw)
-			if !ok {
-				emit(p, cleanLine(raw)) // no hook: the program's own lane
-				return
-			}
-			to := l.observedFor(p, tag)
-			if to == nil {
-				emit(p, cleanLine(raw)) // not the hook's: text of the program's lane
-				return
-			}
-			switch tag.kind {
-			case 'p':
-				partial[to] = emitWhole(to, partial[to]+cleanLine(rest))
-			case 'x':
-				if text, ok := partial[to]; ok {
-					emit(to, text)
-					delete(partial, to)
-				}
-				if code, err := strconv.Atoi(string(bytes.TrimSpace(rest))); err == nil && to != p {
-					l.observedEnded(to, code, true)
-				}
-			default:
-				text := partial[to]
-				delete(partial, to)
-				emit(to, emitWhole(to, text+cleanLine(rest)))
-			}
-		})
-		for to, text := range partial { // the pipe closed: what was flushed is shown
-			emit(to, text)
-		}
+		_ = captureLines(r, func(text string) { emit(p, text) })
 	}
-	go capture(outR, Stdout)
-	go capture(errR, Stderr)
-	if stateR != nil {
+	go capture(c.outR, Stdout)
+	go capture(c.errR, Stderr)
+	if c.stateR != nil {
 		l.owners.Add(1)
-		readers.Add(1)
+		c.readers.Add(1)
 		go func() {
 			defer l.owners.Done()
-			defer readers.Done()
-			defer l.closePipe(stateR)
-			l.readState(p, stateR, going)
+			defer c.readers.Done()
+			defer l.closePipe(c.stateR)
+			l.readState(p, c.stateR, going)
 		}()
 	}
-	go func() { readers.Wait(); close(outputDone) }()
-	go l.own(p, cmd, outputDone)
-	return nil
+	outputDone := p.outputDone
+	go func() { c.readers.Wait(); close(outputDone) }()
+	go l.own(p, c.cmd, outputDone)
 }
 
 // readState reads a worker's variable reports: one JSON object a line,
