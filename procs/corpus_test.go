@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -120,13 +121,23 @@ func normal(lines []string) []string {
 	return out
 }
 
+// runPlain runs the program at a terminal. A run that has not ended in
+// 30 s is not a reference: its processes are listed and killed, and the
+// program is skipped, saying so.
 func runPlain(t *testing.T, py, file string) plainRun {
 	t.Helper()
 	cmd := exec.Command(py, file)
-	timer := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, to end all of it
+	var hung []string
+	timer := time.AfterFunc(30*time.Second, func() {
+		hung = describe(runningWith(file))
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	})
 	out, errOut := runOnTerminals(t, cmd, true)
 	err := cmd.Wait()
+	if !timer.Stop() {
+		t.Skipf("run plainly at a terminal, it did not end within 30 s: %v; its output %q %q", hung, out, errOut)
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("%s %s: %v", py, file, err)
@@ -230,7 +241,7 @@ func compareCorpusRun(t *testing.T, py, file string, h corpusHeader) {
 	}
 	lab.Close()
 	if left := runningWith(file); len(left) > 0 {
-		t.Errorf("processes of the program still run after the lab closed: %v", left)
+		t.Errorf("processes of the program still run after the lab closed: %v", describe(left))
 	}
 }
 
@@ -293,6 +304,17 @@ func multisetDiff(want, got []string) string {
 		fmt.Fprintf(&b, "  %s ×%d: %.120q\n", side, n, l)
 	}
 	return b.String()
+}
+
+// describe says where each process is and what it waits for.
+func describe(pids []int) []string {
+	var out []string
+	for _, pid := range pids {
+		st, _ := ReadStat(pid)
+		wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", pid))
+		out = append(out, fmt.Sprintf("%d (parent %d, group %d, state %c, in %s, %q)", pid, st.PPid, st.PGid, st.State, wchan, readCmdline(pid)))
+	}
+	return out
 }
 
 // runningWith lists the live processes whose command line names file.
