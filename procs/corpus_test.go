@@ -44,8 +44,10 @@ func TestCorpusRunsAsInATerminal(t *testing.T) {
 		t.Skip("no python3 is installed: the corpus runs with every Python 3 there is")
 	}
 	// Python's defaults, at the terminal and in the lab, whatever the
-	// environment the tests run in says.
+	// environment the tests run in says; and UTF-8, which the programs'
+	// Chinese needs (without a UTF-8 locale, Python 3.6 writes ASCII).
 	t.Setenv("PYTHONUNBUFFERED", "")
+	t.Setenv("PYTHONIOENCODING", "utf-8")
 	for _, py := range pythons {
 		t.Run(py.version, func(t *testing.T) {
 			for _, file := range files {
@@ -128,15 +130,17 @@ func runPlain(t *testing.T, py, file string) plainRun {
 	t.Helper()
 	cmd := exec.Command(py, file)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, to end all of it
-	var hung []string
-	timer := time.AfterFunc(30*time.Second, func() {
-		hung = describe(runningWith(file))
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	hung := make(chan []string, 1)
+	var timer *time.Timer
+	out, errOut := runOnTerminals(t, cmd, true, func() {
+		timer = time.AfterFunc(30*time.Second, func() {
+			hung <- describe(runningWith(file))
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		})
 	})
-	out, errOut := runOnTerminals(t, cmd, true)
 	err := cmd.Wait()
 	if !timer.Stop() {
-		t.Skipf("run plainly at a terminal, it did not end within 30 s: %v; its output %q %q", hung, out, errOut)
+		t.Skipf("run plainly at a terminal, it did not end within 30 s: %v; its output %q %q", <-hung, out, errOut)
 	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {

@@ -24,7 +24,7 @@ func runInTerminal(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = withoutUnbuffered(os.Environ())
-	out, _ := runOnTerminals(t, cmd, false)
+	out, _ := runOnTerminals(t, cmd, false, nil)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -38,10 +38,10 @@ func withoutUnbuffered(env []string) []string {
 }
 
 // runOnTerminals starts cmd with stdout on a pseudo-terminal, and stderr on
-// a second one when apart (else on the same), and returns what each showed
-// once every process holding them has closed them. The caller waits for
-// cmd.
-func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool) (stdout, stderr string) {
+// a second one when apart (else on the same), calls started (if any) once
+// it runs, and returns what each showed once every process holding them
+// has closed them. The caller waits for cmd.
+func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool, started func()) (stdout, stderr string) {
 	t.Helper()
 	outM, outS := openTerminal(t)
 	errM, errS := outM, outS
@@ -54,6 +54,9 @@ func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool) (stdout, stderr str
 	errS.Close()
 	if err != nil {
 		t.Fatalf("%s: %v", cmd.Path, err)
+	}
+	if started != nil {
+		started()
 	}
 	var wg sync.WaitGroup
 	read := func(m *os.File, into *string) {

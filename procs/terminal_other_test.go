@@ -14,7 +14,7 @@ func runInTerminal(t *testing.T, name string, args ...string) string {
 	return ""
 }
 
-func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool) (stdout, stderr string) {
+func runOnTerminals(t *testing.T, cmd *exec.Cmd, apart bool, started func()) (stdout, stderr string) {
 	t.Skip("pseudo-terminals are opened the Linux way only")
 	return "", ""
 }

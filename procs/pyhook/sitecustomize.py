@@ -65,8 +65,10 @@ class _Hook:
         self._lock = None
 
     def _open(self, read_ends):
+        # _socket, not socket: every process of the program imports this at
+        # start-up, and socket (with selectors) costs it several ms.
+        import _socket as socket
         import array
-        import socket
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             s.settimeout(5)
@@ -93,8 +95,10 @@ class _Hook:
         return answer == b"ok\n"
 
     def connect(self):
-        import threading
-        self._lock = threading.RLock()  # never one a forking thread held; a signal handler may reap inside a send
+        import _thread
+        # A new lock: never one a forking thread held. Re-entrant: a signal
+        # handler may reap a child in the middle of a send.
+        self._lock = _thread.RLock()
         if self._ctl is not None:
             try:
                 self._ctl.close()  # the parent's: this process's copy
@@ -215,10 +219,16 @@ def _install():
             return got, status
         os.wait = _wait
 
-    try:
-        from multiprocessing import process
-    except Exception:
-        return
+    # multiprocessing names its processes in _bootstrap. It is patched when
+    # the program imports it: importing it here would cost every Python
+    # process of the program some 10 ms, multiprocessing or not.
+    if "multiprocessing.process" in sys.modules:
+        _patch_bootstrap(sys.modules["multiprocessing.process"])
+    else:
+        sys.meta_path.insert(0, _PatchOnImport())
+
+
+def _patch_bootstrap(process):
     bootstrap = process.BaseProcess._bootstrap
 
     def _bootstrap(self, *args, **kwargs):
@@ -226,6 +236,30 @@ def _install():
         return bootstrap(self, *args, **kwargs)
 
     process.BaseProcess._bootstrap = _bootstrap
+
+
+class _PatchOnImport:
+    """Finds nothing itself: when multiprocessing.process is imported, it
+    lets the usual finder find it and patches the module once loaded."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "multiprocessing.process":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            try:
+                _patch_bootstrap(module)
+            except Exception:
+                pass
+        spec.loader.exec_module = exec_and_patch
+        return spec
 
 
 def _end_with_proclab():
