@@ -1,6 +1,7 @@
 package procs
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -260,14 +261,18 @@ func PrintTree(w io.Writer, t *Tree, root int) {
 				b.WriteString("├─")
 			}
 		}
-		fmt.Fprintf(&b, "%s(%d)", p.Name, p.Pid)
+		fmt.Fprintf(&b, "%s(%d)", Printable(p.Name), p.Pid) // a process may name itself with escapes
 		left := b.String()
 		width = max(width, len([]rune(left)))
 		rows = append(rows, row{left, p})
 	})
-	fmt.Fprintf(w, "%-*s  %-8s %6s %8s\n", width, "PROCESS(PID)", "STATE", "CPU%", "RSS")
+	// One write for the whole tree, not one a row: a terminal (or tmux)
+	// redrawing 5,000 rows ten times a second does far less work.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	fmt.Fprintf(bw, "%-*s  %-8s %6s %8s\n", width, "PROCESS(PID)", "STATE", "CPU%", "RSS")
 	for _, r := range rows {
 		pad := width - len([]rune(r.left))
-		fmt.Fprintf(w, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, FormatBytes(r.p.RSS))
+		fmt.Fprintf(bw, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, FormatBytes(r.p.RSS))
 	}
 }

@@ -1,9 +1,11 @@
 package procs
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -131,5 +133,35 @@ func BenchmarkReadAllStats(b *testing.B) {
 		if _, err := readAllStats(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A process may give itself any short name (prctl, /proc/self/comm):
+// escapes in it are shown, not obeyed, by the printed tree.
+func TestPrintTreeShowsEscapesInNamesAsText(t *testing.T) {
+	cmd := exec.Command("sh", "-c", `printf '\033]0;owned\007\033[2J' > /proc/$$/comm; echo ready; sleep 5; :`)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	var pl Poller
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := tree.Procs[cmd.Process.Pid].Name; !strings.Contains(name, "\x1b") {
+		t.Fatalf("the shell could not rename itself: %q", name)
+	}
+	var b bytes.Buffer
+	PrintTree(&b, tree, cmd.Process.Pid)
+	if strings.ContainsAny(b.String(), "\x1b\x07") || !strings.Contains(b.String(), "\uFFFD]0;owned") {
+		t.Errorf("the printed tree: %q", b.String())
 	}
 }

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -334,9 +335,12 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 			stop()
 			return
 		}
-		fmt.Fprint(stdout, "\x1b[H\x1b[2J")
-		fmt.Fprintf(stdout, "proclab tree — %s — %g Hz — Ctrl+C to stop\n", t.At.Format("15:04:05.0"), *hz)
-		procs.PrintTree(stdout, t, root)
+		// A screen at a time, in one write.
+		screen := bufio.NewWriterSize(stdout, 256<<10)
+		fmt.Fprint(screen, "\x1b[H\x1b[2J")
+		fmt.Fprintf(screen, "proclab tree — %s — %g Hz — Ctrl+C to stop\n", t.At.Format("15:04:05.0"), *hz)
+		procs.PrintTree(screen, t, root)
+		screen.Flush()
 	})
 	if errors.Is(ctx.Err(), context.Canceled) && status == 0 {
 		return 0
