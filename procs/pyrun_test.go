@@ -173,6 +173,21 @@ if __name__ == "__main__":
 			t.Errorf("a tag was left in %q", line)
 		}
 	}
+	// Once no process of the program holds its output, its socket is gone.
+	<-ps[0].OutputDone()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		lab.hookMu.Lock()
+		servers := len(lab.hookServers)
+		lab.hookMu.Unlock()
+		if servers == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d hook servers still listen after the program's output is done", servers)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	lab.hookMu.Lock()
 	dir := lab.hookDir
 	lab.hookMu.Unlock()

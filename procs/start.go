@@ -213,7 +213,15 @@ func (l *Lab) readOutputs(p *Process, c *child, going chan struct{}) {
 		}()
 	}
 	outputDone := p.outputDone
-	go func() { c.readers.Wait(); close(outputDone) }()
+	go func() {
+		c.readers.Wait()
+		close(outputDone)
+		if c.hook != nil {
+			// No process of the program holds a pipe of it any more: none
+			// is left to connect, and the lab keeps no idle socket for it.
+			l.dropHook(c.hook)
+		}
+	}()
 	go l.own(p, c.cmd, outputDone)
 }
 
