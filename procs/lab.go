@@ -93,6 +93,9 @@ type Options struct {
 	// read, so the program waits on its writes, as on a slow pipe; it must
 	// return once the lab is closing.
 	OnLine func(p *Process, l Line)
+	// MaxProgramProcesses bounds the processes of one program run in the
+	// lab that get lanes; default DefaultMaxProgramProcesses.
+	MaxProgramProcesses int
 	// OnProblem, if set, is told what the lab could not do as it happens
 	// (the window shows these as errors; a headless run prints them).
 	OnProblem func(text string)
@@ -140,6 +143,7 @@ type Lab struct {
 	hookDir  string // the Python hook's folder, once written (hookMu)
 	// hookServers are the Servers of the Python programs run in the lab (hookMu).
 	hookServers []*pyhook.Server
+	hookDrops   sync.WaitGroup // dropHook calls under way
 	adopted     map[int]Orphan // orphans re-parented to ProcLab, not yet reaped
 	subreaper   bool
 	contain     *contain.Group    // every process of the lab, at any depth (cgroup, or process groups)
@@ -165,6 +169,9 @@ func NewLab(opts Options) (*Lab, error) {
 	}
 	if opts.LaneLines <= 0 {
 		opts.LaneLines = DefaultLaneLines
+	}
+	if opts.MaxProgramProcesses <= 0 {
+		opts.MaxProgramProcesses = DefaultMaxProgramProcesses
 	}
 	if opts.LaneBytes <= 0 {
 		opts.LaneBytes = DefaultLabBytes

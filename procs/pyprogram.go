@@ -66,7 +66,7 @@ func (g *pyProgram) admitOther(peer pyhook.Peer) bool {
 	w := g.writers[peer.Pid]
 	if w == nil || (start != 0 && w.start != 0 && start != w.start) {
 		// A process not seen yet, or a new one with an old pid.
-		if len(g.writers) >= maxObserved {
+		if len(g.writers) >= g.l.opts.MaxProgramProcesses {
 			g.tooMany()
 			return false
 		}
@@ -158,6 +158,6 @@ func (g *pyProgram) tooMany() {
 		return
 	}
 	g.full = true
-	text, m := say(msgTooManyProcesses, g.root.Name(), maxObserved)
+	text, m := say(msgTooManyProcesses, g.root.Name(), g.l.opts.MaxProgramProcesses)
 	g.l.problem(Event{Kind: EvError, Proc: g.root, Text: text, Say: m})
 }

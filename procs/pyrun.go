@@ -75,16 +75,25 @@ func (l *Lab) pythonEnv(program pyhook.Handler) ([]string, *pyhook.Server, error
 	return env, server, nil
 }
 
-// dropHook closes the Server of a program that did not start.
+// dropHook closes the Server of a program that did not start, or whose
+// processes have all closed their output. One closeHooks has already taken
+// is left to it; closeHooks waits for the drops under way.
 func (l *Lab) dropHook(server *pyhook.Server) {
 	l.hookMu.Lock()
-	l.hookServers = slices.DeleteFunc(l.hookServers, func(s *pyhook.Server) bool { return s == server })
+	i := slices.Index(l.hookServers, server)
+	if i < 0 {
+		l.hookMu.Unlock()
+		return
+	}
+	l.hookServers = slices.Delete(l.hookServers, i, i+1)
+	l.hookDrops.Add(1)
 	l.hookMu.Unlock()
+	defer l.hookDrops.Done()
 	server.Close(0)
 }
 
-// closeHooks closes every program's Server, giving the pipes and connections still
-// open grace to end.
+// closeHooks closes every program's Server, giving the pipes and
+// connections still open grace to end.
 func (l *Lab) closeHooks(grace time.Duration) {
 	l.hookMu.Lock()
 	servers := l.hookServers
@@ -96,6 +105,7 @@ func (l *Lab) closeHooks(grace time.Duration) {
 		go func() { defer wg.Done(); s.Close(grace) }()
 	}
 	wg.Wait()
+	l.hookDrops.Wait()
 }
 
 // containedEnv tells the hook that the lab is held in a cgroup.
@@ -145,9 +155,10 @@ func (l *Lab) newObservedLocked(root *Process, pid, ppid int, name string, start
 	return o
 }
 
-// maxObserved bounds the processes one program may have in the lab: past
-// it, their lines go to their parent's lane. (A variable for the tests.)
-var maxObserved = 2000
+// DefaultMaxProgramProcesses bounds the processes one program may have in
+// the lab (Options.MaxProgramProcesses): past it, their lines go to their
+// parent's lane.
+const DefaultMaxProgramProcesses = 2000
 
 // mayBeObserved reports whether a tag naming a process the lab does not
 // know yet can be the hook's: the process is, or was, below the program.
@@ -171,7 +182,7 @@ func (l *Lab) mayBeObserved(root *Process, t lineTag) bool {
 		}
 	}
 	l.mu.Unlock()
-	if n >= maxObserved {
+	if n >= l.opts.MaxProgramProcesses {
 		return false
 	}
 	if parentKnown {

@@ -538,16 +538,14 @@ if __name__ == "__main__":
 	}
 }
 
-// A program has at most maxObserved processes in the lab, and is told when
+// A program has at most MaxProgramProcesses processes in the lab, and is told when
 // it reaches the bound: the lines of the ones after stay in their parent's
 // lane.
 func TestPythonProcessesPastTheBoundAreSaidAndStayInTheirParentsLane(t *testing.T) {
 	py := needPython(t)
-	defer func(old int) { maxObserved = old }(maxObserved)
-	maxObserved = 5
 	var problems []string
 	var mu sync.Mutex
-	lab, err := NewLab(Options{LogDir: "-", OnProblem: func(text string) {
+	lab, err := NewLab(Options{LogDir: "-", MaxProgramProcesses: 5, OnProblem: func(text string) {
 		mu.Lock()
 		problems = append(problems, text)
 		mu.Unlock()
