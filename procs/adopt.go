@@ -187,10 +187,16 @@ func childStatsOfAll(self int, skip func(pid int) bool) []ProcStat {
 // line is exactly argv: how the tests find the processes they started
 // wherever they were re-parented.
 func PidsRunning(argv ...string) []int {
+	return pidsRunningWhere(func(cmdline []string) bool { return slices.Equal(cmdline, argv) })
+}
+
+// pidsRunningWhere lists the live processes (zombies left out) whose
+// command line is, by match, the one looked for.
+func pidsRunningWhere(match func(cmdline []string) bool) []int {
 	stats, _ := readAllStats()
 	var pids []int
 	for _, s := range stats {
-		if s.State != 'Z' && slices.Equal(readCmdline(s.Pid), argv) {
+		if s.State != 'Z' && match(readCmdline(s.Pid)) {
 			pids = append(pids, s.Pid)
 		}
 	}

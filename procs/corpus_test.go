@@ -177,18 +177,7 @@ func compareCorpusRun(t *testing.T, py, file string, h corpusHeader) {
 		t.Fatal(err)
 	}
 	defer lab.Close()
-	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: ProgramName([]string{py, file}), AutoReap: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lab.Start(p); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.Done():
-	case <-time.After(60 * time.Second):
-		t.Fatal("the program did not end within 60 s in the lab")
-	}
+	p := startProgram(t, lab, 60*time.Second, py, file)
 	select {
 	case <-p.OutputDone(): // every process of it has closed its output, an orphan too
 	case <-time.After(30 * time.Second):
@@ -323,14 +312,7 @@ func describe(pids []int) []string {
 
 // runningWith lists the live processes whose command line names file.
 func runningWith(file string) []int {
-	stats, _ := readAllStats()
-	var pids []int
-	for _, s := range stats {
-		if s.State != 'Z' && slices.Contains(readCmdline(s.Pid), file) {
-			pids = append(pids, s.Pid)
-		}
-	}
-	return pids
+	return pidsRunningWhere(func(cmdline []string) bool { return slices.Contains(cmdline, file) })
 }
 
 type python struct {

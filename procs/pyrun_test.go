@@ -34,18 +34,7 @@ func needPython(t *testing.T) string {
 // the program first, then the processes it started, as the hook reported them.
 func runProgram(t *testing.T, lab *Lab, argv ...string) []*Process {
 	t.Helper()
-	p, err := lab.Create(Spec{Target: CommandTarget, Command: argv, Name: ProgramName(argv), AutoReap: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lab.Start(p); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.Done():
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%v did not end within 30 s", argv)
-	}
+	p := startProgram(t, lab, 30*time.Second, argv...)
 	deadline := time.Now().Add(2 * time.Second)
 	for _, q := range lab.Processes()[1:] {
 		select {
@@ -58,6 +47,25 @@ func runProgram(t *testing.T, lab *Lab, argv ...string) []*Process {
 		t.Errorf("%v exited with %d; its output: %q", argv, code, laneTexts(p))
 	}
 	return lab.Processes()
+}
+
+// startProgram runs argv in lab as a program the lab reaps, and waits
+// up to within for it to end.
+func startProgram(t *testing.T, lab *Lab, within time.Duration, argv ...string) *Process {
+	t.Helper()
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: argv, Name: ProgramName(argv), AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.Start(p); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(within):
+		t.Fatalf("%v did not end within %v", argv, within)
+	}
+	return p
 }
 
 // laneTexts is what a lane shows, without times and streams.
