@@ -120,6 +120,8 @@ type Lab struct {
 	closing     chan struct{} // closed by Close: ends the lab's own goroutines
 	closeOnce   sync.Once
 
+	threadNames threadNames // of the threads of Python programs' processes
+
 	transcript []Statement   // what main did, as Python (see ExportPython)
 	log        *labLog       // every output line, on disk; nil when off or failed
 	logProblem string        // why the current lab has no log, or why it stopped
@@ -284,7 +286,9 @@ func (l *Lab) reap(p *Process, by string) bool {
 	p.exitCode = code
 	p.reapedBy = by
 	close(p.done)
+	pid := p.pid
 	p.mu.Unlock()
+	l.threadNames.forget(pid)
 	l.mu.Lock()
 	delete(l.unreaped, p)
 	l.mu.Unlock()

@@ -52,6 +52,7 @@ func (g *pyProgram) Admit(peer pyhook.Peer) bool {
 		return false
 	}
 	g.rootOut.Add(2) // its two pipes: Output ends each
+	g.l.threadNames.started(peer.Pid)
 	return true
 }
 
@@ -149,6 +150,11 @@ func (g *pyProgram) Reaped(peer pyhook.Peer, child, code int) {
 	case <-time.After(reapGrace):
 	}
 	g.l.observedEnded(proc, code, true)
+}
+
+// Thread: threading named a thread of a process of the program.
+func (g *pyProgram) Thread(peer pyhook.Peer, tid int, name string) {
+	g.l.threadNames.set(peer.Pid, tid, name)
 }
 
 // tooMany says, once, that the program has as many processes as the lab

@@ -256,7 +256,9 @@ func (l *Lab) observedEnded(o *Process, code int, known bool) {
 	o.reapedBy = "its parent in the program"
 	close(o.exited)
 	close(o.done)
+	pid := o.pid
 	o.mu.Unlock()
+	l.threadNames.forget(pid)
 	text := "ended"
 	if known {
 		text = "exitcode=" + ExitCodeName(code)

@@ -170,6 +170,11 @@ func (l *Lab) launch(p *Process, c *child) error {
 	p.cmd = c.cmd
 	p.osProc = c.cmd.Process
 	p.pid = c.cmd.Process.Pid
+	if c.stateR != nil {
+		// A worker stands for a Python process: its first thread is
+		// MainThread, and it names the threads it starts (readState).
+		l.threadNames.started(p.pid)
+	}
 	l.mu.Lock()
 	l.groups[p.pid] = true // the child leads its own process group (childAttr)
 	l.unreaped[p] = true
@@ -237,6 +242,16 @@ func (l *Lab) readState(p *Process, r io.Reader, going chan struct{}) {
 		var raw map[string]json.RawMessage
 		if json.Unmarshal(sc.Bytes(), &raw) != nil {
 			continue // a malformed report changes nothing
+		}
+		if report, ok := raw[threadReport]; ok {
+			var thread struct {
+				tid  int
+				name string
+			}
+			if json.Unmarshal(report, &[]any{&thread.tid, &thread.name}) == nil {
+				l.threadNames.set(p.Pid(), thread.tid, thread.name)
+			}
+			continue
 		}
 		vars := make(map[string]string, len(raw))
 		for name, value := range raw {

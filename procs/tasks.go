@@ -56,7 +56,7 @@ func LookupTask(name string) (*Task, bool) {
 
 // TaskNames lists the registered tasks in a stable order, note tasks first.
 func TaskNames() []string {
-	order := []string{"dance", "sing", "show_info", "add_data", "read_data", "task", "pid_info", "forever", "burn", "spawner", "crash", "flood"}
+	order := []string{"dance", "sing", "show_info", "add_data", "read_data", "task", "pid_info", "forever", "burn", "spawner", "threads", "crash", "flood"}
 	seen := map[string]bool{}
 	var names []string
 	for _, n := range order {
@@ -113,19 +113,18 @@ func init() {
 		Name: "add_data", Summary: "appends 0, 1, 2 to its own g_list (3.6 globals are not shared)",
 		run: func(w *Worker, _ map[string]any) error {
 			for i := range 3 {
-				w.gList = append(w.gList, int64(i))
-				w.report()
+				w.appendGList(int64(i))
 				w.Print("add:", int64(i))
 				time.Sleep(200 * time.Millisecond)
 			}
-			w.Print("添加完成：", w.gList)
+			w.Print("添加完成：", w.gListNow())
 			return nil
 		},
 	})
 	register(&Task{
 		Name: "read_data", Summary: "prints its own g_list (3.6 globals are not shared)",
 		run: func(w *Worker, _ map[string]any) error {
-			w.Print("read:", w.gList)
+			w.Print("read:", w.gListNow())
 			return nil
 		},
 	})
@@ -218,6 +217,11 @@ func init() {
 		Name: "spawner", Params: []Param{opt("n", int64(2)), opt("target", "forever")},
 		Summary: "starts n children of its own running target, then waits for them",
 		run:     runSpawner,
+	})
+	register(&Task{
+		Name: "threads", Params: []Param{opt("n", int64(2)), opt("target", "task"), opt("daemon", false)},
+		Summary: "starts n threads of its own process running target, then joins them (daemon=True: does not)",
+		run:     runThreads,
 	})
 }
 

@@ -122,6 +122,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 g_list = list()  # 全局变量
@@ -202,6 +203,21 @@ def spawner(n=2, target='forever'):
         print(f'started {c.name} pid={c.pid}', flush=True)
     for c in children:
         c.join()
+
+
+def threads(n=2, target='task', daemon=False):
+    # n threads of this one process run target; they share its globals.
+    workers = [threading.Thread(target=globals()[target], daemon=daemon) for _ in range(n)]
+    for t in workers:
+        t.start()
+        print('started', t.name, 'native_id:', t.native_id, flush=True)
+    if daemon:
+        # A daemon thread is not waited for: it dies with its process.
+        print('the main thread ends: daemon threads end with the process', flush=True)
+        return
+    for t in workers:
+        t.join()
+    print('joined', n, 'threads; active_count():', threading.active_count(), flush=True)
 
 
 def run_command(*argv):

@@ -31,6 +31,9 @@ type ProcInfo struct {
 	ProcStat
 	CPU     float64  // percent of one core since the previous poll
 	Cmdline []string // read once per process, when the poll first sees it
+	// ThreadList is the process's threads, main first; read only for the
+	// processes the Poller's Threads picks (nil for the others).
+	ThreadList []ThreadInfo
 }
 
 // WorkerName returns the Python name and task of a ProcLab worker, read
@@ -120,10 +123,15 @@ func (t *Tree) Descendants(root int) []int {
 // Poller reads the process table once per Poll and turns counter deltas
 // into CPU percentages.
 type Poller struct {
-	prevTicks map[procKey]uint64
-	prevAt    time.Time
-	cmdlines  map[procKey][]string
-	prevCores []cpu.TimesStat
+	// Threads, if set, picks the processes whose threads each poll reads
+	// (ProcInfo.ThreadList); it is called once the tree's parents are known.
+	Threads func(t *Tree, pid int) bool
+
+	prevThreadTicks map[procKey]uint64
+	prevTicks       map[procKey]uint64
+	prevAt          time.Time
+	cmdlines        map[procKey][]string
+	prevCores       []cpu.TimesStat
 }
 
 type procKey struct {
@@ -171,6 +179,7 @@ func (pl *Poller) Poll() (*Tree, error) {
 			return a - b
 		})
 	}
+	pl.pollThreads(t, elapsed)
 	pl.prevTicks, pl.prevAt, pl.cmdlines = ticks, now, cmdlines
 	// System figures come from gopsutil: one read of the per-CPU counters.
 	if cores, err := cpu.Times(true); err == nil {
@@ -209,7 +218,11 @@ func compare(a, b uint64) int {
 
 // Watch polls every interval until ctx ends, handing each tree to fn.
 func Watch(ctx context.Context, interval time.Duration, fn func(*Tree, error)) {
-	var pl Poller
+	new(Poller).Watch(ctx, interval, fn)
+}
+
+// Watch polls with pl every interval until ctx ends, handing each tree to fn.
+func (pl *Poller) Watch(ctx context.Context, interval time.Duration, fn func(*Tree, error)) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -247,24 +260,21 @@ func PrintTree(w io.Writer, t *Tree, root int) {
 	}
 	var rows []row
 	width := 0
-	t.Walk(root, func(p *ProcInfo, depth int, last []bool) {
-		var b strings.Builder
-		for i, l := range last {
-			switch {
-			case i < len(last)-1 && l:
-				b.WriteString("  ")
-			case i < len(last)-1:
-				b.WriteString("│ ")
-			case l:
-				b.WriteString("└─")
-			default:
-				b.WriteString("├─")
-			}
-		}
-		fmt.Fprintf(&b, "%s(%d)", Printable(p.Name), p.Pid) // a process may name itself with escapes
-		left := b.String()
+	add := func(left string, p *ProcInfo) {
 		width = max(width, len([]rune(left)))
 		rows = append(rows, row{left, p})
+	}
+	t.Walk(root, func(p *ProcInfo, depth int, last []bool) {
+		// A process may name itself with escapes.
+		add(treeIndent(last)+fmt.Sprintf("%s(%d)", Printable(p.Name), p.Pid), p)
+		// Its threads, as pstree -p shows them: {name}(tid), before its
+		// children.
+		kids := len(t.children[p.Pid])
+		for i, th := range p.ThreadList {
+			branch := append(slices.Clip(last), i == len(p.ThreadList)-1 && kids == 0)
+			add(treeIndent(branch)+fmt.Sprintf("{%s}(%d)", Printable(th.Name), th.TID),
+				&ProcInfo{ProcStat: ProcStat{Pid: th.TID, State: th.State}, CPU: th.CPU})
+		}
 	})
 	// One write for the whole tree, not one a row: a terminal (or tmux)
 	// redrawing 5,000 rows ten times a second does far less work.
@@ -273,6 +283,30 @@ func PrintTree(w io.Writer, t *Tree, root int) {
 	fmt.Fprintf(bw, "%-*s  %-8s %6s %8s\n", width, "PROCESS(PID)", "STATE", "CPU%", "RSS")
 	for _, r := range rows {
 		pad := width - len([]rune(r.left))
-		fmt.Fprintf(bw, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, FormatBytes(r.p.RSS))
+		rss := FormatBytes(r.p.RSS)
+		if r.p.RSS == 0 && r.p.Name == "" {
+			rss = "" // a thread: its memory is its process's
+		}
+		fmt.Fprintf(bw, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, rss)
 	}
+}
+
+// treeIndent draws the branches in front of a row at depth len(last):
+// last says, for each level, whether the row's ancestor there is the last
+// of its siblings.
+func treeIndent(last []bool) string {
+	var b strings.Builder
+	for i, l := range last {
+		switch {
+		case i < len(last)-1 && l:
+			b.WriteString("  ")
+		case i < len(last)-1:
+			b.WriteString("│ ")
+		case l:
+			b.WriteString("└─")
+		default:
+			b.WriteString("├─")
+		}
+	}
+	return b.String()
 }

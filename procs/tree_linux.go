@@ -57,6 +57,12 @@ func readStat(pid int, buf []byte) (ProcStat, error) {
 	path := append(buf[:0], "/proc/"...)
 	path = strconv.AppendInt(path, int64(pid), 10)
 	path = append(path, "/stat\x00"...)
+	return readStatFile(path, pid, buf)
+}
+
+// readStatFile reads the stat record at path (NUL-terminated, in buf's
+// memory) of a process or thread id.
+func readStatFile(path []byte, pid int, buf []byte) (ProcStat, error) {
 	fd, err := openRead(path)
 	if err != nil {
 		return ProcStat{}, err
@@ -67,7 +73,7 @@ func readStat(pid int, buf []byte) (ProcStat, error) {
 	}
 	syscall.Close(fd)
 	if err != nil {
-		return ProcStat{}, &os.PathError{Op: "read", Path: "/proc/" + strconv.Itoa(pid) + "/stat", Err: err}
+		return ProcStat{}, &os.PathError{Op: "read", Path: string(path[:len(path)-1]), Err: err}
 	}
 	return parseStat(pid, buf[:max(n, 0)])
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"proclab/procs/contain"
 )
@@ -39,8 +40,28 @@ type Worker struct {
 	stderr io.Writer
 	state  io.Writer // the lab's state pipe, or nil
 	// gList is this process's own copy of the note's global g_list: each
-	// process starts with an empty one, which is the lesson of 3.6(1).
+	// process starts with an empty one, which is the lesson of 3.6(1); the
+	// threads of one process share it (mu).
+	mu    sync.Mutex
 	gList []any
+	// threadCount numbers the threads the process starts, as threading's
+	// counter does: Thread-1, Thread-2, ...
+	threadCount int
+}
+
+// appendGList appends to the process's g_list and reports it to the lab.
+func (w *Worker) appendGList(v any) {
+	w.mu.Lock()
+	w.gList = append(w.gList, v)
+	w.mu.Unlock()
+	w.report()
+}
+
+// gListNow is a copy of the process's g_list as it is now.
+func (w *Worker) gListNow() []any {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]any{}, w.gList...)
 }
 
 // Print writes its arguments as Python's print does: str() of each,
@@ -62,9 +83,25 @@ func (w *Worker) report() {
 	if w.state == nil {
 		return
 	}
-	line, err := json.Marshal(map[string]any{"g_list": plain(w.gList)})
+	line, err := json.Marshal(map[string]any{"g_list": plain(w.gListNow())})
 	if err == nil {
 		_, _ = w.state.Write(append(line, '\n'))
+	}
+}
+
+// threadReport is the key of a state report that names a thread, not a
+// variable: no Python name starts with @.
+const threadReport = "@thread"
+
+// reportThread tells the lab the name threading would give thread tid: the
+// kernel keeps only 15 bytes of it.
+func (w *Worker) reportThread(tid int, name string) {
+	if w.state == nil {
+		return
+	}
+	line, err := json.Marshal(map[string]any{threadReport: []any{tid, name}})
+	if err == nil {
+		_, _ = w.state.Write(append(line, '\n')) // one write: atomic on a pipe
 	}
 }
 

@@ -57,6 +57,7 @@ Usage:
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
       --watch             repeat until interrupted
       --hz N              polls per second with --watch (1-20, default 2)
+      --threads           each process's threads under it, as {name}(TID)
   proclab doctor          say which guarantees hold on this machine: containment
                           by a cgroup, orphan adoption, pidfds, the log, the window
   proclab version         print the version
@@ -275,8 +276,9 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	watch := fs.Bool("watch", false, "")
 	hz := fs.Float64("hz", 2, "")
+	threads := fs.Bool("threads", false, "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "proclab tree: %v\nusage: proclab tree [--watch] [--hz N] [PID]\n", err)
+		fmt.Fprintf(stderr, "proclab tree: %v\nusage: proclab tree [--watch] [--hz N] [--threads] [PID]\n", err)
 		return 2
 	}
 	if err := checkHz(*hz); err != nil {
@@ -298,6 +300,9 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var pl procs.Poller
+	if *threads {
+		pl.Threads = func(t *procs.Tree, pid int) bool { return root == 0 || t.Under(pid, root) }
+	}
 	// A first read gives the CPU counters the percentages are measured from.
 	first, err := pl.Poll()
 	if err != nil {
@@ -323,7 +328,7 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	status := 0
 	time.Sleep(interval)
-	procs.Watch(ctx, interval, func(t *procs.Tree, err error) {
+	pl.Watch(ctx, interval, func(t *procs.Tree, err error) {
 		if err != nil {
 			fmt.Fprintln(stderr, "proclab tree:", err)
 			status = 1

@@ -22,7 +22,10 @@ func TestHelloAndControlMessages(t *testing.T) {
 	if m, ok := parseControl("name Process-2\n"); !ok || m.name != "Process-2" || m.reaped != 0 {
 		t.Errorf("name: %+v %v", m, ok)
 	}
-	for _, bad := range []string{"exit 0 0", "exit 5", "exit 5 300", "exit x 1", "kill 5", ""} {
+	if m, ok := parseControl("thread 4242 Thread-1 (worker)\n"); !ok || m != (controlMsg{thread: 4242, name: "Thread-1 (worker)"}) {
+		t.Errorf("thread: %+v %v", m, ok)
+	}
+	for _, bad := range []string{"exit 0 0", "exit 5", "exit 5 300", "exit x 1", "kill 5", "", "thread 0 x", "thread -3 x", "thread x y"} {
 		if _, ok := parseControl(bad); ok {
 			t.Errorf("control %q was taken", bad)
 		}
@@ -36,6 +39,7 @@ func FuzzHookMessages(f *testing.F) {
 	f.Add("proclab1 0 \xff\xfe\x1b]0;t\x07\r\n")
 	f.Add("exit 123 -15\n")
 	f.Add("name a\rb\n")
+	f.Add("thread 99 T\x00\u202e\n")
 	f.Fuzz(func(t *testing.T, line string) {
 		for _, name := range []string{helloName(line), controlName(line)} {
 			if !utf8.ValidString(name) || strings.ContainsAny(name, "\n\r") || len(name) > 256 {

@@ -10,7 +10,7 @@
 // os.write or a program it runs, is text of its own pipes, and can make no
 // process, set no exit code and reach no other lane. The connection then
 // carries only what the hook itself says: the process's multiprocessing
-// name, and the exit status of a child it reaped. (Pipes, not the socket,
+// name, the exit status of a child it reaped, and its threads' names. (Pipes, not the socket,
 // carry the output: a pipe packs many small writes into one read, as a
 // flood of short lines needs.)
 package pyhook
@@ -66,4 +66,7 @@ type Handler interface {
 	// Reaped: the process reaped its child, which ended with code, as
 	// Python's exitcode gives it (negative: killed by that signal).
 	Reaped(p Peer, child, code int)
+	// Thread: threading started a thread of the process, tid as the kernel
+	// numbers it, and named it (the kernel's name is the process's).
+	Thread(p Peer, tid int, name string)
 }

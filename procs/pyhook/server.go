@@ -193,6 +193,8 @@ func (s *Server) control(peer Peer, br *bufio.Reader, c io.Writer) {
 		m, ok := parseControl(string(line))
 		switch {
 		case !ok:
+		case m.thread != 0:
+			s.h.Thread(peer, m.thread, m.name)
 		case m.reaped == 0:
 			s.h.Named(peer, m.name)
 			if _, err := c.Write([]byte("ok\n")); err != nil {
@@ -204,14 +206,15 @@ func (s *Server) control(peer Peer, br *bufio.Reader, c io.Writer) {
 	}
 }
 
-// controlMsg is one message of the control channel: a name, or the exit
-// code of a child reaped.
+// controlMsg is one message of the control channel: a name, the exit
+// code of a child reaped, or a thread's name.
 type controlMsg struct {
 	name         string
 	reaped, code int
+	thread       int // the thread named name; 0 for the process's name
 }
 
-// parseControl reads "name NAME" or "exit PID CODE".
+// parseControl reads "name NAME", "exit PID CODE" or "thread TID NAME".
 func parseControl(line string) (controlMsg, bool) {
 	word, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 	switch word {
@@ -223,6 +226,11 @@ func parseControl(line string) (controlMsg, bool) {
 		code, err2 := strconv.Atoi(codeText)
 		if err1 == nil && err2 == nil && child > 0 && code >= -255 && code <= 255 {
 			return controlMsg{reaped: child, code: code}, true
+		}
+	case "thread":
+		tidText, name, _ := strings.Cut(rest, " ")
+		if tid, err := strconv.Atoi(tidText); err == nil && tid > 0 {
+			return controlMsg{thread: tid, name: oneLine(name)}, true
 		}
 	}
 	return controlMsg{}, false

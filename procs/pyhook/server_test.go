@@ -21,6 +21,7 @@ type recorder struct {
 	output map[Stream]string
 	names  []string
 	reaped [][2]int
+	thread map[int]string
 	ended  chan struct{}
 }
 
@@ -51,8 +52,14 @@ func (r *recorder) Reaped(_ Peer, child, code int) {
 	r.mu.Unlock()
 }
 
+func (r *recorder) Thread(_ Peer, tid int, name string) {
+	r.mu.Lock()
+	r.thread[tid] = name
+	r.mu.Unlock()
+}
+
 func newRecorder(admit ...int) *recorder {
-	r := &recorder{admit: map[int]bool{}, output: map[Stream]string{}, ended: make(chan struct{}, 4)}
+	r := &recorder{admit: map[int]bool{}, output: map[Stream]string{}, thread: map[int]string{}, ended: make(chan struct{}, 4)}
 	for _, pid := range admit {
 		r.admit[pid] = true
 	}

@@ -17,6 +17,9 @@
 # process, before anything is written. Then the connection carries:
 #   name NAME          multiprocessing named this process (answered "ok")
 #   exit PID CODE      this process reaped its child PID, which ended so
+#                      (CODE as Python's exitcode: negative for a signal)
+#   thread TID NAME    threading started a thread of this process, TID as
+#                      the kernel numbers it (Python 3.8 and later)
 import os
 import sys
 
@@ -146,6 +149,9 @@ class _Hook:
             return  # stopped or continued: not an end
         self._send("exit %d %d\n" % (pid, code))
 
+    def thread(self, tid, name):
+        self._send("thread %d %s\n" % (tid, _one_line(name)))
+
 
 _hook = _Hook()
 
@@ -222,10 +228,14 @@ def _install():
     # multiprocessing names its processes in _bootstrap. It is patched when
     # the program imports it: importing it here would cost every Python
     # process of the program some 10 ms, multiprocessing or not.
-    if "multiprocessing.process" in sys.modules:
-        _patch_bootstrap(sys.modules["multiprocessing.process"])
-    else:
-        sys.meta_path.insert(0, _PatchOnImport())
+    # threading names its threads, which the kernel does not know (all are
+    # "python3" in /proc): each thread tells ProcLab its name as it starts.
+    patches = {"multiprocessing.process": _patch_bootstrap, "threading": _patch_threading}
+    for module in list(patches):
+        if module in sys.modules:
+            patches.pop(module)(sys.modules[module])
+    if patches:
+        sys.meta_path.insert(0, _PatchOnImport(patches))
 
 
 def _patch_bootstrap(process):
@@ -238,14 +248,36 @@ def _patch_bootstrap(process):
     process.BaseProcess._bootstrap = _bootstrap
 
 
+def _patch_threading(threading):
+    import _thread
+    native_id = getattr(_thread, "get_native_id", None)  # Python 3.8
+    if native_id is None:
+        return
+    inner = threading.Thread._bootstrap_inner
+
+    def _bootstrap_inner(self):
+        try:
+            _hook.thread(native_id(), self.name)
+        except Exception:
+            pass
+        return inner(self)
+
+    threading.Thread._bootstrap_inner = _bootstrap_inner
+
+
 class _PatchOnImport:
-    """Finds nothing itself: when multiprocessing.process is imported, it
-    lets the usual finder find it and patches the module once loaded."""
+    """Finds nothing itself: when a module it patches is imported, it lets
+    the usual finder find it and patches the module once loaded."""
+
+    def __init__(self, patches):
+        self._patches = patches
 
     def find_spec(self, name, path=None, target=None):
-        if name != "multiprocessing.process":
+        patch = self._patches.pop(name, None)
+        if patch is None:
             return None
-        sys.meta_path.remove(self)
+        if not self._patches:
+            sys.meta_path.remove(self)
         import importlib.machinery
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
@@ -255,7 +287,7 @@ class _PatchOnImport:
         def exec_and_patch(module):
             exec_module(module)
             try:
-                _patch_bootstrap(module)
+                patch(module)
             except Exception:
                 pass
         spec.loader.exec_module = exec_and_patch

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package procs
+
+// readThreads: the threads of a process are read on Linux only.
+func readThreads(int) []ThreadInfo { return nil }

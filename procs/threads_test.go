@@ -1,0 +1,245 @@
+package procs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// procThreads reads a process's threads straight from /proc, the way the
+// test holds the poller's rows against: TID, comm and state of each.
+func procThreads(t *testing.T, pid int) map[int][2]string {
+	t.Helper()
+	entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int][2]string{}
+	for _, e := range entries {
+		tid, _ := strconv.Atoi(e.Name())
+		comm, err1 := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/comm", pid, tid))
+		stat, err2 := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/stat", pid, tid))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		rest := string(stat[strings.LastIndexByte(string(stat), ')')+2:])
+		out[tid] = [2]string{strings.TrimSuffix(string(comm), "\n"), rest[:1]}
+	}
+	return out
+}
+
+// pollThreadsOf polls the tree with pid's threads until they are what
+// /proc lists just before and after the poll (a Go runtime may start a
+// thread between two reads), and returns the poll's rows.
+func pollThreadsOf(t *testing.T, pid int) []ThreadInfo {
+	t.Helper()
+	pl := Poller{Threads: func(_ *Tree, p int) bool { return p == pid }}
+	var got []ThreadInfo
+	var want map[int][2]string
+	ok := eventually(func() bool {
+		before := procThreads(t, pid)
+		tree, err := pl.Poll()
+		if err != nil || tree.Procs[pid] == nil {
+			return false
+		}
+		got, want = tree.Procs[pid].ThreadList, procThreads(t, pid)
+		if len(got) != len(want) || len(before) != len(want) {
+			return false
+		}
+		for _, th := range got {
+			w, ok := want[th.TID]
+			if !ok || w[0] != th.Name || w[1] != string(th.State) || before[th.TID] != w {
+				return false
+			}
+		}
+		return true
+	})
+	if !ok {
+		t.Fatalf("the poll's threads of %d never matched /proc:\npoll %+v\n/proc %v", pid, got, want)
+	}
+	if got[0].TID != pid {
+		t.Errorf("the first thread row is %d, not the main thread %d", got[0].TID, pid)
+	}
+	return got
+}
+
+// threadNamesOf maps each named thread the lab knows of pid to its name.
+func threadNamesOf(lab *Lab, pid int, threads []ThreadInfo) map[int]string {
+	out := map[int]string{}
+	for _, th := range threads {
+		if name, ok := lab.ThreadName(pid, th.TID); ok {
+			out[th.TID] = name
+		}
+	}
+	return out
+}
+
+// The threads task starts real OS threads in the worker's process: the
+// poll lists them as /proc does (TIDs, kernel names, states), the lab
+// knows threading's names for them, and the task's output gives the same
+// TIDs as native_id.
+func TestThreadRowsOfALabTaskMatchProc(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "threads", Kwargs: []KV{{"n", int64(3)}, {"target", "forever"}}})
+	mustStart(t, lab, p)
+	if !eventually(func() bool { return len(p.Output().Tail(nil)) >= 3 }) {
+		t.Fatalf("the threads did not start: %q", texts(p))
+	}
+	native := map[string]int{} // threading's name: the TID the task printed
+	for _, line := range laneTexts(p) {
+		var name string
+		var n, tid int
+		if k, _ := fmt.Sscanf(line, "started Thread-%d (forever) native_id: %d", &n, &tid); k == 2 {
+			name = fmt.Sprintf("Thread-%d (forever)", n)
+			native[name] = tid
+		}
+	}
+	if len(native) != 3 {
+		t.Fatalf("the task printed %d threads started: %q", len(native), laneTexts(p))
+	}
+	threads := pollThreadsOf(t, p.Pid())
+	names := threadNamesOf(lab, p.Pid(), threads)
+	if names[p.Pid()] != "MainThread" {
+		t.Errorf("the main thread is named %q, want MainThread", names[p.Pid()])
+	}
+	for name, tid := range native {
+		if names[tid] != name {
+			t.Errorf("thread %d: the lab names it %q, the task printed %q", tid, names[tid], name)
+		}
+		i := slices.IndexFunc(threads, func(th ThreadInfo) bool { return th.TID == tid })
+		if i < 0 {
+			t.Errorf("thread %d (%s) is not in the poll", tid, name)
+			continue
+		}
+		// The kernel keeps 15 bytes of a thread's name.
+		if want := name[:15]; threads[i].Name != want {
+			t.Errorf("thread %d: comm %q, want %q", tid, threads[i].Name, want)
+		}
+	}
+	if err := lab.Terminate(p); err != nil {
+		t.Fatal(err)
+	}
+	if code := join(t, lab, p); code != -15 {
+		t.Errorf("terminated, the process of threads exited with %d", code)
+	}
+}
+
+// Threads share their process's globals: two threads of add_data fill one
+// g_list, where two processes each fill their own (lesson 3.6a).
+func TestThreadsShareTheirProcessGlobals(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "threads", Args: []any{int64(2), "add_data"}})
+	mustStart(t, lab, p)
+	if code := join(t, lab, p); code != 0 {
+		t.Fatalf("exit %d: %q", code, texts(p))
+	}
+	lines := laneTexts(p)
+	if !slices.Contains(lines, "添加完成： [0, 0, 1, 1, 2, 2]") {
+		t.Errorf("two threads did not fill one g_list: %q", lines)
+	}
+	if got := p.Vars()["g_list"]; got != "[0, 0, 1, 1, 2, 2]" {
+		t.Errorf("the process's g_list is %s", got)
+	}
+	if last := lines[len(lines)-1]; last != "joined 2 threads; active_count(): 1" {
+		t.Errorf("the main thread ended with %q", last)
+	}
+}
+
+// A daemon thread is not waited for: the process ends when its main
+// thread does, and its daemon threads end with it, mid-task.
+func TestDaemonThreadsEndWithTheirProcess(t *testing.T) {
+	lab := newLab(t)
+	p := mustCreate(t, lab, Spec{Target: "threads", Kwargs: []KV{{"n", int64(2)}, {"target", "forever"}, {"daemon", true}}})
+	mustStart(t, lab, p)
+	if code := join(t, lab, p); code != 0 {
+		t.Fatalf("exit %d: %q", code, texts(p))
+	}
+	lines := laneTexts(p)
+	if !slices.Contains(lines, "the main thread ends: daemon threads end with the process") {
+		t.Errorf("no word of the main thread's end: %q", lines)
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return !strings.HasPrefix(l, "循环中...") })); n > 4 {
+		t.Errorf("daemon threads printed %d lines after the main thread ended: %q", n, lines)
+	}
+}
+
+// A Python program's threads: the poll lists them as /proc does, and the
+// lab has each thread's threading name (which the kernel does not: every
+// thread is "python3" there), as the program itself prints them.
+func TestThreadRowsOfAPythonProgramMatchProc(t *testing.T) {
+	py := needPython(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "threads.py")
+	program := `import sys, threading, time
+ready = threading.Barrier(4)
+def work():
+    # One write: print writes its text and its end apart, and two threads'
+    # prints mix in a line (at a terminal too).
+    sys.stdout.write(f"{threading.current_thread().name} {threading.get_native_id()}\n")
+    ready.wait()
+    time.sleep(30)
+for name in ("worker-a", None, "工人"):
+    threading.Thread(target=work, name=name, daemon=True).start()
+ready.wait()
+print(f"MainThread {threading.get_native_id()} {threading.active_count()}", flush=True)
+time.sleep(30)
+`
+	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab := newLab(t)
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: "threads.py", AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStart(t, lab, p)
+	if !eventually(func() bool { return len(laneTexts(p)) >= 4 }) {
+		t.Fatalf("the program printed %q", texts(p))
+	}
+	printed := map[int]string{}
+	for _, line := range laneTexts(p) {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			t.Errorf("the program printed %q", line)
+			continue
+		}
+		if tid, err := strconv.Atoi(fields[len(fields)-1]); err == nil && fields[0] != "MainThread" {
+			printed[tid] = strings.Join(fields[:len(fields)-1], " ")
+		} else if len(fields) == 3 && fields[0] == "MainThread" {
+			if fields[2] != "4" {
+				t.Errorf("active_count() is %s, want 4", fields[2])
+			}
+			tid, _ := strconv.Atoi(fields[1])
+			printed[tid] = "MainThread"
+		}
+	}
+	threads := pollThreadsOf(t, p.Pid())
+	if len(threads) != 4 || len(printed) != 4 {
+		t.Fatalf("%d threads in the poll, %d printed: %+v %q", len(threads), len(printed), threads, laneTexts(p))
+	}
+	names := threadNamesOf(lab, p.Pid(), threads)
+	for tid, name := range printed {
+		if names[tid] != name {
+			t.Errorf("thread %d: the lab names it %q, the program printed %q", tid, names[tid], name)
+		}
+	}
+	if !strings.HasPrefix(printed[threads[2].TID], "Thread-") {
+		t.Errorf("the unnamed thread is %q", printed[threads[2].TID])
+	}
+	if err := lab.Terminate(p); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the program did not end when terminated")
+	}
+	if _, ok := lab.ThreadName(p.Pid(), threads[1].TID); ok {
+		t.Error("the names of an ended process's threads are kept")
+	}
+}
