@@ -67,6 +67,13 @@ func keyTable() []keyBinding {
 		{"Alt+L · Alt+V · Alt+E", msg("open the Lab, View or Lessons menu (arrows choose, Enter runs, Esc closes)"), func(w *labWindow, key string) {
 			w.openMenu(strings.Index("LVE", key[len(key)-1:]))
 		}},
+		{"Ctrl+H · Ctrl+Shift+H", msg("threads of the selected process · of every process: show under it, or hide"), func(w *labWindow, key string) {
+			if key == "Ctrl+H" {
+				w.toggleThreads()
+			} else {
+				w.toggleAllThreads()
+			}
+		}},
 		{"Ctrl+W", msg("watch a process of this machine"), func(w *labWindow, _ string) { w.doWatch() }},
 		{"Ctrl+Q", msg("quit: the lab's processes are ended first"), func(w *labWindow, _ string) { w.quit() }},
 		{msg("right click"), msg("on a line of a lane or the console: copy it, the lines on screen or every line; on a row of the tree: its menu"), nil}, // a word, not a key name: translated

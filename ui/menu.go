@@ -62,6 +62,8 @@ func (w *labWindow) buildMenu() {
 		w.menuItem(msg("Actual size (Ctrl+0)"), func() { w.setZoom(1) }),
 		w.menuItem(msg("Full screen (F11)"), func() { w.win.SetFullScreen(!w.win.FullScreen()) }),
 		w.menuItem(msg("Selected lane alone (F8)"), w.toggleSolo),
+		w.menuItem(msg("Threads of the selected process (Ctrl+H)"), w.toggleThreads),
+		w.menuItem(msg("Threads of every process (Ctrl+Shift+H)"), w.toggleAllThreads),
 		fyne.NewMenuItemSeparator(),
 		choice(tr("Layout: follow the zoom (projector from 175 %)"), layoutChoice == layoutAuto, func() { w.setLayout(layoutAuto) }),
 		choice(tr("Layout: standard"), layoutChoice == layoutStandard, func() { w.setLayout(layoutStandard) }),

@@ -27,7 +27,7 @@ type treeOrder struct {
 
 // next is the order after a click on col's title.
 func (o treeOrder) next(col treeColumn) treeOrder {
-	firstDesc := col == colCPU || col == colMem
+	firstDesc := col == colCPU || col == colMem || col == colThreads
 	switch {
 	case !o.on || o.col != col:
 		return treeOrder{on: true, col: col, desc: firstDesc}
@@ -45,6 +45,12 @@ func sortKids(m *treeModel, o treeOrder) {
 	}
 	compare := func(a, b string) int {
 		ra, rb := m.rows[a], m.rows[b]
+		switch { // a process's threads stay above its children
+		case ra.tid != 0 && rb.tid == 0:
+			return -1
+		case ra.tid == 0 && rb.tid != 0:
+			return 1
+		}
 		var c int
 		switch o.col {
 		case colName:
@@ -57,6 +63,8 @@ func sortKids(m *treeModel, o treeOrder) {
 			c = cmp.Compare(ra.use.cpu, rb.use.cpu)
 		case colMem:
 			c = cmp.Compare(ra.use.rss, rb.use.rss)
+		case colThreads:
+			c = cmp.Compare(ra.threads, rb.threads)
 		}
 		if o.desc {
 			c = -c
@@ -157,6 +165,7 @@ func newTreeHeader(pt *processTree) *treeHeader {
 	h.titles[colPid].align = fyne.TextAlignTrailing
 	h.titles[colCPU].align = fyne.TextAlignTrailing
 	h.titles[colMem].align = fyne.TextAlignTrailing
+	h.titles[colThreads].align = fyne.TextAlignTrailing
 	h.relabel()
 	h.ExtendBaseWidget(h)
 	return h

@@ -23,8 +23,13 @@ func (w *labWindow) hoverRow(uid string) {
 		w.statusBar.hint = ""
 	} else {
 		w.statusBar.hint = row.title + " · " + row.look.word
-		if row.use.known {
+		if row.use.known && !row.use.shared {
 			w.statusBar.hint += fmt.Sprintf(" · CPU %s · %s %s", row.use.cpuText(), tr("memory"), row.use.memText())
+		} else if row.use.known {
+			w.statusBar.hint += fmt.Sprintf(" · CPU %s · %s", row.use.cpuText(), tr("a thread shares its process's memory"))
+		}
+		if row.threads > 0 {
+			w.statusBar.hint += " · " + row.threadsWords()
 		}
 	}
 	w.refreshStatus()
@@ -51,6 +56,7 @@ func (w *labWindow) rowMenuOf(uid string) *fyne.Menu {
 		items = append(items, item)
 	}
 	items = append(items, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("Threads: show or hide (Ctrl+H)"), w.toggleThreads),
 		fyne.NewMenuItem(tr("Copy name and pid"), func() {
 			if row := w.tree.model.rows[uid]; row != nil {
 				w.app.Clipboard().SetContent(row.title)

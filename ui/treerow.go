@@ -26,10 +26,11 @@ const (
 	colState
 	colCPU
 	colMem
+	colThreads
 	colCount
 )
 
-var columnTitles = [colCount]string{msg("Name"), msg("PID"), msg("State"), msg("CPU"), msg("Memory")}
+var columnTitles = [colCount]string{msg("Name"), msg("PID"), msg("State"), msg("CPU"), msg("Memory"), msg("Threads")}
 
 // nameAndPidTitle is the name column's title when the PID column has no
 // room: the name then carries the pid.
@@ -42,7 +43,7 @@ type columnWidths [colCount]float32
 
 // fitColumns decides which columns show at width. The state always shows
 // (at most 45 % of the row: a long one is cut, whole on hover); CPU, then
-// memory, then the PID show only while the name keeps room for a child's
+// memory, then the PID, then the thread count show only while the name keeps room for a child's
 // name, task and pid ("Process-10 · forever · 12345") at the first level
 // under main. Without the PID column the name carries the pid.
 func fitColumns(width, stateWidth float32) columnWidths {
@@ -53,7 +54,7 @@ func fitColumns(width, stateWidth float32) columnWidths {
 		return max(fyne.MeasureText(figure, theme.TextSize(), style).Width,
 			fyne.MeasureText(tr(columnTitles[title])+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width) + 2*pad
 	}
-	cpu, mem, pid := widest("100%", colCPU), widest("999.9M", colMem), widest("4194304", colPid)
+	cpu, mem, pid, thr := widest("100%", colCPU), widest("999.9M", colMem), widest("4194304", colPid), widest("999", colThreads)
 	state := max(stateWidth, fyne.MeasureText(tr(columnTitles[colState])+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width) + 2*pad
 	indent := 2 * (theme.IconInlineSize() + pad) // the expander and one level
 	nameMin := indent + fyne.MeasureText("● Process-10 · forever · 12345", theme.TextSize(), style).Width
@@ -68,7 +69,10 @@ func fitColumns(width, stateWidth float32) columnWidths {
 	if c[colMem] > 0 && width-c[colState]-cpu-mem-pid >= nameMin {
 		c[colPid] = pid
 	}
-	c[colName] = width - c[colState] - c[colCPU] - c[colMem] - c[colPid]
+	if c[colPid] > 0 && width-c[colState]-cpu-mem-pid-thr >= nameMin {
+		c[colThreads] = thr
+	}
+	c[colName] = width - c[colState] - c[colCPU] - c[colMem] - c[colPid] - c[colThreads]
 	return c
 }
 
@@ -92,7 +96,7 @@ func newTreeNode(pt *processTree) *treeNode {
 	for i := range n.cells {
 		n.cells[i] = newFitText(fyne.TextStyle{})
 	}
-	for _, i := range []treeColumn{colPid, colCPU, colMem} {
+	for _, i := range []treeColumn{colPid, colCPU, colMem, colThreads} {
 		n.cells[i].align = fyne.TextAlignTrailing
 	}
 	n.ExtendBaseWidget(n)
@@ -121,11 +125,31 @@ func (n *treeNode) show(uid string, row *treeRow) {
 	if n.pt.columns[colPid] > 0 && row.shownPid > 0 {
 		title, pid = row.titleWithoutPid(), fmt.Sprint(row.shownPid)
 	}
+	if n.pt.columns[colThreads] == 0 && row.threads > 0 {
+		title += " · " + row.threadsWords() // no column for it: the name carries it
+	}
 	n.cells[colName].setMuted(title, name, low)
 	n.cells[colPid].setMuted(pid, theme.ColorNameForeground, low)
 	n.cells[colState].setMuted(row.look.word, theme.ColorNameForeground, low)
 	n.cells[colCPU].set(row.use.cpuText(), theme.ColorNameForeground)
 	n.cells[colMem].set(row.use.memText(), theme.ColorNameForeground)
+	n.cells[colThreads].set(row.threadsText(), theme.ColorNameForeground)
+}
+
+// threadsWords is a process's thread count in words: "3 threads".
+func (r *treeRow) threadsWords() string {
+	if r.threads == 1 {
+		return tr("1 thread")
+	}
+	return tr("%d threads", r.threads)
+}
+
+// threadsText is a process's thread count; "" for a thread, or unknown.
+func (r *treeRow) threadsText() string {
+	if r.threads <= 0 {
+		return ""
+	}
+	return fmt.Sprint(r.threads)
 }
 
 // shownCells are the cells on screen.

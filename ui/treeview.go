@@ -28,13 +28,18 @@ type treeRow struct {
 	shownPid int
 	start    uint64 // its start time, with pid its identity
 	watched  bool   // part of the subtree being watched
+	// tid is a thread row's thread (0 for a process): proc, pid and start
+	// are then its process's, which a selected thread row stands for.
+	tid     int
+	threads int // a process's thread count, as the poll saw it; 0 unknown
 }
 
 // usage is a process's CPU and memory as the last poll saw them.
 type usage struct {
-	known bool
-	cpu   float64 // percent of one core
-	rss   uint64  // bytes
+	known  bool
+	cpu    float64 // percent of one core
+	rss    uint64  // bytes
+	shared bool    // a thread's: its memory is its process's, shown there
 }
 
 func usageOf(p *procs.ProcInfo) usage {
@@ -52,7 +57,7 @@ func (u usage) cpuText() string {
 }
 
 func (u usage) memText() string {
-	if !u.known {
+	if !u.known || u.shared {
 		return ""
 	}
 	return procs.FormatBytes(u.rss)
@@ -75,14 +80,16 @@ type treeModel struct {
 	rowOf map[*procs.Process]string
 	now   time.Duration
 	flash time.Duration
+	// threadName is threading's name of a thread, where the lab knows it.
+	threadName func(pid, tid int) (string, bool)
 }
 
 func labUID(p *procs.Process) string { return p.Var() }
 
 // buildTree merges the lab's view with the OS's view of the last poll.
-func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, keeper int, now, flash time.Duration) *treeModel {
+func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs.Tree, adopted map[int]procs.Orphan, keeper int, now, flash time.Duration, threadName func(pid, tid int) (string, bool)) *treeModel {
 	m := &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{"": {mainUID}},
-		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, rowOf: map[*procs.Process]string{}, now: now, flash: flash}
+		observed: map[int]procs.Snapshot{}, uidOf: map[int]string{}, rowOf: map[*procs.Process]string{}, now: now, flash: flash, threadName: threadName}
 	var ended []procs.Snapshot
 	for _, s := range lab {
 		switch {
@@ -100,6 +107,10 @@ func buildTree(lab []procs.Snapshot, main procs.MainState, mainPid int, t *procs
 	}
 	mainRow.use = usageOf(info)
 	m.rows[mainUID] = mainRow
+	if info != nil {
+		mainRow.threads = info.Threads
+		m.addThreads(mainUID, info, mainRow)
+	}
 
 	owned := map[int]bool{}
 	for _, s := range lab {
@@ -162,6 +173,10 @@ func (m *treeModel) addLab(s procs.Snapshot, os *procs.ProcInfo, parentUID strin
 	}
 	m.rowOf[s.Proc] = uid
 	row := &treeRow{proc: s.Proc, look: lookOf(s, os), title: labTitle(s, os), use: usageOf(os), shownPid: s.Pid}
+	if os != nil {
+		row.threads = os.Threads
+		m.addThreads(uid, os, row)
+	}
 	// New processes flash green, ended ones red, for a moment.
 	switch {
 	case s.Status == procs.Started && !s.Zombie && m.now-s.StartedAt < m.flash:
@@ -209,7 +224,9 @@ func (m *treeModel) addOS(t *procs.Tree, parentUID string, pid int) string {
 			}
 		}
 	}
-	m.rows[uid] = &treeRow{title: title, look: look, use: usageOf(p), pid: pid, shownPid: pid, start: p.StartTime}
+	row := &treeRow{title: title, look: look, use: usageOf(p), pid: pid, shownPid: pid, start: p.StartTime, threads: p.Threads}
+	m.rows[uid] = row
+	m.addThreads(uid, p, row)
 	m.uidOf[pid] = uid
 	m.kids[parentUID] = append(m.kids[parentUID], uid)
 	m.addOSChildren(t, uid, pid)

@@ -21,7 +21,7 @@ func (w *labWindow) refreshViews() {
 		}
 	}
 	main := w.lab.Main()
-	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.KeeperPid(), w.lab.Since(), w.flashTime())
+	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.KeeperPid(), w.lab.Since(), w.flashTime(), w.lab.ThreadName)
 	w.addWatched(model)
 	w.tree.set(model)
 	if time.Since(w.coresAt) >= numbersInterval {

@@ -72,6 +72,7 @@ func (w *labWindow) startWatch(pid int) {
 	}
 	w.watch = &watchState{pid: pid, start: info.StartTime, title: fmt.Sprintf("%s · %d", info.Name, pid),
 		born: map[string]time.Time{}, gone: map[string]goneRow{}}
+	w.threads.watch(pid)
 	w.sayTr(false, msg("watching %s and its children: read-only, a signal asks for confirmation"), w.watch.title)
 	w.traceWatch("watching " + w.watch.title)
 	w.refreshViews()
@@ -87,6 +88,7 @@ func (w *labWindow) stopWatching() {
 	}
 	w.sayTr(false, msg("stopped watching %s"), w.watch.title)
 	w.watch = nil
+	w.threads.watch(0)
 	w.refreshViews()
 }
 
@@ -182,6 +184,19 @@ func (w *labWindow) addWatched(m *treeModel) {
 // selectRow is a click in the tree: a process of the lab, main, or another
 // process (watched, or one a lab process started).
 func (w *labWindow) selectRow(row *treeRow) {
+	if row.tid != 0 {
+		// A thread: its process is what the inspector and the buttons
+		// act on, and the tree keeps the thread's row selected.
+		w.selected, w.other = row.proc, nil
+		if row.proc == nil && row.pid != 0 && row.pid != w.pid {
+			w.other = &otherProcess{pid: row.pid, start: row.start, title: row.title}
+		}
+		w.refreshViews()
+		if l := w.lanePane.byProc[row.proc]; l != nil {
+			w.showLane(l)
+		}
+		return
+	}
 	if row.proc != nil || row.pid == 0 || row.pid == w.pid {
 		w.selectProcess(row.proc)
 		return

@@ -89,7 +89,9 @@ type labWindow struct {
 	coresAt, consoleAt, timelineAt time.Time
 	paused                         atomic.Bool
 	resumed                        chan struct{}
-	pollEvery                      atomic.Int64 // nanoseconds between tree polls
+	pollEvery                      atomic.Int64  // nanoseconds between tree polls
+	pollWake                       chan struct{} // polls at once (pollSoon)
+	threads                        threadChoice  // whose threads the poll reads (threadrows.go)
 	rate                           *widget.Select
 	pauseBtn                       *widget.Button
 	views                          throttle      // refreshViews for lab events (refreshViewsSoon)
@@ -194,7 +196,7 @@ func newLabWindow(a fyne.App, lab *procs.Lab, opts Options) *labWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	w := &labWindow{app: a, lab: lab, ctx: ctx, stop: stop, opts: opts, pid: os.Getpid(),
 		lastTarget: "dance", lanePane: lanePane{byProc: map[*procs.Process]*lane{}, pending: map[*procs.Process]bool{}, cleared: map[*procs.Process]bool{}},
-		resumed: make(chan struct{}, 1), viewsWake: make(chan struct{}, 1)}
+		resumed: make(chan struct{}, 1), viewsWake: make(chan struct{}, 1), pollWake: make(chan struct{}, 1)}
 	w.pollEvery.Store(int64(time.Duration(float64(time.Second) / opts.Hz)))
 	if opts.Trace != nil {
 		w.trace = json.NewEncoder(opts.Trace)
@@ -260,7 +262,10 @@ func (w *labWindow) startPreload() {
 // pollTree polls the process table at the rate chosen in the status bar
 // and hands each tree to the window, unless the view is paused.
 func (w *labWindow) pollTree() {
-	var pl procs.Poller
+	w.threads.mu.Lock()
+	w.threads.mainPid = w.pid
+	w.threads.mu.Unlock()
+	pl := procs.Poller{Threads: w.threads.wanted}
 	for {
 		t, err := pl.Poll()
 		// A failed poll keeps the last tree; a paused view keeps its tree.
@@ -271,9 +276,19 @@ func (w *labWindow) pollTree() {
 		}
 		select {
 		case <-time.After(time.Duration(w.pollEvery.Load())):
+		case <-w.pollWake:
 		case <-w.ctx.Done():
 			return
 		}
+	}
+}
+
+// pollSoon has the tree polled now, not at the next tick: what the user
+// asked to see shows at once.
+func (w *labWindow) pollSoon() {
+	select {
+	case w.pollWake <- struct{}{}:
+	default:
 	}
 }
 
