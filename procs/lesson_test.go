@@ -50,6 +50,43 @@ func TestLessonsMatchTheNote(t *testing.T) {
 					t.Errorf("after the spawner was killed, %d orphans were adopted, want 2", n)
 				}
 			}
+			if l.Compare == "pattern" {
+				// A lesson beyond the note: the same program at a terminal,
+				// run by CPython itself, prints what the lesson expects.
+				python, err := exec.LookPath("python3")
+				if err != nil {
+					t.Skip("python3 is not installed")
+				}
+				file := filepath.Join(t.TempDir(), l.Name+".py")
+				if err := os.WriteFile(file, []byte(l.Code), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out := strings.Split(strings.TrimSuffix(runInTerminal(t, python, file), "\n"), "\n")
+				if err := CompareLesson(l, out); err != nil {
+					t.Errorf("CPython at a terminal: %v", err)
+				}
+				if len(l.Measured) > 0 && len(Measured(l, got)) != len(l.Measured) {
+					t.Errorf("the run's measured lines: %q", Measured(l, got))
+				}
+				if l.Name == "gil" {
+					// What the lesson teaches holds on any machine, however
+					// busy: two threads of one CPython never use much more
+					// than one core.
+					measured := 0
+					for _, line := range append(got, out...) {
+						var wall, cpu, cores float64
+						if n, _ := fmt.Sscanf(line, "两个线程：用时 %f 秒，CPU %f 秒，同时用了 %f 个核", &wall, &cpu, &cores); n == 3 {
+							measured++
+							if cores > 1.35 {
+								t.Errorf("two threads used %.1f cores: %q", cores, line)
+							}
+						}
+					}
+					if measured != 2 {
+						t.Errorf("%d runs measured the threads' cores, want 2", measured)
+					}
+				}
+			}
 			if l.Name == "pid" {
 				p := lab.Processes()[0]
 				want := []string{fmt.Sprintf("os.getpid(): %d", p.Pid()), fmt.Sprintf("os.getppid(): %d", os.Getpid())}

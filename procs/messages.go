@@ -25,10 +25,11 @@ func say(format string, args ...any) (string, Message) {
 var Messages = []string{
 	msgAdopted, msgOrphanReaped, msgReaped, msgMainWaits, msgJoinReturned, msgStartedBy,
 	msgNothingSent, msgSignalSent, msgSignalSentZombie, msgEndedZombie, msgMayRun, msgNewLab,
-	msgExitLate, msgJoinTimedOut, msgTooManyProcesses,
+	msgExitLate, msgJoinTimedOut, msgTooManyProcesses, msgNotInstalled,
 }
 
 const (
+	msgNotInstalled     = "%s is not installed here: the lesson ran without it"
 	msgAdopted          = "%s (pid %d) lost its parent: adopted by MainProcess"
 	msgOrphanReaped     = "%s (pid %d), an adopted orphan, reaped by MainProcess: exit status %s"
 	msgReaped           = "reaped by %s: exitcode=%s"

@@ -107,6 +107,9 @@ func newLessonView(w *labWindow) *lessonView {
 // texts are bilingual and follow it too.
 func (v *lessonView) relabel() {
 	v.headings[0].SetText(tr("The note printed"))
+	if v.lesson != nil && v.lesson.Compare == "pattern" {
+		v.headings[0].SetText(tr("CPython prints (# is a number)"))
+	}
 	v.headings[1].SetText(tr("This run printed"))
 	v.headings[2].SetText(tr("Earlier runs"))
 	v.showHistory()
@@ -128,6 +131,10 @@ func (v *lessonView) start(l procs.Lesson) {
 		v.history = nil // another lesson: nothing to compare with
 	}
 	v.lesson = &l
+	// A lesson on threads shows every process's threads; the others do
+	// not (Ctrl+Shift+H still does).
+	v.w.threads.showAll(l.Threads)
+	v.w.pollSoon()
 	v.run = procs.NewLessonRun(v.w.lab, l, func(text string) {
 		fyne.Do(func() { v.mainPrinted(text) })
 	})
@@ -283,8 +290,17 @@ func (v *lessonView) finish() {
 				v.say("✘ "+tr("Differs from the note: %v", first)+hint, widget.DangerImportance)
 			} else {
 				text := "✔ " + tr("Main has ended: this run printed what the note printed.")
+				if v.lesson.Compare == "pattern" {
+					text = "✔ " + tr("The program has ended: this run printed what CPython prints.")
+				}
 				if note := v.lesson.RaceNote[uiLanguage()]; note != "" && procs.RaceShown(*v.lesson, v.terminal) {
 					text += " " + note
+				}
+				if m := procs.Measured(*v.lesson, v.terminal); len(m) > 0 {
+					text += "\n" + tr("Measured in this run:") + "\n" + strings.Join(m, "\n")
+				}
+				for _, note := range run.Notes() {
+					text += "\n" + tr(note.Format, note.Args...)
 				}
 				v.say(text, widget.SuccessImportance)
 			}

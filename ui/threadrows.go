@@ -19,7 +19,7 @@ import (
 type threadChoice struct {
 	mu      sync.Mutex
 	pids    map[int]bool // shown one by one
-	all     bool         // shown for every process under ProcLab and the watched one
+	all     bool         // shown for every process below ProcLab, and the watched ones
 	mainPid int
 	watched int // the watched subtree's root; 0 when none
 }
@@ -31,7 +31,9 @@ func (c *threadChoice) wanted(t *procs.Tree, pid int) bool {
 	if c.pids[pid] {
 		return true
 	}
-	return c.all && (t.Under(pid, c.mainPid) || c.watched != 0 && t.Under(pid, c.watched))
+	// Every process but ProcLab's own: its threads are Go's and the GPU
+	// driver's, nothing a lesson is about (Ctrl+H on its row shows them).
+	return c.all && pid != c.mainPid && (t.Under(pid, c.mainPid) || c.watched != 0 && t.Under(pid, c.watched))
 }
 
 // toggle shows or hides pid's threads and reports whether they show now.
@@ -58,6 +60,14 @@ func (c *threadChoice) toggleAll() bool {
 	c.all = !c.all
 	clear(c.pids)
 	return c.all
+}
+
+// showAll shows (or hides) the threads of every process.
+func (c *threadChoice) showAll(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.all = on
+	clear(c.pids)
 }
 
 func (c *threadChoice) watch(pid int) {

@@ -96,8 +96,11 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stderr, "# %s %s\n# %s\n", lesson.Section, lesson.Title[*lang], lesson.Explain[*lang])
 		emit = func(e procs.LessonEvent) {
-			if e.Event == "output" && e.Process != "" {
+			switch {
+			case e.Event == "output" && e.Process != "":
 				fmt.Fprintln(stdout, e.Data)
+			case e.Event == "note":
+				fmt.Fprintf(stderr, "# %s\n", e.Data)
 			}
 		}
 	}
@@ -113,8 +116,15 @@ func runLesson(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "# differs from the note:", err)
 		return 1
 	}
-	if len(lesson.Expected) > 0 {
+	switch {
+	case lesson.Compare == "pattern":
+		// A lesson beyond the note holds the run against what CPython prints.
+		fmt.Fprintln(stderr, "# matches CPython's output")
+	case len(lesson.Expected) > 0:
 		fmt.Fprintln(stderr, "# matches the note's output")
+	}
+	if m := procs.Measured(*lesson, got); len(m) > 0 {
+		fmt.Fprintf(stderr, "# measured in this run:\n#   %s\n", strings.Join(m, "\n#   "))
 	}
 	return 0
 }
