@@ -30,4 +30,7 @@ type Options struct {
 	// NoPythonHook runs Python programs as they are, without tagging their
 	// lines per process.
 	NoPythonHook bool
+	// ThreadNames has the hook start each line a Python thread other than
+	// the main one prints with the thread's name: [Thread-1 (work)] text.
+	ThreadNames bool
 }

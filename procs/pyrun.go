@@ -67,6 +67,9 @@ func (l *Lab) pythonEnv(program pyhook.Handler) ([]string, *pyhook.Server, error
 		path += string(os.PathListSeparator) + old
 	}
 	env := []string{"PYTHONPATH=" + path, server.Env()}
+	if l.opts.ThreadNames {
+		env = append(env, pyhook.ThreadNamesEnv+"=1")
+	}
 	if l.Contained() {
 		// The kernel ends the program's processes with ProcLab: the hook
 		// sets no parent-death signal of its own.

@@ -243,3 +243,49 @@ time.sleep(30)
 		t.Error("the names of an ended process's threads are kept")
 	}
 }
+
+// With ThreadNames, each line a thread prints is whole and starts with
+// its thread's name, however the threads' prints race: print writes its
+// pieces apart, and without it four threads' lines mix.
+func TestThreadNamesTellThreadsLinesApart(t *testing.T) {
+	py := needPython(t)
+	file := filepath.Join(t.TempDir(), "racing_threads.py")
+	program := `import threading
+def work(k):
+    for i in range(300):
+        print('work', k, 'step', i)
+ts = [threading.Thread(target=work, args=(k,), name=f"worker-{k}") for k in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print('main', 'done')
+`
+	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab, err := NewLab(Options{LogDir: "-", ThreadNames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lab.Close)
+	p := startProgram(t, lab, 30*time.Second, py, file)
+	<-p.OutputDone()
+	lines := laneTexts(p)
+	if len(lines) != 4*300+1 {
+		t.Fatalf("%d lines, want %d: %q", len(lines), 4*300+1, lines[:min(len(lines), 20)])
+	}
+	next := map[string]int{}
+	for _, line := range lines[:len(lines)-1] {
+		var k, i int
+		if n, _ := fmt.Sscanf(line, "[worker-%d] work %d step %d", &k, &k, &i); n != 3 || line != fmt.Sprintf("[worker-%d] work %d step %d", k, k, i) {
+			t.Fatalf("a thread's line is not whole or not named: %q", line)
+		}
+		name := fmt.Sprint(k)
+		if i != next[name] {
+			t.Fatalf("worker-%d printed step %d after %d", k, i, next[name]-1)
+		}
+		next[name]++
+	}
+	if last := lines[len(lines)-1]; last != "main done" {
+		t.Errorf("the main thread's line is %q, want it as printed", last)
+	}
+}

@@ -48,6 +48,9 @@ type Options struct {
 	Watch int
 	// NoPythonHook runs Python programs as they are: one lane per program.
 	NoPythonHook bool
+	// ThreadNames starts each line a Python thread other than the main one
+	// prints with the thread's name.
+	ThreadNames bool
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -119,7 +122,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook})
+	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook, ThreadNames: opts.ThreadNames})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
 		return 1

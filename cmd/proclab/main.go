@@ -47,11 +47,13 @@ Usage:
                           --runs N: N runs side by side, to compare their order)
   proclab watch PID       open the window on PID and its children, live and read-only
                           (a signal asks for confirmation); Ctrl+W picks another
-  proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]
+  proclab run [--headless] [--no-hook | --thread-names] -- PROGRAM [ARGS...]
                           run a program as a child of the lab, in the window, or with
                           --headless here: each line as [name pid] line, then the tree
                           with exit codes; a Python program gets one lane per process
-                          (--no-hook: run Python as it is, one lane for the program)
+                          (--no-hook: run Python as it is, one lane for the program;
+                          --thread-names: a line a Python thread other than the main
+                          one prints starts with [its name])
   proclab bench [--seconds N]
                           measure ProcLab against a bare /proc read, ps, btop and htop
   proclab tree [PID]      print the live process tree under PID (default: the whole system)

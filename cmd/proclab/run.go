@@ -20,7 +20,7 @@ import (
 // runKillGrace is how long an interrupted program has between SIGTERM and SIGKILL.
 const runKillGrace = 2 * time.Second
 
-const runUsage = "usage: proclab run [--headless] [--no-hook] -- PROGRAM [ARGS...]"
+const runUsage = "usage: proclab run [--headless] [--no-hook | --thread-names] -- PROGRAM [ARGS...]"
 
 // runRun is `proclab run [--headless] -- CMD ARGS...`: the program runs as a
 // child of a lab, in the window, or with --headless in this terminal, each
@@ -30,6 +30,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	headless := fs.Bool("headless", false, "")
 	noHook := fs.Bool("no-hook", false, "")
+	threadNames := fs.Bool("thread-names", false, "")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "proclab run: %v\n%s\n", err, runUsage)
 		return 2
@@ -43,17 +44,22 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		if code := windowUnavailable("proclab run", stderr); code >= 0 {
 			return code
 		}
-		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook})
+		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook, ThreadNames: *threadNames})
 	}
-	return runHeadless(argv, *noHook, stdout, stderr)
+	if *noHook && *threadNames {
+		fmt.Fprintln(stderr, "proclab run: --thread-names needs the Python hook: leave out --no-hook")
+		return 2
+	}
+	return runHeadless(argv, procs.Options{NoPythonHook: *noHook, ThreadNames: *threadNames}, stdout, stderr)
 }
 
 // runHeadless runs argv in a lab in this terminal: every line it and its
 // processes print, as [name pid] line, then the tree with exit codes.
-func runHeadless(argv []string, noHook bool, stdout, stderr io.Writer) int {
+func runHeadless(argv []string, opts procs.Options, stdout, stderr io.Writer) int {
 	sink := newLineSink(stdout, stderr)
-	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: noHook, OnLine: sink.add,
-		OnProblem: func(text string) { fmt.Fprintln(stderr, "proclab run:", text) }})
+	opts.LogDir, opts.OnLine = "-", sink.add
+	opts.OnProblem = func(text string) { fmt.Fprintln(stderr, "proclab run:", text) }
+	lab, err := procs.NewLab(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab run:", err)
 		return 1

@@ -29,6 +29,10 @@ var hook []byte
 // it the hook does nothing.
 const AddressEnv = "PROCLAB_PYTHON_HOOK"
 
+// ThreadNamesEnv set to 1 has the hook start each line that a thread other
+// than the main one prints with the thread's name, in brackets.
+const ThreadNamesEnv = "PROCLAB_THREAD_NAMES"
+
 // WriteHook writes the hook into dir, which then goes first on the
 // program's PYTHONPATH.
 func WriteHook(dir string) error {

@@ -190,10 +190,48 @@ def _line_buffered():
             pass
 
 
+class _ThreadLines:
+    """sys.stdout or sys.stderr when PROCLAB_THREAD_NAMES=1 (proclab run
+    --thread-names): each line a thread other than the main one prints
+    starts with the thread's name, "[Thread-1 (work)] text", and goes out
+    whole when the thread ends it (print writes its text and its end
+    apart, so two threads' lines would mix). The main thread's lines are
+    as it writes them."""
+
+    def __init__(self, stream):
+        import _thread
+        self._stream = stream
+        self._local = _thread._local()
+
+    def write(self, text):
+        threading = sys.modules.get("threading")
+        if threading is None or threading.current_thread() is threading.main_thread():
+            return self._stream.write(text)
+        pending = getattr(self._local, "pending", "") + text
+        *lines, self._local.pending = pending.split("\n")
+        if lines:
+            name = _one_line(threading.current_thread().name)
+            self._stream.write("".join("[%s] %s\n" % (name, line) for line in lines))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _name_threads_lines():
+    if os.environ.get("PROCLAB_THREAD_NAMES") != "1":
+        return
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        if stream is not None and not isinstance(stream, _ThreadLines):
+            setattr(sys, name, _ThreadLines(stream))
+
+
 def _install():
     _flush_std()  # what is buffered was written before: it goes first
     _hook.connect()
     _line_buffered()
+    _name_threads_lines()
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_hook.connect)
     else:  # Python 3.6
