@@ -36,6 +36,8 @@ func TestExportedPythonDoesWhatTheLabDid(t *testing.T) {
 	})
 	run(Spec{Target: "crash", Args: []any{int64(3)}}, func(p *Process) { join(t, lab, p) })
 	run(Spec{Target: "show_info", Args: []any{"Tom"}}, func(p *Process) { join(t, lab, p) })
+	run(Spec{Target: "threads", Args: []any{int64(2), "add_data"}}, func(p *Process) { join(t, lab, p) })
+	run(Spec{Target: "threads", Kwargs: []KV{{"target", "forever"}, {"daemon", true}}}, func(p *Process) { join(t, lab, p) })
 	run(Spec{Target: "forever"}, func(p *Process) { _ = lab.Kill(p); join(t, lab, p) })
 	run(Spec{Target: CommandTarget, Command: []string{"sh", "-c", "exit 4"}}, func(p *Process) { join(t, lab, p) })
 	started := run(Spec{Target: "forever"}, nil)
@@ -77,5 +79,13 @@ func TestExportedPythonDoesWhatTheLabDid(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "AssertionError: cannot start a process twice") {
 		t.Errorf("the script did not raise what the lab raised:\n%s", out)
+	}
+	// The threads task's lines, the same in both: two threads of one
+	// process fill its one g_list; daemon threads are not waited for.
+	for _, line := range []string{"joined 2 threads; active_count(): 1", "添加完成： [0, 0, 1, 1, 2, 2]",
+		"the main thread ends: daemon threads end with the process"} {
+		if !strings.Contains(string(out), line) {
+			t.Errorf("python3 did not print %q:\n%s", line, out)
+		}
 	}
 }

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +43,9 @@ type viewReport struct {
 	TreeRows        int          `json:"tree_rows"`
 	TreeRowsVisible int          `json:"tree_rows_visible"`
 	TreeRowsRoom    int          `json:"tree_rows_room"`
+	// TreeNames are the name cells of the rows on screen, top to bottom,
+	// as they read whole (a cut one whole, the pid column's pid after it).
+	TreeNames []string `json:"tree_names,omitempty"`
 	Tab             string       `json:"tab"`
 	Lanes           []laneReport `json:"lanes"` // the lanes wholly on screen
 	// CutTexts counts the texts on screen that do not show whole (an
@@ -60,6 +65,9 @@ type laneReport struct {
 }
 
 const maxCutListed = 20
+
+// maxTreeNames bounds the tree rows a report names.
+const maxTreeNames = 40
 
 // rect is a rectangle on the canvas.
 type rect struct{ x0, y0, x1, y1 float32 }
@@ -112,6 +120,11 @@ func (w *labWindow) viewReport() viewReport {
 	}
 	// The tree: rows wholly inside the tree's viewport.
 	treeArea := screen.intersect(rectOf(w.tree.widget))
+	type shownName struct {
+		y    float32
+		name string
+	}
+	var names []shownName
 	r.TreeRows = w.tree.openRows()
 	r.TreeRowsRoom = int((treeArea.y1 - treeArea.y0) / w.tree.rowHeight())
 	for _, n := range w.tree.nodes {
@@ -119,11 +132,20 @@ func (w *labWindow) viewReport() viewReport {
 			continue
 		}
 		r.TreeRowsVisible++
+		name := n.cells[colName].full
+		if pid := n.cells[colPid]; pid.Visible() && pid.full != "" {
+			name += " · " + pid.full
+		}
+		names = append(names, shownName{rectOf(n).y0, name})
 		for _, t := range n.shownCells() {
 			if t.cut() {
 				cut(t.full)
 			}
 		}
+	}
+	slices.SortFunc(names, func(a, b shownName) int { return cmp.Compare(a.y, b.y) })
+	for _, n := range names[:min(len(names), maxTreeNames)] {
+		r.TreeNames = append(r.TreeNames, n.name)
 	}
 
 	r.Tab = w.tabs.Selected().Text

@@ -35,8 +35,9 @@ type viewStats struct {
 		RowsShown int    `json:"rows_shown"`
 		CutRows   int    `json:"cut_rows"`
 	} `json:"lanes"`
-	CutTexts int      `json:"cut_texts"`
-	Cut      []string `json:"cut"`
+	CutTexts  int      `json:"cut_texts"`
+	Cut       []string `json:"cut"`
+	TreeNames []string `json:"tree_names"`
 }
 
 // viewOf quits the app with Ctrl+Q and reads the view report it wrote.
