@@ -121,6 +121,24 @@ func TestThreadRowsOfALabTaskMatchProc(t *testing.T) {
 			t.Errorf("thread %d: comm %q, want %q", tid, threads[i].Name, want)
 		}
 	}
+	// proclab tree --threads: each thread under its process, as pstree
+	// writes one, {comm}(TID), main thread first.
+	pl := Poller{Threads: func(tree *Tree, pid int) bool { return tree.Under(pid, p.Pid()) }}
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	PrintTree(&out, tree, p.Pid())
+	rows := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(rows) < 2+len(threads) || !strings.HasPrefix(rows[2], fmt.Sprintf("├─{%s}(%d) ", threads[0].Name, p.Pid())) {
+		t.Errorf("tree --threads printed\n%s", out.String())
+	}
+	for name, tid := range native {
+		if row := fmt.Sprintf("{%s}(%d) ", name[:15], tid); !strings.Contains(out.String(), row) {
+			t.Errorf("tree --threads has no row %q:\n%s", row, out.String())
+		}
+	}
 	if err := lab.Terminate(p); err != nil {
 		t.Fatal(err)
 	}

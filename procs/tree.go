@@ -287,7 +287,9 @@ func PrintTree(w io.Writer, t *Tree, root int) {
 		if r.p.RSS == 0 && r.p.Name == "" {
 			rss = "" // a thread: its memory is its process's
 		}
-		fmt.Fprintf(bw, "%s%s  %-8s %6.1f %8s\n", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, rss)
+		line := fmt.Sprintf("%s%s  %-8s %6.1f %8s", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, rss)
+		bw.WriteString(strings.TrimRight(line, " "))
+		bw.WriteByte('\n')
 	}
 }
 

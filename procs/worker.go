@@ -52,9 +52,9 @@ type Worker struct {
 // appendGList appends to the process's g_list and reports it to the lab.
 func (w *Worker) appendGList(v any) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.gList = append(w.gList, v)
-	w.mu.Unlock()
-	w.report()
+	w.reportLocked()
 }
 
 // gListNow is a copy of the process's g_list as it is now.
@@ -80,10 +80,18 @@ func (w *Worker) Print(a ...any) {
 
 // report sends the worker's variables to the lab.
 func (w *Worker) report() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reportLocked()
+}
+
+// reportLocked is report with w.mu held: two threads' reports reach the
+// lab in the order of the changes they report, the last one last.
+func (w *Worker) reportLocked() {
 	if w.state == nil {
 		return
 	}
-	line, err := json.Marshal(map[string]any{"g_list": plain(w.gListNow())})
+	line, err := json.Marshal(map[string]any{"g_list": plain(w.gList)})
 	if err == nil {
 		_, _ = w.state.Write(append(line, '\n'))
 	}

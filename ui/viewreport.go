@@ -40,14 +40,14 @@ type viewReport struct {
 	// TreeRows are the rows the tree shows (open branches); TreeRowsVisible
 	// those wholly on screen; TreeRowsRoom how many rows the tree's pane
 	// has room for.
-	TreeRows        int          `json:"tree_rows"`
-	TreeRowsVisible int          `json:"tree_rows_visible"`
-	TreeRowsRoom    int          `json:"tree_rows_room"`
+	TreeRows        int `json:"tree_rows"`
+	TreeRowsVisible int `json:"tree_rows_visible"`
+	TreeRowsRoom    int `json:"tree_rows_room"`
 	// TreeNames are the name cells of the rows on screen, top to bottom,
 	// as they read whole (a cut one whole, the pid column's pid after it).
-	TreeNames []string `json:"tree_names,omitempty"`
-	Tab             string       `json:"tab"`
-	Lanes           []laneReport `json:"lanes"` // the lanes wholly on screen
+	TreeNames []string     `json:"tree_names,omitempty"`
+	Tab       string       `json:"tab"`
+	Lanes     []laneReport `json:"lanes"` // the lanes wholly on screen
 	// CutTexts counts the texts on screen that do not show whole (an
 	// ellipsis, or wider than their place); Cut lists the first of them.
 	CutTexts int      `json:"cut_texts"`
