@@ -32,7 +32,7 @@ func (n *threadNames) set(pid, tid int, name string) {
 	}
 	if len(names) >= maxThreadNames {
 		live := map[int]bool{}
-		for _, th := range readThreads(pid) {
+		for _, th := range readThreads(pid, 0) {
 			live[th.TID] = true
 		}
 		for t := range names {

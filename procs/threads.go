@@ -45,7 +45,7 @@ func (pl *Poller) pollThreads(t *Tree, elapsed float64) {
 		if !pl.Threads(t, pid) {
 			continue
 		}
-		threads := readThreads(pid)
+		threads := readThreads(pid, pl.MaxThreads)
 		for i := range threads {
 			th := &threads[i]
 			key := procKey{th.TID, th.StartTime}
@@ -54,7 +54,8 @@ func (pl *Poller) pollThreads(t *Tree, elapsed float64) {
 				th.CPU = float64(th.CPUTicks-prev) / clockTicks / elapsed * 100
 			}
 		}
-		// The main thread first, then the others in the order they started.
+		// The main thread first, then the others in the order they started
+		// (of those read: the lowest TIDs, when there are more than MaxThreads).
 		slices.SortFunc(threads, func(a, b ThreadInfo) int {
 			switch {
 			case a.IsMain(pid) != b.IsMain(pid):

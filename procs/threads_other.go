@@ -3,4 +3,4 @@
 package procs
 
 // readThreads: the threads of a process are read on Linux only.
-func readThreads(int) []ThreadInfo { return nil }
+func readThreads(int, int) []ThreadInfo { return nil }

@@ -307,3 +307,71 @@ print('main', 'done')
 		t.Errorf("the main thread's line is %q, want it as printed", last)
 	}
 }
+
+// Attacks on thread names: a program that speaks for a thread not its own
+// (TID 1), names its threads with escapes, and starts 3,000 short-lived
+// threads one after the other. Only its own threads get names, made
+// printable, and the names kept stay bounded. With 2,000 threads alive,
+// a poll bounded by MaxThreads reads the main thread and the lowest TIDs.
+func TestThreadNamesAreTheKernelsThreadsOnlyAndBounded(t *testing.T) {
+	py := needPython(t)
+	file := filepath.Join(t.TempDir(), "hostile_threads.py")
+	program := `import sys, threading, time
+import sitecustomize
+sitecustomize._hook.thread(1, "init-is-mine")  # not a thread of this process
+for i in range(3000):
+    t = threading.Thread(target=lambda: None, name=f"short-{i}")
+    t.start(); t.join()
+evil = threading.Thread(target=time.sleep, args=(30,), name="evil\x1b[31m\u202eRED", daemon=True)
+evil.start()
+stop = threading.Event()
+for i in range(2000):
+    threading.Thread(target=stop.wait, daemon=True).start()
+sys.stdout.write(f"ready {evil.native_id}\n"); sys.stdout.flush()
+time.sleep(30)
+`
+	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab := newLab(t)
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: "hostile_threads.py", AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStart(t, lab, p)
+	var evil int
+	if !eventually(func() bool {
+		for _, line := range laneTexts(p) {
+			if n, _ := fmt.Sscanf(line, "ready %d", &evil); n == 1 {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("the program printed %q", texts(p))
+	}
+	defer func() { _ = lab.Kill(p) }()
+	if name, ok := lab.ThreadName(p.Pid(), 1); ok {
+		t.Errorf("the program named thread 1 of its own: %q", name)
+	}
+	if name, _ := lab.ThreadName(p.Pid(), evil); name != "evil\uFFFD[31m\uFFFDRED" {
+		t.Errorf("the escapes in a thread's name reach the window as %q", name)
+	}
+	lab.threadNames.mu.Lock()
+	kept := len(lab.threadNames.byPid[p.Pid()])
+	lab.threadNames.mu.Unlock()
+	if kept > maxThreadNames {
+		t.Errorf("%d thread names kept for one process, the bound is %d", kept, maxThreadNames)
+	}
+	pl := Poller{Threads: func(_ *Tree, pid int) bool { return pid == p.Pid() }, MaxThreads: 200}
+	start := time.Now()
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := tree.Procs[p.Pid()]
+	if info.Threads < 2002 || len(info.ThreadList) != 200 || info.ThreadList[0].TID != p.Pid() {
+		t.Errorf("%d threads, %d read (want 200), the first %d", info.Threads, len(info.ThreadList), info.ThreadList[0].TID)
+	}
+	t.Logf("a poll with 200 of %d threads read: %v", info.Threads, time.Since(start))
+}

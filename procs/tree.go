@@ -126,6 +126,9 @@ type Poller struct {
 	// Threads, if set, picks the processes whose threads each poll reads
 	// (ProcInfo.ThreadList); it is called once the tree's parents are known.
 	Threads func(t *Tree, pid int) bool
+	// MaxThreads bounds the threads read of one process (0: all): a
+	// process of 10,000 threads is not 10,000 reads a poll.
+	MaxThreads int
 
 	prevThreadTicks map[procKey]uint64
 	prevTicks       map[procKey]uint64

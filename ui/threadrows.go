@@ -14,6 +14,10 @@ import (
 // (Ctrl+Shift+H): reading every process's threads on every poll is what a
 // lecture about processes does not need.
 
+// maxThreadRows bounds the thread rows of one process: past it, one row
+// says how many more there are.
+const maxThreadRows = 200
+
 // threadChoice is which processes' threads the poll reads: the UI sets it,
 // the poll goroutine reads it.
 type threadChoice struct {
@@ -103,6 +107,12 @@ func (m *treeModel) addThreads(uid string, p *procs.ProcInfo, of *treeRow) {
 		}
 		m.kids[uid] = append(m.kids[uid], tuid)
 	}
+	if more := p.Threads - len(p.ThreadList); p.ThreadList != nil && more > 0 {
+		tuid := uid + "#more"
+		m.rows[tuid] = &treeRow{title: tr("… and %d more threads", more), look: stateLook{"◦", "", colorSleeping},
+			proc: of.proc, pid: of.pid, start: of.start, tid: -1}
+		m.kids[uid] = append(m.kids[uid], tuid)
+	}
 }
 
 // toggleThreads shows or hides the threads of the selected row's process.
@@ -111,15 +121,21 @@ func (w *labWindow) toggleThreads() {
 	if row == nil {
 		row = w.tree.model.rows[mainUID]
 	}
-	if row == nil || row.shownPid == 0 {
+	pid := 0
+	switch {
+	case row == nil:
+	case row.tid == 0:
+		pid = row.shownPid
+	case row.proc != nil: // a thread row: its process
+		pid = row.proc.Pid()
+	case row.pid != 0:
+		pid = row.pid
+	default:
+		pid = w.pid // a thread of main
+	}
+	if pid == 0 {
 		w.sayTr(true, msg("select a running process to see its threads"))
 		return
-	}
-	pid := row.shownPid
-	if row.tid != 0 && row.proc != nil {
-		pid = row.proc.Pid()
-	} else if row.tid != 0 {
-		pid = row.pid
 	}
 	if w.threads.toggle(pid) {
 		w.sayTr(false, msg("threads of %s shown under it (Ctrl+H hides them)"), row.title)
