@@ -101,6 +101,9 @@ type timeline struct {
 	lanes  []*swimlane
 	byProc map[*procs.Process]*swimlane
 	byPid  map[int]*swimlane // adopted orphans
+	// threadsOf are the sub-lanes of a process's threads, while the tree
+	// shows them (timelinethreads.go).
+	threadsOf map[*procs.Process]*threadLanes
 	main   *swimlane
 	now    time.Duration
 	// The visible window: from start, width seconds; follow keeps the
@@ -146,7 +149,7 @@ func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
 func (t *timeline) MinSize() fyne.Size { return fyne.NewSize(200, 120) }
 
 func (t *timeline) reset() {
-	t.byProc, t.byPid = map[*procs.Process]*swimlane{}, map[int]*swimlane{}
+	t.byProc, t.byPid, t.threadsOf = map[*procs.Process]*swimlane{}, map[int]*swimlane{}, nil
 	t.now, t.start, t.follow, t.zoomed = 0, 0, true, false
 	t.main = &swimlane{name: "MainProcess", tint: colorRunning}
 	t.main.setState(0, 'R')

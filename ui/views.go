@@ -29,6 +29,7 @@ func (w *labWindow) refreshViews() {
 		w.cores.show(w.poll, snaps)
 	}
 	w.timeline.poll(w.lab.Since(), w.poll, snaps)
+	w.timeline.pollThreads(w.lab.Since(), w.poll, snaps, w.lab.ThreadName)
 	w.showTimeline()
 
 	w.lanePane.main.setHeader(tr("MainProcess · %d · transcript", w.pid), mainLook(main))
