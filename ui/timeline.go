@@ -104,8 +104,8 @@ type timeline struct {
 	// threadsOf are the sub-lanes of a process's threads, while the tree
 	// shows them (timelinethreads.go).
 	threadsOf map[*procs.Process]*threadLanes
-	main   *swimlane
-	now    time.Duration
+	main      *swimlane
+	now       time.Duration
 	// The visible window: from start, width seconds; follow keeps the
 	// newest moment in view.
 	start  time.Duration
