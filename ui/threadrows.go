@@ -91,6 +91,7 @@ func threadLook(state byte) stateLook {
 // addThreads adds the rows of p's threads under its row uid; the process's
 // row (of) stands for them when one is selected: a thread has no buttons.
 func (m *treeModel) addThreads(uid string, p *procs.ProcInfo, of *treeRow) {
+	of.threadsShown = p.ThreadList != nil
 	for _, th := range p.ThreadList {
 		name, ok := "", false
 		if m.threadName != nil {

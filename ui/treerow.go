@@ -125,8 +125,10 @@ func (n *treeNode) show(uid string, row *treeRow) {
 	if n.pt.columns[colPid] > 0 && row.shownPid > 0 {
 		title, pid = row.titleWithoutPid(), fmt.Sprint(row.shownPid)
 	}
-	if n.pt.columns[colThreads] == 0 && row.threads > 0 {
-		title += " · " + row.threadsWords() // no column for it: the name carries it
+	if n.pt.columns[colThreads] == 0 && row.threads > 0 && row.threadsShown {
+		// No column for it: the name carries it while the threads show
+		// (always, it would cut names at 100 %; hovering says it too).
+		title += " · " + row.threadsWords()
 	}
 	n.cells[colName].setMuted(title, name, low)
 	n.cells[colPid].setMuted(pid, theme.ColorNameForeground, low)

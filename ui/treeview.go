@@ -32,6 +32,8 @@ type treeRow struct {
 	// are then its process's, which a selected thread row stands for.
 	tid     int
 	threads int // a process's thread count, as the poll saw it; 0 unknown
+	// threadsShown: the process's threads are rows under it.
+	threadsShown bool
 }
 
 // usage is a process's CPU and memory as the last poll saw them.
