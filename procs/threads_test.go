@@ -340,16 +340,18 @@ time.sleep(30)
 	}
 	mustStart(t, lab, p)
 	var evil int
-	if !eventually(func() bool {
+	start := time.Now()
+	for ready := false; !ready; time.Sleep(20 * time.Millisecond) {
 		for _, line := range laneTexts(p) {
 			if n, _ := fmt.Sscanf(line, "ready %d", &evil); n == 1 {
-				return true
+				ready = true
 			}
 		}
-		return false
-	}) {
-		t.Fatalf("the program printed %q", texts(p))
+		if time.Since(start) > 60*time.Second { // the race detector on a busy machine
+			t.Fatalf("the program printed %q", texts(p))
+		}
 	}
+	t.Logf("5,001 threads started and named in %v", time.Since(start))
 	defer func() { _ = lab.Kill(p) }()
 	if name, ok := lab.ThreadName(p.Pid(), 1); ok {
 		t.Errorf("the program named thread 1 of its own: %q", name)
@@ -357,14 +359,11 @@ time.sleep(30)
 	if name, _ := lab.ThreadName(p.Pid(), evil); name != "evil\uFFFD[31m\uFFFDRED" {
 		t.Errorf("the escapes in a thread's name reach the window as %q", name)
 	}
-	lab.threadNames.mu.Lock()
-	kept := len(lab.threadNames.byPid[p.Pid()])
-	lab.threadNames.mu.Unlock()
-	if kept > maxThreadNames {
+	if kept := lab.threadNames.count(p.Pid()); kept > maxThreadNames {
 		t.Errorf("%d thread names kept for one process, the bound is %d", kept, maxThreadNames)
 	}
 	pl := Poller{Threads: func(_ *Tree, pid int) bool { return pid == p.Pid() }, MaxThreads: 200}
-	start := time.Now()
+	start = time.Now()
 	tree, err := pl.Poll()
 	if err != nil {
 		t.Fatal(err)
