@@ -129,6 +129,11 @@ type Poller struct {
 	// MaxThreads bounds the threads read of one process (0: all): a
 	// process of 10,000 threads is not 10,000 reads a poll.
 	MaxThreads int
+	// KeepOpen keeps each process's stat file open from one poll to the
+	// next (one pread a process and poll), for a Poller that watches;
+	// Close closes them.
+	KeepOpen bool
+	files    *statFiles
 
 	prevThreadTicks map[procKey]uint64
 	prevTicks       map[procKey]uint64
@@ -145,7 +150,10 @@ type procKey struct {
 // Poll reads every process once.
 func (pl *Poller) Poll() (*Tree, error) {
 	now := time.Now()
-	stats, err := readAllStats()
+	if pl.KeepOpen && pl.files == nil {
+		pl.files = newStatFiles()
+	}
+	stats, err := pl.files.readAll()
 	if err != nil {
 		return nil, err
 	}
@@ -219,13 +227,22 @@ func compare(a, b uint64) int {
 	return 0
 }
 
+// Close closes the files a KeepOpen Poller keeps; it may poll again.
+func (pl *Poller) Close() {
+	pl.files.close()
+	pl.files = nil
+}
+
 // Watch polls every interval until ctx ends, handing each tree to fn.
 func Watch(ctx context.Context, interval time.Duration, fn func(*Tree, error)) {
 	new(Poller).Watch(ctx, interval, fn)
 }
 
-// Watch polls with pl every interval until ctx ends, handing each tree to fn.
+// Watch polls with pl every interval until ctx ends, handing each tree to
+// fn; it keeps the stat files open meanwhile.
 func (pl *Poller) Watch(ctx context.Context, interval time.Duration, fn func(*Tree, error)) {
+	pl.KeepOpen = true
+	defer pl.Close()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {

@@ -18,34 +18,7 @@ var pageSize = uint64(os.Getpagesize())
 
 // readAllStats lists /proc once and reads each /proc/PID/stat once: one
 // read gives parent, state, CPU times, memory, threads, core and start time.
-func readAllStats() ([]ProcStat, error) {
-	dir, err := os.Open("/proc")
-	if err != nil {
-		return nil, err
-	}
-	names, err := dir.Readdirnames(-1)
-	dir.Close()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ProcStat, 0, len(names))
-	buf := make([]byte, 4096)
-	for _, name := range names {
-		if name[0] < '0' || name[0] > '9' {
-			continue
-		}
-		pid, err := strconv.Atoi(name)
-		if err != nil {
-			continue
-		}
-		s, err := readStat(pid, buf)
-		if err != nil {
-			continue // the process ended between the listing and the read
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
+func readAllStats() ([]ProcStat, error) { return (*statFiles)(nil).readAll() }
 
 // ReadStat reads one process's stat record.
 func ReadStat(pid int) (ProcStat, error) { return readStat(pid, make([]byte, 4096)) }
@@ -54,10 +27,14 @@ func readStat(pid int, buf []byte) (ProcStat, error) {
 	// The system calls themselves: os.Open adds a descriptor flag query and
 	// a poller registration to every open, three system calls more for each
 	// process on each poll.
+	return readStatFile(statPath(buf, pid), pid, buf)
+}
+
+// statPath writes /proc/PID/stat, NUL-terminated, into buf's memory.
+func statPath(buf []byte, pid int) []byte {
 	path := append(buf[:0], "/proc/"...)
 	path = strconv.AppendInt(path, int64(pid), 10)
-	path = append(path, "/stat\x00"...)
-	return readStatFile(path, pid, buf)
+	return append(path, "/stat\x00"...)
 }
 
 // readStatFile reads the stat record at path (NUL-terminated, in buf's

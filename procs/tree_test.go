@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -164,4 +165,127 @@ func TestPrintTreeShowsEscapesInNamesAsText(t *testing.T) {
 	if strings.ContainsAny(b.String(), "\x1b\x07") || !strings.Contains(b.String(), "\uFFFD]0;owned") {
 		t.Errorf("the printed tree: %q", b.String())
 	}
+}
+
+func BenchmarkReadAllStatsKeptOpen(b *testing.B) {
+	f := newStatFiles()
+	defer f.close()
+	for b.Loop() {
+		if _, err := f.readAll(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A watching Poller keeps each stat file open between polls: it reads the
+// same records as one that opens them, drops a process that ended (its
+// file too), and sees a new one.
+func TestKeptOpenStatFilesFollowProcesses(t *testing.T) {
+	kept := Poller{KeepOpen: true}
+	defer kept.Close()
+	var fresh Poller
+	child := exec.Command("sleep", "30")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := child.Process.Pid
+	for range 2 {
+		a, err := kept.Poll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := fresh.Poll()
+		if a.Procs[pid] == nil || a.Procs[os.Getpid()] == nil {
+			t.Fatalf("the kept poll misses the child or the test")
+		}
+		// The two polls are moments apart: what a process may change
+		// meanwhile (a kernel worker renames itself) is not compared.
+		for p, info := range b.Procs {
+			if other := a.Procs[p]; other != nil && (other.StartTime != info.StartTime || other.PPid != info.PPid) {
+				t.Errorf("pid %d: kept %+v, fresh %+v", p, other.ProcStat, info.ProcStat)
+			}
+		}
+		if a.Procs[pid].Name != "sleep" || a.Procs[pid].State != b.Procs[pid].State {
+			t.Errorf("the child: kept %+v, fresh %+v", a.Procs[pid].ProcStat, b.Procs[pid].ProcStat)
+		}
+	}
+	if k := kept.files.procs[pid]; k == nil || (k.stat < 0 || k.sched < 0) && kept.files.open < kept.files.limit {
+		t.Fatalf("the child's stat and schedstat files are not kept open: %+v", k)
+	}
+	_ = child.Process.Kill()
+	_ = child.Wait()
+	tree, _ := kept.Poll()
+	if tree.Procs[pid] != nil {
+		t.Error("an ended, reaped child is still in the kept poll")
+	}
+	if _, ok := kept.files.procs[pid]; ok {
+		t.Error("an ended child's files are still open")
+	}
+	next := exec.Command("sleep", "30")
+	if err := next.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = next.Process.Kill(); _ = next.Wait() }()
+	if tree, _ := kept.Poll(); tree.Procs[next.Process.Pid] == nil {
+		t.Error("a new process is not in the kept poll")
+	}
+}
+
+// What a kept-open poll does not read again must not hide a change: a
+// process stopped, continued, ended unreaped (a zombie) and re-parented
+// when its parent dies is seen so on the very next poll, not only at the
+// next full one.
+func TestKeptOpenPollSeesChangesAtOnce(t *testing.T) {
+	kept := Poller{KeepOpen: true}
+	defer kept.Close()
+	// sh starts a sleep in the background, says its pid, and waits to be
+	// told to end (its stdin closing).
+	sh := exec.Command("sh", "-c", `sleep 30 & echo $!; read x`)
+	in, _ := sh.StdinPipe()
+	out, _ := sh.StdoutPipe()
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var orphan int
+	if _, err := fmt.Fscan(out, &orphan); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(orphan, syscall.SIGKILL)
+	victim := exec.Command("sleep", "30")
+	if err := victim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = victim.Process.Kill(); _ = victim.Wait() }()
+	poll := func() *Tree {
+		t.Helper()
+		tree, err := kept.Poll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tree
+	}
+	poll() // the full poll: every record read and kept
+	time.Sleep(50 * time.Millisecond)
+	if p := poll().Procs[orphan]; p == nil || p.PPid != sh.Process.Pid {
+		t.Fatalf("the background sleep: %+v, want parent %d", p, sh.Process.Pid)
+	}
+	check := func(what string, pid int, ok func(*ProcInfo) bool) {
+		t.Helper()
+		time.Sleep(50 * time.Millisecond)
+		if kept.files.polls%fullEvery == 0 {
+			poll() // not the full poll: the point is the ones between
+		}
+		if p := poll().Procs[pid]; !ok(p) {
+			t.Errorf("%s: the next poll shows %+v", what, p)
+		}
+	}
+	_ = victim.Process.Signal(syscall.SIGSTOP)
+	check("stopped", victim.Process.Pid, func(p *ProcInfo) bool { return p != nil && p.State == 'T' })
+	_ = victim.Process.Signal(syscall.SIGCONT)
+	check("continued", victim.Process.Pid, func(p *ProcInfo) bool { return p != nil && p.State == 'S' })
+	in.Close()
+	_ = sh.Wait()
+	check("re-parented when its parent ended", orphan, func(p *ProcInfo) bool { return p != nil && p.PPid != sh.Process.Pid })
+	_ = syscall.Kill(victim.Process.Pid, syscall.SIGKILL)
+	check("a zombie", victim.Process.Pid, func(p *ProcInfo) bool { return p != nil && p.State == 'Z' })
 }

@@ -268,7 +268,8 @@ func (w *labWindow) pollTree() {
 	w.threads.mu.Lock()
 	w.threads.mainPid = w.pid
 	w.threads.mu.Unlock()
-	pl := procs.Poller{Threads: w.threads.wanted, MaxThreads: maxThreadRows}
+	pl := procs.Poller{Threads: w.threads.wanted, MaxThreads: maxThreadRows, KeepOpen: true}
+	defer pl.Close()
 	for {
 		t, err := pl.Poll()
 		// A failed poll keeps the last tree; a paused view keeps its tree.

@@ -95,11 +95,15 @@ func avg(n int, f func()) time.Duration {
 
 // padProcesses starts sleeping children until the machine has about 300
 // processes, as in the measurements; stop ends them.
-func padProcesses() (count int, stop func()) {
+func padProcesses() (count int, stop func()) { return padProcessesTo(300) }
+
+// padProcessesTo starts sleeping children until the machine has about
+// total processes; stop ends them.
+func padProcessesTo(total int) (count int, stop func()) {
 	var pl procs.Poller
 	t, _ := pl.Poll()
 	var cmds []*exec.Cmd
-	for n := len(t.Procs); n < 300; n++ {
+	for n := len(t.Procs); n < total; n++ {
 		c := exec.Command("sleep", "600")
 		if c.Start() != nil {
 			break
@@ -183,11 +187,27 @@ func inTmux(name string, env []string, argv ...string) (int, func(), error) {
 	return pid, func() { _ = exec.Command("tmux", "kill-session", "-t", name).Run() }, nil
 }
 
+// watchSizes are the machine sizes benchmark 2 watches at: as it is, and
+// with sleeping processes added up to 1,000 and 5,000.
+var watchSizes = []int{0, 1000, 5000}
+
 func (b *bench) watch() {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		b.note("2. skipped: tmux is not installed (apt-get install tmux btop htop)")
 		return
 	}
+	for _, size := range watchSizes {
+		b.watchAt(size)
+	}
+}
+
+// watchAt measures watching at 10 Hz with about size processes (0: the
+// machine as it is): proclab tree --watch, btop and htop, each in a
+// terminal of its own, and the floor under them, a bare loop in this
+// process doing the poll's reads and nothing else.
+func (b *bench) watchAt(size int) {
+	n, stop := padProcessesTo(size)
+	defer stop()
 	run := func(name string, env []string, argv ...string) (float64, bool) {
 		pid, stop, err := inTmux("proclab-bench-"+name, env, argv...)
 		if err != nil {
@@ -198,38 +218,66 @@ func (b *bench) watch() {
 		time.Sleep(2 * time.Second) // start-up is not watching
 		return measureCPU(pid, b.seconds), true
 	}
+	what := fmt.Sprintf("2. watching at 10 Hz for %v, %d processes (CPU of one core)", b.seconds, n)
 	ours, ok := run("proclab", nil, b.exe, "tree", "--watch", "--hz", "10")
 	if !ok {
 		return
 	}
 	peers := 0
+	add := func(peer string, v float64, goal, met string) {
+		if peers > 0 {
+			what = ""
+		}
+		b.add(benchRow{what, pct(ours), peer + " " + pct(v), ratio(ours, v), goal, met})
+		peers++
+	}
 	if _, err := exec.LookPath("btop"); err == nil {
 		cfg, _ := os.MkdirTemp("", "proclab-btop")
 		defer os.RemoveAll(cfg)
 		_ = os.MkdirAll(filepath.Join(cfg, "btop"), 0o755)
 		_ = os.WriteFile(filepath.Join(cfg, "btop", "btop.conf"), []byte("update_ms = 100\n"), 0o644)
 		if v, ok := run("btop", []string{"XDG_CONFIG_HOME=" + cfg}, "btop"); ok {
-			b.add(benchRow{fmt.Sprintf("2. watching at 10 Hz for %v (CPU of one core)", b.seconds), pct(ours), "btop update_ms=100 " + pct(v), ratio(ours, v), "below btop", yes(ours < v)})
-			peers++
+			add("btop update_ms=100", v, "≤ 0.5× btop", yes(ours <= v/2))
 		}
 	} else {
 		b.note("2. btop is not installed: skipped (apt-get install btop)")
 	}
 	if _, err := exec.LookPath("htop"); err == nil {
 		if v, ok := run("htop", nil, "htop", "-d", "1"); ok {
-			what := ""
-			if peers == 0 {
-				what = fmt.Sprintf("2. watching at 10 Hz for %v (CPU of one core)", b.seconds)
-			}
-			b.add(benchRow{what, pct(ours), "htop -d 1 " + pct(v), ratio(ours, v), "(reference)", ""})
-			peers++
+			add("htop -d 1", v, "(reference)", "")
 		}
 	} else {
 		b.note("2. htop is not installed: skipped (apt-get install htop)")
 	}
 	if peers == 0 {
-		b.add(benchRow{fmt.Sprintf("2. watching at 10 Hz for %v", b.seconds), pct(ours), "no peer installed", "", "below btop", "?"})
+		b.add(benchRow{what, pct(ours), "no peer installed", "", "≤ 0.5× btop", "?"})
+		peers++
 	}
+	kept := procs.Poller{KeepOpen: true}
+	defer kept.Close()
+	var fresh procs.Poller
+	add("floor: the poll alone in a loop, files kept open,", loopCPU(b.seconds/2, func() { _, _ = kept.Poll() }), "(floor)", "")
+	add("the poll alone, opening each file each time,", loopCPU(b.seconds/2, func() { _, _ = fresh.Poll() }), "(reference)", "")
+}
+
+// loopCPU runs f ten times a second for d and returns the percent of one
+// core this process used meanwhile.
+func loopCPU(d time.Duration, f func()) float64 {
+	f() // the first poll reads every command line
+	before := selfCPU()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for end := time.Now().Add(d); time.Now().Before(end); <-tick.C {
+		f()
+	}
+	return (selfCPU() - before) / d.Seconds() * 100
+}
+
+// selfCPU is the CPU seconds this process has used.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 // xvfb starts a virtual screen for the window benchmarks.
