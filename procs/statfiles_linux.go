@@ -28,6 +28,13 @@ import (
 // and closes every file, for one-off polls.
 type statFiles struct {
 	procs map[int]*keptProc
+	// forks is the kernel's count of processes created (and threads), from
+	// /proc/stat: while it stands still, no process has been created since
+	// the last listing of /proc, and the pids known are all there are (an
+	// ended one fails its read). pids are those of the last poll.
+	forks    uint64
+	pids     []int
+	statFile int // /proc/stat, kept open; -1 before the first poll
 	open  int // descriptors held
 	limit int // at most this many
 	polls int
@@ -56,7 +63,7 @@ func newStatFiles() *statFiles {
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl) == nil {
 		limit = min(limit, int(rl.Cur/2))
 	}
-	return &statFiles{procs: map[int]*keptProc{}, limit: limit, dir: make([]byte, 64<<10), buf: make([]byte, 4096)}
+	return &statFiles{procs: map[int]*keptProc{}, limit: limit, statFile: -1, dir: make([]byte, 64<<10), buf: make([]byte, 64<<10)}
 }
 
 // close closes every file kept open.
@@ -68,6 +75,40 @@ func (f *statFiles) close() {
 		f.drop(k)
 		delete(f.procs, pid)
 	}
+	if f.statFile >= 0 {
+		syscall.Close(f.statFile)
+		f.statFile = -1
+	}
+	f.forks, f.pids = 0, nil
+}
+
+// forkCount reads the "processes" line of /proc/stat; 0 if it cannot.
+func (f *statFiles) forkCount() uint64 {
+	if f.statFile < 0 {
+		fd, err := openRead([]byte("/proc/stat\x00"))
+		if err != nil {
+			return 0
+		}
+		f.statFile = fd
+	}
+	n, err := pread(f.statFile, f.buf)
+	if err != nil {
+		return 0
+	}
+	data := f.buf[:n]
+	i := bytes.Index(data, []byte("\nprocesses "))
+	if i < 0 {
+		return 0
+	}
+	line := data[i+len("\nprocesses "):]
+	if end := bytes.IndexByte(line, '\n'); end >= 0 {
+		line = line[:end]
+	}
+	count, err := strconv.ParseUint(string(line), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return count
 }
 
 func (f *statFiles) drop(k *keptProc) {
@@ -85,11 +126,16 @@ func (f *statFiles) readAll() ([]ProcStat, error) {
 	if f == nil {
 		return readEveryStat()
 	}
-	pids, err := listPids(f.dir)
-	if err != nil {
-		return nil, err
-	}
 	full := f.polls%fullEvery == 0
+	pids := f.pids
+	if forks := f.forkCount(); forks == 0 || forks != f.forks || full {
+		// Something was created (or it cannot be told): list /proc.
+		var err error
+		if pids, err = listPids(f.dir); err != nil {
+			return nil, err
+		}
+		f.forks = forks
+	}
 	f.polls++
 	// Processes gone since the last poll: their children are re-parented.
 	listed := make(map[int]bool, len(pids))
@@ -121,11 +167,30 @@ func (f *statFiles) readAll() ([]ProcStat, error) {
 		if err != nil {
 			f.drop(k)
 			delete(f.procs, pid)
-			continue // the process ended between the listing and the read
+			if gone == nil {
+				gone = map[int]bool{}
+			}
+			gone[pid] = true // ended since the listing (or since the last poll)
+			continue
 		}
 		k.last = s
 		f.procs[pid] = k
 		out = append(out, s)
+	}
+	// A process that ended in this pass may have had its children read
+	// before it: they are re-parented, so read them again.
+	for i := range out {
+		if s := &out[i]; gone[s.PPid] {
+			if k := f.procs[s.Pid]; k != nil {
+				if again, err := f.readStat(s.Pid, k); err == nil {
+					k.last, *s = again, again
+				}
+			}
+		}
+	}
+	f.pids = f.pids[:0]
+	for _, s := range out {
+		f.pids = append(f.pids, s.Pid)
 	}
 	return out, nil
 }

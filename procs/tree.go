@@ -181,14 +181,28 @@ func (pl *Poller) Poll() (*Tree, error) {
 			t.children[p.PPid] = append(t.children[p.PPid], pid)
 		}
 	}
+	// Oldest first, by start time then pid: sorted on keys taken once (a
+	// comparison that looked both up in the map cost a 5,000-process poll
+	// a tenth of its time).
+	type born struct {
+		start uint64
+		pid   int
+	}
+	var keys []born
 	for _, kids := range t.children {
-		slices.SortFunc(kids, func(a, b int) int {
-			pa, pb := t.Procs[a], t.Procs[b]
-			if pa.StartTime != pb.StartTime {
-				return compare(pa.StartTime, pb.StartTime)
+		keys = keys[:0]
+		for _, pid := range kids {
+			keys = append(keys, born{t.Procs[pid].StartTime, pid})
+		}
+		slices.SortFunc(keys, func(a, b born) int {
+			if a.start != b.start {
+				return compare(a.start, b.start)
 			}
-			return a - b
+			return a.pid - b.pid
 		})
+		for i, k := range keys {
+			kids[i] = k.pid
+		}
 	}
 	pl.pollThreads(t, elapsed)
 	pl.prevTicks, pl.prevAt, pl.cmdlines = ticks, now, cmdlines
