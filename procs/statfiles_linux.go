@@ -35,11 +35,11 @@ type statFiles struct {
 	forks    uint64
 	pids     []int
 	statFile int // /proc/stat, kept open; -1 before the first poll
-	open  int // descriptors held
-	limit int // at most this many
-	polls int
-	dir   []byte // the /proc listing's buffer, kept between polls
-	buf   []byte
+	open     int // descriptors held
+	limit    int // at most this many
+	polls    int
+	dir      []byte // the /proc listing's buffer, kept between polls
+	buf      []byte
 }
 
 // keptProc is one process as the last poll left it.
