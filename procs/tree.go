@@ -287,26 +287,38 @@ func FormatBytes(b uint64) string {
 
 // PrintTree writes the tree under root like pstree -p, one process a line,
 // with its state, CPU % and resident memory in aligned columns.
-func PrintTree(w io.Writer, t *Tree, root int) {
+func PrintTree(w io.Writer, t *Tree, root int) { PrintTreeLines(w, t, root, 0) }
+
+// PrintTreeLines is PrintTree in at most lines lines (0: no bound), as a
+// screen of that height holds it: the rows that do not fit are counted on
+// the last line instead, and not even formatted (a tree of 5,000
+// processes redrawn ten times a second on a 50-line terminal).
+func PrintTreeLines(w io.Writer, t *Tree, root, lines int) {
 	type row struct {
 		left string
 		p    *ProcInfo
 	}
 	var rows []row
-	width := 0
-	add := func(left string, p *ProcInfo) {
-		width = max(width, len([]rune(left)))
-		rows = append(rows, row{left, p})
+	width, more := 0, 0
+	room := lines - 2 // the title line, and the line saying how many more
+	add := func(left func() string, p *ProcInfo) {
+		if lines > 0 && len(rows) >= room {
+			more++
+			return
+		}
+		text := left()
+		width = max(width, len([]rune(text)))
+		rows = append(rows, row{text, p})
 	}
 	t.Walk(root, func(p *ProcInfo, depth int, last []bool) {
 		// A process may name itself with escapes.
-		add(treeIndent(last)+fmt.Sprintf("%s(%d)", Printable(p.Name), p.Pid), p)
+		add(func() string { return treeIndent(last) + fmt.Sprintf("%s(%d)", Printable(p.Name), p.Pid) }, p)
 		// Its threads, as pstree -p shows them: {name}(tid), before its
 		// children.
 		kids := len(t.children[p.Pid])
 		for i, th := range p.ThreadList {
 			branch := append(slices.Clip(last), i == len(p.ThreadList)-1 && kids == 0)
-			add(treeIndent(branch)+fmt.Sprintf("{%s}(%d)", Printable(th.Name), th.TID),
+			add(func() string { return treeIndent(branch) + fmt.Sprintf("{%s}(%d)", Printable(th.Name), th.TID) },
 				&ProcInfo{ProcStat: ProcStat{Pid: th.TID, State: th.State}, CPU: th.CPU})
 		}
 	})
@@ -324,6 +336,9 @@ func PrintTree(w io.Writer, t *Tree, root int) {
 		line := fmt.Sprintf("%s%s  %-8s %6.1f %8s", r.left, strings.Repeat(" ", pad), StateName(r.p.State), r.p.CPU, rss)
 		bw.WriteString(strings.TrimRight(line, " "))
 		bw.WriteByte('\n')
+	}
+	if more > 0 {
+		fmt.Fprintf(bw, "… %d more rows (a taller terminal shows them)\n", more)
 	}
 }
 

@@ -289,3 +289,29 @@ func TestKeptOpenPollSeesChangesAtOnce(t *testing.T) {
 	_ = syscall.Kill(victim.Process.Pid, syscall.SIGKILL)
 	check("a zombie", victim.Process.Pid, func(p *ProcInfo) bool { return p != nil && p.State == 'Z' })
 }
+
+// A watched tree fits its terminal: lines lines at most, the last saying
+// how many rows did not fit; without a bound, every row.
+func TestPrintTreeLinesFitsAScreen(t *testing.T) {
+	var pl Poller
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all, screen strings.Builder
+	PrintTree(&all, tree, 0)
+	PrintTreeLines(&screen, tree, 0, 10)
+	rows := strings.Split(strings.TrimSuffix(all.String(), "\n"), "\n")
+	got := strings.Split(strings.TrimSuffix(screen.String(), "\n"), "\n")
+	if len(rows) <= 10 {
+		t.Skipf("only %d rows on this machine", len(rows))
+	}
+	if len(got) != 10 || got[9] != fmt.Sprintf("… %d more rows (a taller terminal shows them)", len(rows)-9) {
+		t.Errorf("10 lines of %d rows:\n%s", len(rows), screen.String())
+	}
+	for i, line := range got[1:9] {
+		if strings.TrimRight(line, " ") == "" || !strings.HasPrefix(strings.Fields(rows[i+1])[0], strings.Fields(line)[0]) {
+			t.Errorf("line %d: %q, the whole tree has %q", i+2, line, rows[i+1])
+		}
+	}
+}

@@ -346,7 +346,9 @@ func runTree(args []string, stdout, stderr io.Writer) int {
 		screen := bufio.NewWriterSize(stdout, 256<<10)
 		fmt.Fprint(screen, "\x1b[H\x1b[2J")
 		fmt.Fprintf(screen, "proclab tree — %s — %g Hz — Ctrl+C to stop\n", t.At.Format("15:04:05.0"), *hz)
-		procs.PrintTree(screen, t, root)
+		// A terminal shows one screen: what does not fit is counted, as
+		// top does, not printed ten times a second to scroll away.
+		procs.PrintTreeLines(screen, t, root, max(terminalLines(stdout)-2, 0))
 		screen.Flush()
 	})
 	if errors.Is(ctx.Err(), context.Canceled) && status == 0 {
