@@ -2,6 +2,7 @@ package procs
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"syscall"
 )
@@ -127,7 +128,9 @@ func (f *statFiles) readAll() ([]ProcStat, error) {
 		return readEveryStat()
 	}
 	full := f.polls%fullEvery == 0
+	f.polls++
 	pids := f.pids
+	var gone map[int]bool // processes ended since the last poll: their children are re-parented
 	if forks := f.forkCount(); forks == 0 || forks != f.forks || full {
 		// Something was created (or it cannot be told): list /proc.
 		var err error
@@ -135,24 +138,21 @@ func (f *statFiles) readAll() ([]ProcStat, error) {
 			return nil, err
 		}
 		f.forks = forks
-	}
-	f.polls++
-	// Processes gone since the last poll: their children are re-parented.
-	listed := make(map[int]bool, len(pids))
-	for _, pid := range pids {
-		listed[pid] = true
-	}
-	var gone map[int]bool
-	for pid, k := range f.procs {
-		if !listed[pid] {
-			if gone == nil {
-				gone = map[int]bool{}
-			}
-			gone[pid] = true
-			f.drop(k)
-			delete(f.procs, pid)
+		listed := make(map[int]bool, len(pids))
+		for _, pid := range pids {
+			listed[pid] = true
 		}
-	}
+		for pid, k := range f.procs {
+			if !listed[pid] {
+				if gone == nil {
+					gone = map[int]bool{}
+				}
+				gone[pid] = true
+				f.drop(k)
+				delete(f.procs, pid)
+			}
+		}
+	} // else the pids are the last poll's: an ended one fails its read below
 	out := make([]ProcStat, 0, len(pids))
 	for _, pid := range pids {
 		k := f.procs[pid]
@@ -251,13 +251,7 @@ func (f *statFiles) schedstat(pid int, k *keptProc) ([2]uint64, bool) {
 		if err != nil {
 			return [2]uint64{}, false
 		}
-		fields := bytes.Fields(f.buf[:n])
-		if len(fields) < 3 {
-			return [2]uint64{}, false
-		}
-		run, err1 := strconv.ParseUint(string(fields[0]), 10, 64)
-		count, err2 := strconv.ParseUint(string(fields[2]), 10, 64)
-		return [2]uint64{run, count}, err1 == nil && err2 == nil
+		return parseSchedstat(f.buf[:n])
 	}
 	if k.sched >= 0 {
 		if ran, ok := read(k.sched); ok {
@@ -272,7 +266,7 @@ func (f *statFiles) schedstat(pid int, k *keptProc) ([2]uint64, bool) {
 	path = append(path, "/schedstat\x00"...)
 	fd, err := openRead(path)
 	if err != nil {
-		if pe, ok := err.(interface{ Unwrap() error }); ok && pe.Unwrap() == syscall.ENOENT && k.last.Pid != 0 {
+		if errors.Is(err, syscall.ENOENT) && k.last.Pid != 0 {
 			k.sched = -2 // the kernel has no schedstat (CONFIG_SCHED_INFO)
 		}
 		return [2]uint64{}, false
@@ -285,6 +279,26 @@ func (f *statFiles) schedstat(pid int, k *keptProc) ([2]uint64, bool) {
 	k.sched = fd
 	f.open++
 	return ran, true
+}
+
+// parseSchedstat reads "RUNTIME WAITTIME COUNT": the run time and the
+// schedule count, without a string or a slice per process and poll.
+func parseSchedstat(data []byte) ([2]uint64, bool) {
+	var fields [3]uint64
+	n := 0
+	for i := 0; i < len(data) && n < len(fields); n++ {
+		start := i
+		for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+			fields[n] = fields[n]*10 + uint64(data[i]-'0')
+		}
+		if i == start {
+			return [2]uint64{}, false
+		}
+		for i < len(data) && (data[i] == ' ' || data[i] == '\n') {
+			i++
+		}
+	}
+	return [2]uint64{fields[0], fields[2]}, n == len(fields)
 }
 
 // readEveryStat opens, reads and closes every process's stat record.

@@ -68,6 +68,27 @@ func pollThreadsOf(t *testing.T, pid int) []ThreadInfo {
 	return got
 }
 
+// writeProgram writes a Python program into the test's folder.
+func writeProgram(t *testing.T, name, program string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// startPython starts a Python program in lab, not waiting for its end.
+func startPython(t *testing.T, lab *Lab, py, file string) *Process {
+	t.Helper()
+	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: filepath.Base(file), AutoReap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStart(t, lab, p)
+	return p
+}
+
 // threadNamesOf maps each named thread the lab knows of pid to its name.
 func threadNamesOf(lab *Lab, pid int, threads []ThreadInfo) map[int]string {
 	out := map[int]string{}
@@ -191,9 +212,7 @@ func TestDaemonThreadsEndWithTheirProcess(t *testing.T) {
 // thread is "python3" there), as the program itself prints them.
 func TestThreadRowsOfAPythonProgramMatchProc(t *testing.T) {
 	py := needPython(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "threads.py")
-	program := `import sys, threading, time
+	file := writeProgram(t, "threads.py", `import sys, threading, time
 ready = threading.Barrier(4)
 def work():
     # One write: print writes its text and its end apart, and two threads'
@@ -206,16 +225,9 @@ for name in ("worker-a", None, "工人"):
 ready.wait()
 print(f"MainThread {threading.get_native_id()} {threading.active_count()}", flush=True)
 time.sleep(30)
-`
-	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	lab := newLab(t)
-	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: "threads.py", AutoReap: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustStart(t, lab, p)
+	p := startPython(t, lab, py, file)
 	if !eventually(func() bool { return len(laneTexts(p)) >= 4 }) {
 		t.Fatalf("the program printed %q", texts(p))
 	}
@@ -267,8 +279,7 @@ time.sleep(30)
 // pieces apart, and without it four threads' lines mix.
 func TestThreadNamesTellThreadsLinesApart(t *testing.T) {
 	py := needPython(t)
-	file := filepath.Join(t.TempDir(), "racing_threads.py")
-	program := `import threading
+	file := writeProgram(t, "racing_threads.py", `import threading
 def work(k):
     for i in range(300):
         print('work', k, 'step', i)
@@ -276,10 +287,7 @@ ts = [threading.Thread(target=work, args=(k,), name=f"worker-{k}") for k in rang
 for t in ts: t.start()
 for t in ts: t.join()
 print('main', 'done')
-`
-	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	lab, err := NewLab(Options{LogDir: "-", ThreadNames: true})
 	if err != nil {
 		t.Fatal(err)
@@ -315,8 +323,7 @@ print('main', 'done')
 // a poll bounded by MaxThreads reads the main thread and the lowest TIDs.
 func TestThreadNamesAreTheKernelsThreadsOnlyAndBounded(t *testing.T) {
 	py := needPython(t)
-	file := filepath.Join(t.TempDir(), "hostile_threads.py")
-	program := `import sys, threading, time
+	file := writeProgram(t, "hostile_threads.py", `import sys, threading, time
 import sitecustomize
 sitecustomize._hook.thread(1, "init-is-mine")  # not a thread of this process
 for i in range(3000):
@@ -329,16 +336,9 @@ for i in range(2000):
     threading.Thread(target=stop.wait, daemon=True).start()
 sys.stdout.write(f"ready {evil.native_id}\n"); sys.stdout.flush()
 time.sleep(30)
-`
-	if err := os.WriteFile(file, []byte(program), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	lab := newLab(t)
-	p, err := lab.Create(Spec{Target: CommandTarget, Command: []string{py, file}, Name: "hostile_threads.py", AutoReap: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustStart(t, lab, p)
+	p := startPython(t, lab, py, file)
 	var evil int
 	start := time.Now()
 	for ready := false; !ready; time.Sleep(20 * time.Millisecond) {

@@ -189,6 +189,10 @@ func TestKeptOpenStatFilesFollowProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid := child.Process.Pid
+	// Asleep, so that two polls moments apart see the same state.
+	if !eventually(func() bool { s, err := ReadStat(pid); return err == nil && s.State == 'S' && s.Name == "sleep" }) {
+		t.Fatal("the child never sleeps")
+	}
 	for range 2 {
 		a, err := kept.Poll()
 		if err != nil {

@@ -91,24 +91,14 @@ func (t *timeline) pollThreads(now time.Duration, tree *procs.Tree, lab []procs.
 	}
 }
 
-// insertBelow puts lane under parent's lane, after the sub-lanes it has.
+// insertBelow puts lane under parent's lane, after the sub-lanes it has:
+// they are inserted there one after the other, so they follow it in a
+// block (lanes holds lane already).
 func (t *timeline) insertBelow(parent *swimlane, lanes *threadLanes, lane *swimlane) {
 	i := slices.Index(t.lanes, parent)
 	if i < 0 {
 		t.lanes = append(t.lanes, lane)
 		return
 	}
-	i++
-	for i < len(t.lanes) && slices.Contains(slicesOf(lanes), t.lanes[i]) {
-		i++
-	}
-	t.lanes = slices.Insert(t.lanes, i, lane)
-}
-
-func slicesOf(lanes *threadLanes) []*swimlane {
-	out := make([]*swimlane, 0, len(lanes.byThread))
-	for _, l := range lanes.byThread {
-		out = append(out, l)
-	}
-	return out
+	t.lanes = slices.Insert(t.lanes, i+len(lanes.byThread), lane)
 }
