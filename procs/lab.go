@@ -285,10 +285,10 @@ func (l *Lab) reap(p *Process, by string) bool {
 	p.status = Stopped
 	p.exitCode = code
 	p.reapedBy = by
+	// Its threads' names go before anyone waiting for its end is told.
+	l.threadNames.forget(p.pid)
 	close(p.done)
-	pid := p.pid
 	p.mu.Unlock()
-	l.threadNames.forget(pid)
 	l.mu.Lock()
 	delete(l.unreaped, p)
 	l.mu.Unlock()

@@ -257,11 +257,10 @@ func (l *Lab) observedEnded(o *Process, code int, known bool) {
 	o.ended, o.status, o.exitCode, o.exitKnown = true, Stopped, code, known
 	o.endedAt = l.Since()
 	o.reapedBy = "its parent in the program"
+	l.threadNames.forget(o.pid) // before anyone waiting for its end is told
 	close(o.exited)
 	close(o.done)
-	pid := o.pid
 	o.mu.Unlock()
-	l.threadNames.forget(pid)
 	text := "ended"
 	if known {
 		text = "exitcode=" + ExitCodeName(code)
