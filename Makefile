@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/proclab
+WINDOW_BIN := bin/proclab-window
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 FYNE := fyne.io/tools/cmd/fyne@v1.7.4
 # LANG=C makes Fyne log a locale parse error; a full locale keeps logs clean.
@@ -22,9 +23,10 @@ all: build
 run: build
 	./$(BIN)
 
-## build: compile bin/proclab
+## build: compile bin/proclab (the command: no GUI toolkit, static) and bin/proclab-window beside it
 build: deps
-	$(GO) build -o $(BIN) ./cmd/proclab
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/proclab
+	$(GO) build -o $(WINDOW_BIN) ./cmd/proclab-window
 
 ## deps: install the missing system packages (apt-get; sudo when not root)
 deps:
@@ -48,7 +50,7 @@ unit:
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 ./...
 
 # Every parser of outside input has a fuzz test: package and target.
-FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming ./procs/pyhook:FuzzHookMessages \
+FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming ./procs:FuzzLineBlocks ./procs/pyhook:FuzzHookMessages \
 	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload ./ui:FuzzWrap
 # A count, not a duration: Go 1.26's fuzz coordinator can report its own
 # -fuzztime deadline as a failure ("context deadline exceeded", no input
@@ -75,10 +77,15 @@ bench: build
 package: deps
 	@# fyne package reads FyneApp.toml from the main package's folder: lend it
 	@# a copy (it also bumps the build number there, which we do not keep).
-	cp FyneApp.toml cmd/proclab/FyneApp.toml
-	cd cmd/proclab && $(GO) run $(FYNE) package --os linux --icon ../../assets/icon.png --release; \
+	cp FyneApp.toml cmd/proclab-window/FyneApp.toml
+	cd cmd/proclab-window && $(GO) run $(FYNE) package --os linux --icon ../../assets/icon.png --release; \
 		status=$$?; rm -f FyneApp.toml fyne_metadata_init.go; exit $$status
-	mkdir -p dist && mv cmd/proclab/ProcLab.tar.xz dist/
+	@# The bundle is the window; the proclab command goes beside it, so that
+	@# the lab's workers start as the small binary.
+	rm -rf dist/pkg && mkdir -p dist/pkg && tar -xJf cmd/proclab-window/ProcLab.tar.xz -C dist/pkg && rm cmd/proclab-window/ProcLab.tar.xz
+	bindir=$$(dirname "$$(find dist/pkg -path '*/bin/*' -type f | head -1)") && \
+		CGO_ENABLED=0 $(GO) build -o "$$bindir/proclab" ./cmd/proclab
+	tar -cJf dist/ProcLab.tar.xz -C dist/pkg . && rm -rf dist/pkg
 	@echo "dist/ProcLab.tar.xz"
 
 clean:

@@ -168,9 +168,11 @@ func compareCorpusRun(t *testing.T, py, file string, h corpusHeader) {
 	// keep.
 	var mu sync.Mutex
 	lanes := map[*Process][]Line{}
-	lab, err := NewLab(Options{LogDir: t.TempDir(), OnLine: func(p *Process, l Line) {
+	lab, err := NewLab(Options{LogDir: t.TempDir(), OnLines: func(p *Process, ls Lines) {
 		mu.Lock()
-		lanes[p] = append(lanes[p], l)
+		for i := range ls.Texts {
+			lanes[p] = append(lanes[p], ls.Line(i))
+		}
 		mu.Unlock()
 	}})
 	if err != nil {

@@ -2,7 +2,9 @@ package procs
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -76,4 +78,41 @@ func FuzzLessonFile(f *testing.F) {
 			_ = CompareLesson(l, []string{"", "名字为Tom"})
 		}
 	})
+}
+
+func FuzzLineBlocks(f *testing.F) {
+	f.Add([]byte("1\n2\n\n3"), uint8(1))
+	f.Add([]byte("dos\r\n\x1b[31m\t跳舞\u202e\n"), uint8(3))
+	f.Add(bytes.Repeat([]byte("舞"), MaxLineBytes), uint8(7))
+	f.Fuzz(func(t *testing.T, data []byte, step uint8) {
+		whole, _ := captureBlocks(t, bytes.NewReader(data))
+		// The same bytes in reads of step bytes give the same lines.
+		got, _ := captureBlocks(t, &steppedReader{data: data, step: int(step%64) + 1})
+		if !slices.Equal(got, whole) {
+			t.Fatalf("reads of %d bytes: %q, whole: %q", step%64+1, got, whole)
+		}
+		for _, line := range whole {
+			if len(line) > maxCleanLineBytes || !utf8.ValidString(line) || strings.IndexFunc(line, isHiddenControl) >= 0 {
+				t.Fatalf("line %q: %d bytes, or not clean", line, len(line))
+			}
+		}
+		if len(whole) > len(data)+1 {
+			t.Fatalf("%d lines from %d bytes", len(whole), len(data))
+		}
+	})
+}
+
+// steppedReader hands out data step bytes a read.
+type steppedReader struct {
+	data []byte
+	step int
+}
+
+func (r *steppedReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), r.step)], r.data)
+	r.data = r.data[n:]
+	return n, nil
 }

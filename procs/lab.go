@@ -154,7 +154,7 @@ func NewLab(opts Options) (*Lab, error) {
 	}
 	l := &Lab{opts: opts, t0: time.Now(), budget: NewBudget(opts.LaneBytes), subs: map[*Subscription]struct{}{},
 		groups: map[int]bool{}, unreaped: map[*Process]bool{}, observed: map[int]*Process{}, adopted: map[int]Orphan{}, pipes: map[*os.File]bool{}, closing: make(chan struct{}), logDirty: make(chan struct{}, 1)}
-	l.contain = contain.New("lab")
+	l.contain = contain.NewWithKeeper("lab", opts.Exe) // the workers' binary keeps them
 	l.openLog()
 	l.owners.Add(1)
 	go l.flushLog()

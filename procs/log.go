@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -56,8 +57,9 @@ func openLabLog(dir string, limit int64, dirty chan struct{}) (*labLog, error) {
 	return &labLog{file: f, w: bufio.NewWriterSize(f, 256<<10), path: f.Name(), limit: limit, dirty: dirty}, nil
 }
 
-// write appends one line; it reports the error that stopped logging, once.
-func (g *labLog) write(name string, pid int, l Line) error {
+// write appends lines of one process; it reports the error that stopped
+// logging, once.
+func (g *labLog) write(name string, pid int, ls Lines) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.err != nil || g.w == nil {
@@ -65,27 +67,28 @@ func (g *labLog) write(name string, pid int, l Line) error {
 	}
 	// Formatted by hand: under a flood fmt.Fprintf here cost a tenth of a
 	// core. The text's tabs become spaces, so a line is always 5 fields.
-	b := strconv.AppendFloat(g.line[:0], l.At.Seconds(), 'f', 6, 64)
-	b = append(append(b, '\t'), name...)
-	b = strconv.AppendInt(append(b, '\t'), int64(pid), 10)
-	b = append(append(append(b, '\t'), l.Stream.String()...), '\t')
-	for i := range len(l.Text) {
-		if c := l.Text[i]; c == '\t' {
-			b = append(b, ' ')
+	prefix := strconv.AppendFloat(nil, ls.At.Seconds(), 'f', 6, 64)
+	prefix = append(append(prefix, '\t'), name...)
+	prefix = strconv.AppendInt(append(prefix, '\t'), int64(pid), 10)
+	prefix = append(append(append(prefix, '\t'), ls.Stream.String()...), '\t')
+	for _, text := range ls.Texts {
+		b := append(g.line[:0], prefix...)
+		if strings.IndexByte(text, '\t') < 0 {
+			b = append(b, text...)
 		} else {
-			b = append(b, c)
+			b = append(b, strings.ReplaceAll(text, "\t", " ")...)
 		}
+		g.line = append(b, '\n')
+		if g.limit > 0 && g.written+int64(len(g.line)) > g.limit {
+			g.err = ErrLogFull
+			return g.err
+		}
+		if _, err := g.w.Write(g.line); err != nil {
+			g.err = err
+			return err
+		}
+		g.written += int64(len(g.line))
 	}
-	g.line = append(b, '\n')
-	if g.limit > 0 && g.written+int64(len(g.line)) > g.limit {
-		g.err = ErrLogFull
-		return g.err
-	}
-	if _, err := g.w.Write(g.line); err != nil {
-		g.err = err
-		return err
-	}
-	g.written += int64(len(g.line))
 	select {
 	case g.dirty <- struct{}{}:
 	default:

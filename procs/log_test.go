@@ -48,7 +48,7 @@ func TestLabLogLineFormat(t *testing.T) {
 	}
 	var want strings.Builder
 	for i, l := range lines {
-		if err := g.write("Process-1", 4242+i, l); err != nil {
+		if err := g.write("Process-1", 4242+i, Lines{At: l.At, Stream: l.Stream, Texts: []string{l.Text}}); err != nil {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&want, "%.6f\t%s\t%d\t%s\t%s\n", l.At.Seconds(), "Process-1", 4242+i, l.Stream, strings.ReplaceAll(l.Text, "\t", " "))

@@ -2,16 +2,18 @@ package procs
 
 // Options configure a Lab.
 type Options struct {
-	// Exe is the binary re-executed in worker mode; default: this program.
+	// Exe is the binary re-executed in worker mode, and as the lab's keeper;
+	// default: this program.
 	Exe string
 	// LaneLines is how many recent lines each lane keeps; default DefaultLaneLines.
 	LaneLines int
-	// OnLine, if set, is given every line as it is read, in order per pipe,
-	// before the lab publishes it: a headless run prints from it, as events
-	// may be dropped and lanes forget. While it blocks, that pipe is not
-	// read, so the program waits on its writes, as on a slow pipe; it must
-	// return once the lab is closing.
-	OnLine func(p *Process, l Line)
+	// OnLines, if set, is given every line as it is read, in order per
+	// pipe, before the lab publishes it: a headless run prints from it, as
+	// events may be dropped and lanes forget. Lines read together come
+	// together; ls.Texts is reused once the call returns. While it blocks,
+	// that pipe is not read, so the program waits on its writes, as on a
+	// slow pipe; it must return once the lab is closing.
+	OnLines func(p *Process, ls Lines)
 	// MaxProgramProcesses bounds the processes of one program run in the
 	// lab that get lanes; default DefaultMaxProgramProcesses.
 	MaxProgramProcesses int

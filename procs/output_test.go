@@ -2,10 +2,15 @@ package procs
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 	"unicode"
+	"unicode/utf8"
+	"unsafe"
 )
 
 func capture(t *testing.T, input string) []string {
@@ -135,5 +140,96 @@ func TestLaneBufferRoomStaysNearWhatItKeeps(t *testing.T) {
 		if cap(l.lines) > 2*kept+64 {
 			t.Fatalf("lane %d keeps %d lines in room for %d", i, kept, cap(l.lines))
 		}
+	}
+}
+
+// captureBlocks is captureLineBlocks collected: the lines, and how many
+// hand-overs brought them.
+func captureBlocks(t testing.TB, r io.Reader) (lines []string, blocks int) {
+	t.Helper()
+	if err := captureLineBlocks(r, func(texts []string) {
+		blocks++
+		lines = append(lines, texts...)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return lines, blocks
+}
+
+// The lines of a pipe do not depend on how its bytes arrive: whole, a byte
+// at a time, or in halves.
+func TestLineBlocksDoNotDependOnReads(t *testing.T) {
+	exact := strings.Repeat("a", MaxLineBytes)
+	inputs := map[string]string{
+		"short lines":          "1\n2\n3\n",
+		"no final newline":     "a\nb",
+		"empty lines":          "\n\n\nx\n\n",
+		"crlf and controls":    "dos\r\n\x1b[31mred\tx\r\nbell\a\n",
+		"exactly the bound":    exact + "\n" + exact + "\n",
+		"one over the bound":   exact + "b\n",
+		"long, chinese":        strings.Repeat("跳", MaxLineBytes) + "\nnext\n",
+		"long, no newline":     strings.Repeat("舞x", 3*MaxLineBytes),
+		"invalid utf-8 at cut": strings.Repeat("a", MaxLineBytes-1) + "\xe8\xb7" + "\n",
+		"bidi":                 "abc\u202edef\n",
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			whole, _ := captureBlocks(t, strings.NewReader(in))
+			for reader, r := range map[string]io.Reader{
+				"one byte": iotest.OneByteReader(strings.NewReader(in)),
+				"halves":   iotest.HalfReader(strings.NewReader(in)),
+				"data+EOF": iotest.DataErrReader(strings.NewReader(in)),
+			} {
+				if got, _ := captureBlocks(t, r); !slices.Equal(got, whole) {
+					t.Errorf("%s: %d lines %.80q, whole: %d lines %.80q", reader, len(got), got, len(whole), whole)
+				}
+			}
+			for _, line := range whole {
+				if len(line) > maxCleanLineBytes || !utf8.ValidString(line) || strings.IndexFunc(line, isHiddenControl) >= 0 {
+					t.Fatalf("line %.40q: %d bytes, or not clean", line, len(line))
+				}
+			}
+		})
+	}
+	if got := capture(t, exact+"\n"); len(got) != 1 {
+		t.Errorf("a line of exactly MaxLineBytes gave %d lines", len(got))
+	}
+}
+
+// A flood's read is handed over once, with one string under its clean
+// lines; a lane keeps of it only what it may, in a string of its own.
+func TestLineBlocksShareOneStringAndLanesDoNot(t *testing.T) {
+	var in strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&in, "%d\n", i)
+	}
+	lines, blocks := captureBlocks(t, strings.NewReader(in.String()))
+	if len(lines) != 5000 || blocks != (in.Len()+readBlockBytes-1)/readBlockBytes {
+		t.Fatalf("%d lines in %d blocks from %d bytes", len(lines), blocks, in.Len())
+	}
+	// Clean lines of a block lie one after another in one string.
+	if unsafe.StringData(lines[1]) != (*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(lines[0])), 2)) {
+		t.Error("the lines of a block are not slices of one string")
+	}
+	b := NewLineBuffer(100)
+	first := b.addAll(Lines{At: time.Second, Stream: Stderr, Texts: lines})
+	kept := b.Tail(nil)
+	if first != 1 || len(kept) != 100 || kept[0].Seq != 4901 || kept[0].Text != "4900" || kept[99].Text != "4999" || kept[0].Stream != Stderr {
+		t.Fatalf("first %d, kept %d lines, %+v … %+v", first, len(kept), kept[0], kept[len(kept)-1])
+	}
+	if unsafe.StringData(kept[0].Text) == unsafe.StringData(lines[4900]) {
+		t.Error("the lane's 100 lines hold the whole block's string")
+	}
+	// Bounded by bytes too, and numbered on from the first block.
+	budget := NewBudget(int64(MinLaneBytes))
+	small := budget.NewLineBuffer(DefaultLaneLines)
+	if first := small.addAll(Lines{Texts: lines}); first != 1 {
+		t.Fatalf("first Seq %d", first)
+	}
+	if first := small.addAll(Lines{Texts: lines[:10]}); first != 5001 {
+		t.Fatalf("second block's first Seq %d, want 5001", first)
+	}
+	if small.bytes > MinLaneBytes || small.Total() != 5010 {
+		t.Fatalf("keeps %d bytes (share %d), total %d", small.bytes, MinLaneBytes, small.Total())
 	}
 }

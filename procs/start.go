@@ -203,7 +203,7 @@ func (l *Lab) readOutputs(p *Process, c *child, going chan struct{}) {
 			l.captureTagged(p, r, emit)
 			return
 		}
-		_ = captureLines(r, func(text string) { emit(p, text) })
+		_ = captureLineBlocks(r, func(texts []string) { l.emitLines(log, p, stream, texts) })
 	}
 	go capture(c.outR, Stdout)
 	go capture(c.errR, Stderr)
@@ -316,16 +316,28 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, outputDone <-chan struct{}) {
 // emitLine gives one line of output to its process's lane, the headless
 // printer and the log.
 func (l *Lab) emitLine(log *labLog, to *Process, stream Stream, text string) {
-	line := to.output.add(Line{At: l.Since(), Stream: stream, Text: text})
-	if l.opts.OnLine != nil {
-		l.opts.OnLine(to, line)
+	l.emitLines(log, to, stream, []string{text})
+}
+
+// emitLines is emitLine for the lines of one read, stamped with one time.
+func (l *Lab) emitLines(log *labLog, to *Process, stream Stream, texts []string) {
+	ls := Lines{At: l.Since(), Stream: stream, Texts: texts}
+	ls.FirstSeq = to.output.addAll(ls)
+	if l.opts.OnLines != nil {
+		l.opts.OnLines(to, ls)
 	}
 	if log != nil {
-		if err := log.write(to.name, to.pid, line); err != nil {
+		if err := log.write(to.name, to.pid, ls); err != nil {
 			l.logStopped(err)
 		}
 	}
-	l.publish(Event{At: line.At, Kind: EvOutput, Proc: to, Line: line})
+	// publishLocked for each line, without its per-event work: output has
+	// no Python statement to record.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for s := range l.subs {
+		s.pushOutput(to, ls)
+	}
 }
 
 // failStart is fail for a child that could not be started, once its

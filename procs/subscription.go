@@ -63,6 +63,26 @@ func (s *Subscription) push(e Event) {
 		return
 	}
 	s.queue = append(s.queue, e)
+	s.wake()
+}
+
+// pushOutput is push for an EvOutput event of each line, as many as the
+// queue has room for.
+func (s *Subscription) pushOutput(p *Process, ls Lines) {
+	if s.closed {
+		return
+	}
+	n := min(len(ls.Texts), max(MaxQueuedEvents-len(s.queue), 0))
+	s.dropped += len(ls.Texts) - n
+	for i := range n {
+		s.queue = append(s.queue, Event{At: ls.At, Kind: EvOutput, Proc: p, Line: ls.Line(i)})
+	}
+	if n > 0 {
+		s.wake()
+	}
+}
+
+func (s *Subscription) wake() {
 	select {
 	case s.notify <- struct{}{}:
 	default:

@@ -51,6 +51,9 @@ type Options struct {
 	// ThreadNames starts each line a Python thread other than the main one
 	// prints with the thread's name.
 	ThreadNames bool
+	// Exe is the binary the lab re-executes as its workers and keeper
+	// (procs.Options.Exe); "" for this program.
+	Exe string
 }
 
 // maxMainLines bounds main's lane, the transcript of what main did.
@@ -122,7 +125,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
-	lab, err := procs.NewLab(procs.Options{LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook, ThreadNames: opts.ThreadNames})
+	lab, err := procs.NewLab(procs.Options{Exe: opts.Exe, LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook, ThreadNames: opts.ThreadNames})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
 		return 1

@@ -48,7 +48,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	steps := []struct {
 		n   string
 		run func(*bench)
-	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}, {"7", (*bench).load}}
+	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}, {"7", (*bench).load}, {"8", (*bench).output}, {"9", (*bench).oneShot}, {"10", (*bench).atRest}}
 	if *only != "" {
 		for _, n := range strings.Split(*only, ",") {
 			known := false
@@ -282,14 +282,20 @@ func selfCPU() float64 {
 
 // xvfb starts a virtual screen for the window benchmarks.
 func xvfb() (string, func(), error) {
+	display, _, stop, err := xvfbServer()
+	return display, stop, err
+}
+
+// xvfbServer is xvfb with the server's pid, whose CPU a benchmark may count.
+func xvfbServer() (string, int, func(), error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	w.Close()
 	line, err := bufio.NewReader(r).ReadString('\n')
@@ -297,9 +303,9 @@ func xvfb() (string, func(), error) {
 	stop := func() { _ = x.Process.Kill(); _ = x.Wait() }
 	if err != nil {
 		stop()
-		return "", nil, err
+		return "", 0, nil, err
 	}
-	return ":" + strings.TrimSpace(line), stop, nil
+	return ":" + strings.TrimSpace(line), x.Process.Pid, stop, nil
 }
 
 type windowRun struct {

@@ -35,9 +35,9 @@ func runPython(py string, hook bool) (time.Duration, map[string]int, error) {
 	// Counted as read: a subscription may drop events in a flood.
 	var mu sync.Mutex
 	lines := map[string]int{}
-	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: !hook, OnLine: func(p *procs.Process, _ procs.Line) {
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: !hook, OnLines: func(p *procs.Process, read procs.Lines) {
 		mu.Lock()
-		lines[p.Name()]++
+		lines[p.Name()] += len(read.Texts)
 		mu.Unlock()
 	}})
 	if err != nil {
@@ -105,10 +105,12 @@ var perStart = regexp.MustCompile(`^per start ([0-9.]+)$`)
 // and returns the milliseconds one start and join took.
 func pythonStartCost(py string, hook bool) (float64, error) {
 	got := make(chan float64, 1)
-	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: !hook, OnLine: func(_ *procs.Process, l procs.Line) {
-		if m := perStart.FindStringSubmatch(l.Text); m != nil {
-			v, _ := strconv.ParseFloat(m[1], 64)
-			got <- v
+	lab, err := procs.NewLab(procs.Options{LogDir: "-", NoPythonHook: !hook, OnLines: func(_ *procs.Process, ls procs.Lines) {
+		for _, text := range ls.Texts {
+			if m := perStart.FindStringSubmatch(text); m != nil {
+				v, _ := strconv.ParseFloat(m[1], 64)
+				got <- v
+			}
 		}
 	}})
 	if err != nil {

@@ -79,13 +79,20 @@ func startXvfbSized(t *testing.T, size string) string {
 	return ":" + strings.TrimSpace(line)
 }
 
+// buildApp builds the proclab command and the window beside it, as make
+// build does, and returns the command.
 func buildApp(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "proclab")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	dir := t.TempDir()
+	for _, b := range []struct{ name, pkg, cgo string }{{"proclab", ".", "CGO_ENABLED=0"}, {"proclab-window", "../proclab-window", ""}} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.name), b.pkg)
+		if b.cgo != "" {
+			cmd.Env = append(os.Environ(), b.cgo)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
+		}
 	}
-	return bin
+	return filepath.Join(dir, "proclab")
 }
 
 func startApp(t *testing.T, bin, display string) *session {

@@ -12,17 +12,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"proclab/assets/lessons"
-	_ "proclab/internal/quietlocale" // its init must run before Fyne's
+	"proclab/internal/launch"
+	"proclab/internal/profile"
 	"proclab/procs"
-	"proclab/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -68,7 +66,7 @@ Usage:
 
 func main() {
 	procs.MaybeRunWorker()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(profile.Run(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -164,61 +162,31 @@ func runWindow(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "proclab: unexpected argument %q; see proclab help\n", fs.Arg(0))
 		return 2
 	}
-	if path := os.Getenv("PROCLAB_CPUPROFILE"); path != "" {
-		// For performance work: a CPU profile of the whole window session.
-		if f, err := os.Create(path); err == nil {
-			_ = pprof.StartCPUProfile(f)
-			defer func() { pprof.StopCPUProfile(); f.Close() }()
-		}
-	}
-	if path := os.Getenv("PROCLAB_MEMPROFILE"); path != "" {
-		// For memory work: the heap as the window closes (live objects and,
-		// in the same file, every allocation made during the session).
-		defer func() {
-			if f, err := os.Create(path); err == nil {
-				_ = pprof.Lookup("heap").WriteTo(f, 0)
-				f.Close()
-			}
-		}()
-	}
 	if code := windowUnavailable("proclab", stderr); code >= 0 {
 		return code
 	}
-	opts := ui.Options{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, LogLimit: limit, Lesson: *lesson, Language: *lang, Watch: watchPid}
-	if *stats != "" {
-		f, err := os.Create(*stats)
+	w := launch.Window{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, LogLimit: limit, Lesson: *lesson, Language: *lang, Watch: watchPid, Stats: *stats, Trace: *trace}
+	for _, out := range []struct{ path, what string }{{*stats, "the stats"}, {*trace, "the trace"}} {
+		// Said here, in the terminal's words, before the window starts.
+		if out.path == "" {
+			continue
+		}
+		f, err := os.Create(out.path)
 		if err != nil {
-			fmt.Fprintf(stderr, "proclab: cannot write the stats: %v\n", err)
+			fmt.Fprintf(stderr, "proclab: cannot write %s: %v\n", out.what, err)
 			return 1
 		}
-		defer f.Close()
-		opts.Stats = f
+		f.Close()
 	}
-	if *trace != "" {
-		f, err := os.Create(*trace)
-		if err != nil {
-			fmt.Fprintf(stderr, "proclab: cannot write the trace: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		opts.Trace = f
-	}
-	if os.Getenv("GOGC") == "" {
-		// The window keeps about 80 MB of parsed fonts (the CJK one is most
-		// of it) for its whole life, and Go's default pacing lets the heap
-		// grow to twice what is live before collecting: under a flood of
-		// output that passed 300 MB. Collecting at half again what is live
-		// keeps the peak lower at no CPU cost `make bench` could measure,
-		// and, unlike a fixed memory limit, never makes a big lab collect
-		// without end.
-		debug.SetGCPercent(windowGCPercent)
-	}
-	return ui.Run(opts)
+	return openWindow(w, stderr)
 }
 
-// windowGCPercent is the window's GOGC; benchmarks 3 and 4 measured it
-// against Go's default of 100.
-const windowGCPercent = 50
+// openWindow becomes the window binary, or says why it cannot.
+func openWindow(w launch.Window, stderr io.Writer) int {
+	err := launch.Exec(w)
+	fmt.Fprintln(stderr, "proclab:", err)
+	return 1
+}
 
 // checkHz refuses a poll rate outside 1..20, NaN and infinities included.
 func checkHz(hz float64) error {

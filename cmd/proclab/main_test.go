@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -211,5 +212,45 @@ func TestDoctorSaysWhatHolds(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("doctor", "now"); code != 2 || !strings.Contains(errOut, "takes no arguments") {
 		t.Errorf("doctor now: %d %s", code, errOut)
+	}
+}
+
+// The proclab command links no GUI toolkit: a terminal command, a worker
+// and a keeper start as a small Go program does, and never print Fyne's
+// messages. The window is a binary of its own.
+func TestTheCommandLinksNoGUIToolkit(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Skipf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "fyne.io/") || strings.HasPrefix(dep, "github.com/go-gl/") || dep == "proclab/ui" {
+			t.Errorf("the proclab command depends on %s", dep)
+		}
+	}
+}
+
+// With a display but no window binary beside proclab, a window command
+// says what is missing and how to get it.
+func TestAWindowCommandWithoutTheWindowBinary(t *testing.T) {
+	// Something answering at DISPLAY is all the command asks of an X server.
+	l, err := net.Listen("unix", "@/tmp/.X11-unix/X4747")
+	if err != nil {
+		t.Skip("no abstract socket:", err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Setenv("DISPLAY", ":4747")
+	code, _, errOut := runCLI("--hz", "5")
+	if code != 1 || !strings.Contains(errOut, "the window is not installed") || !strings.Contains(errOut, "proclab-window is missing") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

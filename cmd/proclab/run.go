@@ -13,9 +13,13 @@ import (
 	"syscall"
 	"time"
 
+	"proclab/internal/launch"
 	"proclab/procs"
-	"proclab/ui"
 )
+
+// headlessLaneLines is what each lane of a headless run keeps: every line
+// is printed as it comes, and no one looks at the lanes.
+const headlessLaneLines = 16
 
 // runKillGrace is how long an interrupted program has between SIGTERM and SIGKILL.
 const runKillGrace = 2 * time.Second
@@ -44,7 +48,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		if code := windowUnavailable("proclab run", stderr); code >= 0 {
 			return code
 		}
-		return ui.Run(ui.Options{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook, ThreadNames: *threadNames})
+		return openWindow(launch.Window{Version: version, Hz: 10, Run: argv, NoPythonHook: *noHook, ThreadNames: *threadNames}, stderr)
 	}
 	if *noHook && *threadNames {
 		fmt.Fprintln(stderr, "proclab run: --thread-names needs the Python hook: leave out --no-hook")
@@ -57,7 +61,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 // processes print, as [name pid] line, then the tree with exit codes.
 func runHeadless(argv []string, opts procs.Options, stdout, stderr io.Writer) int {
 	sink := newLineSink(stdout, stderr)
-	opts.LogDir, opts.OnLine = "-", sink.add
+	// Its lanes are never shown: each keeps a few lines, not 5,000.
+	opts.LogDir, opts.OnLines, opts.LaneLines = "-", sink.add, headlessLaneLines
 	opts.OnProblem = func(text string) { fmt.Fprintln(stderr, "proclab run:", text) }
 	lab, err := procs.NewLab(opts)
 	if err != nil {

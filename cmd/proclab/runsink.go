@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -11,12 +12,15 @@ import (
 )
 
 // lineSink prints a headless run's lines, every one, in order per pipe: the
-// lab hands them over from its pipe readers (procs.Options.OnLine), and a
+// lab hands them over from its pipe readers (procs.Options.OnLines), and a
 // reader waits while the terminal is behind, so the program waits on its
-// writes as it would on `| cat`. One goroutine writes, buffered, flushing
-// whenever it has caught up.
+// writes as it would on `| cat`. Lines come a read at a time; one goroutine
+// formats and writes them, buffered, flushing whenever it has caught up,
+// while the reader reads on: under a flood, reading and printing take a
+// core each.
 type lineSink struct {
-	lines   chan sinkLine
+	batches chan sinkBatch
+	free    chan []string // batches' slices, printed and handed back for reuse
 	dropped chan struct{} // closed: the run is over and the terminal no longer reads
 	drop    sync.Once
 	written chan struct{} // closed once the writer has ended
@@ -24,44 +28,69 @@ type lineSink struct {
 	errOut  *bufio.Writer
 }
 
-type sinkLine struct {
-	name string
-	pid  int
-	line procs.Line
+// sinkBatch is a read's lines of one process, to print.
+type sinkBatch struct {
+	prefix string // [name pid] and a space
+	stderr bool
+	texts  []string
 }
 
+// sinkQueue bounds the reads on their way to the terminal.
+const sinkQueue = 16
+
 func newLineSink(stdout, stderr io.Writer) *lineSink {
-	s := &lineSink{lines: make(chan sinkLine, 4096), dropped: make(chan struct{}), written: make(chan struct{}),
+	s := &lineSink{batches: make(chan sinkBatch, sinkQueue), free: make(chan []string, sinkQueue+2),
+		dropped: make(chan struct{}), written: make(chan struct{}),
 		out: bufio.NewWriterSize(stdout, 64<<10), errOut: bufio.NewWriterSize(stderr, 16<<10)}
 	go s.write()
 	return s
 }
 
-// add is procs.Options.OnLine.
-func (s *lineSink) add(p *procs.Process, l procs.Line) {
+// add is procs.Options.OnLines. The texts are copied, as the lab reuses
+// the slice; the strings are the lab's and do not change.
+func (s *lineSink) add(p *procs.Process, ls procs.Lines) {
+	var texts []string
 	select {
-	case s.lines <- sinkLine{name: p.Name(), pid: p.Pid(), line: l}:
+	case texts = <-s.free:
+	default:
+	}
+	b := sinkBatch{prefix: "[" + procs.Printable(p.Name()) + " " + strconv.Itoa(p.Pid()) + "] ", stderr: ls.Stream == procs.Stderr,
+		texts: append(texts[:0], ls.Texts...)}
+	select {
+	case s.batches <- b:
 	case <-s.dropped:
 	}
 }
 
 func (s *lineSink) write() {
 	defer close(s.written)
-	var buf []byte
-	for item := range s.lines {
+	var text []byte
+	for b := range s.batches {
 		w := s.out
-		if item.line.Stream == procs.Stderr {
+		if b.stderr {
 			w = s.errOut
 		}
-		buf = append(buf[:0], '[')
-		buf = append(buf, procs.Printable(item.name)...)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, int64(item.pid), 10)
-		buf = append(buf, "] "...)
-		buf = append(buf, item.line.Text...)
-		buf = append(buf, '\n')
-		_, _ = w.Write(buf)
-		if len(s.lines) == 0 {
+		// `[name pid] text` lines, made in one buffer: a flood's lines are
+		// short, and a write or an append each cost more than the copying.
+		size := len(b.texts) * (len(b.prefix) + 1)
+		for _, line := range b.texts {
+			size += len(line)
+		}
+		text = slices.Grow(text[:0], size)[:size]
+		at := 0
+		for _, line := range b.texts {
+			at += copy(text[at:], b.prefix)
+			at += copy(text[at:], line)
+			text[at] = '\n'
+			at++
+		}
+		_, _ = w.Write(text)
+		clear(b.texts) // let go of the lines' strings
+		select {
+		case s.free <- b.texts[:0]:
+		default:
+		}
+		if len(s.batches) == 0 {
 			// Caught up: what is printed reaches the terminal now, not
 			// when 64 KiB have gathered.
 			_ = s.errOut.Flush()
@@ -93,7 +122,7 @@ func (s *lineSink) caughtUp() bool {
 // After giveUp, the writer may be stuck on a terminal that does not read:
 // it waits a second at most.
 func (s *lineSink) close() {
-	close(s.lines)
+	close(s.batches)
 	select {
 	case <-s.written:
 		return

@@ -46,7 +46,7 @@ const cgroupPrefix = "proclab-"
 
 // newCgroup makes a cgroup for one lab below ProcLab's own, and the keeper
 // that ends it if ProcLab dies. The error says why there is none.
-func newCgroup(name string) (*cgroup, error) {
+func newCgroup(name, keeperExe string) (*cgroup, error) {
 	mount, err := cgroup2Mount()
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func newCgroup(name string) (*cgroup, error) {
 		os.Remove(dir)
 		return nil, err
 	}
-	k, err := startKeeper(dir)
+	k, err := startKeeper(keeperExe, dir)
 	if err != nil {
 		unix.Close(cg.leafFD)
 		removeGroup(dir, 0)

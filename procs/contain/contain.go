@@ -55,11 +55,15 @@ type Group struct {
 // New makes the containment for one lab; name appears in the cgroup's
 // folder name. It never fails: where the kernel cannot contain the lab, the
 // group falls back and says why.
-func New(name string) *Group {
+func New(name string) *Group { return NewWithKeeper(name, "") }
+
+// NewWithKeeper is New with the binary that runs as the lab's keeper
+// (MaybeRunKeeper must be in its main): "" for this program.
+func NewWithKeeper(name, keeperExe string) *Group {
 	if os.Getenv(NoCgroupEnv) != "" {
 		return &Group{guarantee: Convention, reason: NoCgroupEnv + " is set"}
 	}
-	cg, err := newCgroup(name)
+	cg, err := newCgroup(name, keeperExe)
 	if err != nil {
 		return &Group{guarantee: Convention, reason: err.Error()}
 	}

@@ -23,7 +23,7 @@ type cgroup struct {
 	keeper *keeper
 }
 
-func newCgroup(string) (*cgroup, error) {
+func newCgroup(string, string) (*cgroup, error) {
 	return nil, errors.New("cgroups are a Linux feature")
 }
 

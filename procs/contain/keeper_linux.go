@@ -23,10 +23,12 @@ type keeper struct {
 	pipe *os.File // ProcLab's end; closing it lets the keeper finish
 }
 
-func startKeeper(dir string) (*keeper, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+func startKeeper(exe, dir string) (*keeper, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
 	}
 	r, w, err := os.Pipe()
 	if err != nil {

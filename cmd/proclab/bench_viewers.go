@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// viewer is a process viewer benchmark 10 opens on a screen of its own.
+type viewer struct {
+	name string
+	argv []string
+	// config writes its settings into a fresh XDG_CONFIG_HOME and returns
+	// the environment that makes it read them; nil for none.
+	config func(dir string) []string
+}
+
+// atRest is benchmark 10: the window with nothing to do, against the
+// graphical process viewers of the Debian archive, each alone on a fresh
+// virtual screen. It measures how long until a window of its process is
+// on the screen, then, once settled, its CPU (every thread, GL's too) and
+// the X server's, and its peak RSS.
+func (b *bench) atRest() {
+	gnomeEvery := func(ms int) func(string) []string {
+		return func(dir string) []string {
+			keyfile := filepath.Join(dir, "glib-2.0", "settings", "keyfile")
+			_ = os.MkdirAll(filepath.Dir(keyfile), 0o755)
+			_ = os.WriteFile(keyfile, []byte(fmt.Sprintf("[org/gnome/gnome-system-monitor]\nupdate-interval=%d\n", ms)), 0o644)
+			return []string{"GSETTINGS_BACKEND=keyfile"}
+		}
+	}
+	viewers := []viewer{
+		{name: "ProcLab, empty lab, 10 Hz (its default)", argv: []string{b.exe}},
+		{name: "ProcLab, empty lab, --hz 1", argv: []string{b.exe, "--hz", "1"}},
+		{name: "GNOME System Monitor, 3 s (its default)", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(3000)},
+		{name: "GNOME System Monitor, 1 s", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(1000)},
+		{name: "xfce4-taskmanager (its default)", argv: []string{"xfce4-taskmanager"}},
+	}
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		b.note("10. skipped: xdotool is not installed (apt-get install xdotool)")
+		return
+	}
+	first := true
+	for _, v := range viewers {
+		if _, err := exec.LookPath(v.argv[0]); err != nil {
+			b.note(fmt.Sprintf("10. %s: not installed, skipped (apt-get install %s)", v.name, v.argv[0]))
+			continue
+		}
+		visible, cpu, xcpu, rss, err := b.measureViewer(v)
+		if err != nil {
+			b.note(fmt.Sprintf("10. %s: %v", v.name, err))
+			continue
+		}
+		what := "10. at rest, on its own screen: " + v.name
+		if !first {
+			what = "    " + v.name
+		}
+		first = false
+		b.add(benchRow{what, fmt.Sprintf("%s CPU (X server %s), peak %.0f MB, visible in %s", pct(cpu), pct(xcpu), rss, ms(visible)), "", "", "", ""})
+	}
+	b.note("10. goal: ProcLab's empty lab at its default rate no dearer in CPU than GNOME System Monitor at its default (and at equal rates), peak RSS ≤ 120 MB, visible within 1.5× GNOME's time; compare the rows.")
+}
+
+// measureViewer runs one viewer on a fresh screen and measures it.
+func (b *bench) measureViewer(v viewer) (visible time.Duration, cpu, xcpu, rss float64, err error) {
+	display, xpid, stopX, err := xvfbServer()
+	if err != nil {
+		return 0, 0, 0, 0, fmt.Errorf("no Xvfb: %v", err)
+	}
+	defer stopX()
+	dir, err := os.MkdirTemp("", "proclab-bench-viewer")
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	cmd := exec.Command(v.argv[0], v.argv[1:]...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "NO_AT_BRIDGE=1")
+	if v.config != nil {
+		cmd.Env = append(cmd.Env, v.config(dir)...)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	pid := cmd.Process.Pid
+	for visible == 0 {
+		if time.Since(start) > 20*time.Second {
+			return 0, 0, 0, 0, fmt.Errorf("no window in 20 s")
+		}
+		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(pid)).Output()
+		if strings.TrimSpace(string(out)) != "" {
+			visible = time.Since(start)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(5 * time.Second) // fonts, the first polls, the first frames
+	cpuBefore, xBefore := cpuOf(pid), cpuOf(xpid)
+	time.Sleep(b.seconds)
+	cpu = (cpuOf(pid) - cpuBefore) / b.seconds.Seconds() * 100
+	xcpu = (cpuOf(xpid) - xBefore) / b.seconds.Seconds() * 100
+	return visible, cpu, xcpu, peakRSS(pid), nil
+}
