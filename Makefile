@@ -12,8 +12,9 @@ export LANG := en_US.UTF-8
 # virtual screen, keyboard driver and screenshot tool of the end-to-end test.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 DEB_TEST := xvfb xdotool imagemagick
-# The peers the benchmarks measure ProcLab against.
-DEB_BENCH := tmux btop htop procps
+# The peers the benchmarks measure ProcLab against (benchmark 10 opens the
+# graphical ones on a virtual screen).
+DEB_BENCH := tmux btop htop procps gnome-system-monitor xfce4-taskmanager
 
 .PHONY: all run build deps deps-test test check unit fuzz e2e bench package clean
 
@@ -68,7 +69,7 @@ fuzz:
 e2e:
 	PROCLAB_E2E_REQUIRED=1 PROCLAB_E2E_OUT=$(CURDIR)/e2e-out $(GO) test -tags e2e -count=1 -v -run E2E ./cmd/proclab
 
-## bench: ProcLab against a bare /proc read, ps, btop and htop, on this machine (prints a table)
+## bench: ProcLab against a bare /proc read, ps, btop, htop, seq | cat and GUI process viewers, on this machine (prints a table)
 bench: build
 	@bash .ci/deps.sh $(DEB_TEST) $(DEB_BENCH) || echo "some peers could not be installed: the table says which were skipped"
 	./$(BIN) bench --seconds 20

@@ -27,8 +27,9 @@ type inspector struct {
 	headings [2]*widget.Label
 	started  map[startKey]time.Time // start times, looked up once per process
 	mainVars map[string]string
-	// numbersAt and numbersPid: when and for whom CPU and memory were shown.
-	numbersAt  time.Time
+	// numbers paces the figures (see numbersClock); numbersPid is whose
+	// were shown last.
+	numbers    *numbersClock
 	numbersPid int
 }
 
@@ -82,7 +83,7 @@ func (in *inspector) relabel() {
 	for field, key := range fieldLabels {
 		in.labels[field].SetText(tr(key))
 	}
-	in.numbersAt = time.Time{} // the figures too, in the new language, at once
+	in.numbersPid = 0 // the figures too, in the new language, at once
 }
 
 func (in *inspector) set(field, text string) {
@@ -161,16 +162,20 @@ func (in *inspector) showOS(pid int, info *procs.ProcInfo, mainPid int, main pro
 		parent += " (MainProcess)"
 	}
 	in.set("parent", parent)
-	in.set("state", fmt.Sprintf("%s (%c)", stateWord(info.State), info.State))
 	// Figures change on every poll; like the tree, show them twice a second
-	// (each change repaints the window).
-	if time.Since(in.numbersAt) >= numbersInterval || in.numbersPid != info.Pid {
-		in.numbersAt, in.numbersPid = time.Now(), info.Pid
+	// (each change repaints the window). So does ProcLab's own state: it
+	// runs whenever it looks at itself, and flickered at every poll.
+	figures := in.numbers.isDue() || in.numbersPid != info.Pid
+	if figures || info.Pid != mainPid {
+		in.set("state", fmt.Sprintf("%s (%c)", stateWord(info.State), info.State))
+	}
+	if figures {
+		in.numbersPid = info.Pid
 		in.set("CPU", tr("%.1f %% of a core", info.CPU))
 		in.set("memory", tr("%s resident", procs.FormatBytes(info.RSS)))
+		in.set("threads", fmt.Sprint(info.Threads))
+		in.set("last core", fmt.Sprint(info.Core))
 	}
-	in.set("threads", fmt.Sprint(info.Threads))
-	in.set("last core", fmt.Sprint(info.Core))
 	in.set("started", in.startTime(info))
 	in.set("command", strings.Join(info.Cmdline, " "))
 }

@@ -270,11 +270,8 @@ type processTree struct {
 	reveal string
 	// scrolledTo is the row last scrolled into view.
 	scrolledTo string
-	// numbersAt is when CPU and memory figures were last shown. They change
-	// on every poll, and with software rendering each repaint costs a few
-	// percent of a core, so they refresh twice a second while states and
-	// structure refresh on every poll.
-	numbersAt time.Time
+	// numbers paces the CPU and memory figures (see numbersClock).
+	numbers *numbersClock
 
 	header  *treeHeader
 	nodes   []*treeNode // every row widget the tree made (it reuses them)
@@ -294,6 +291,35 @@ type processTree struct {
 }
 
 const numbersInterval = 500 * time.Millisecond
+
+// numbersClock paces the figures of every view (CPU, memory, threads,
+// last core, the cores strip): they change on every poll, and each change
+// repaints the whole window with software GL, so they are shown together
+// twice a second, in one frame, while states and structure show on every
+// poll. Each view keeping a clock of its own made a frame each: an empty
+// lab redrew ten times a second for figures alone.
+type numbersClock struct {
+	at  time.Time
+	due bool // figures are shown in this pass
+}
+
+// tick starts a pass of the views: it says whether figures are due.
+func (c *numbersClock) tick() {
+	if c.due = time.Since(c.at) >= numbersInterval; c.due {
+		c.at = time.Now()
+	}
+}
+
+// isDue reports whether the figures are shown now; a view without a clock
+// (in a test) shows them always.
+func (c *numbersClock) isDue() bool { return c == nil || c.due }
+
+// now makes the figures due in the next pass (a language switch, a test).
+func (c *numbersClock) now() {
+	if c != nil {
+		c.at = time.Time{}
+	}
+}
 
 func newProcessTree(onSelect func(*treeRow)) *processTree {
 	pt := &processTree{model: &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{}}, opened: map[string]bool{}, onSelect: onSelect}
@@ -329,10 +355,8 @@ func newProcessTree(onSelect func(*treeRow)) *processTree {
 // leaving alone those the user closed.
 func (pt *processTree) set(m *treeModel) {
 	old := pt.model
-	numbersDue := time.Since(pt.numbersAt) >= numbersInterval
-	if numbersDue {
-		pt.numbersAt = time.Now()
-	} else {
+	numbersDue := pt.numbers.isDue()
+	if !numbersDue {
 		for uid, row := range m.rows {
 			// Keep showing the previous figures, unless the process has
 			// none any more (it ended): then it shows none at once.

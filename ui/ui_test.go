@@ -425,7 +425,7 @@ func TestPinningAndCoresStrip(t *testing.T) {
 	_, _ = pl.Poll()
 	time.Sleep(300 * time.Millisecond)
 	h.w.poll, _ = pl.Poll()
-	h.w.coresAt = time.Time{}
+	h.w.numbers.now()
 	evs, _ := h.w.sub.Take()
 	h.w.apply(evs, 0)
 	if info := h.w.poll.Procs[p.Pid()]; info == nil || info.Core != 0 {

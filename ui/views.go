@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"time"
-
 	"proclab/procs"
 
 	"fyne.io/fyne/v2/theme"
@@ -14,6 +12,7 @@ import (
 // tree, lane headers, toolbar and status counts.
 func (w *labWindow) refreshViews() {
 	w.views.ran()
+	w.numbers.tick()
 	snaps := make([]procs.Snapshot, 0, len(w.lanePane.byProc))
 	for _, p := range w.lab.Processes() {
 		if !w.lanePane.cleared[p] {
@@ -24,8 +23,7 @@ func (w *labWindow) refreshViews() {
 	model := buildTree(snaps, main, w.pid, w.poll, w.lab.Adopted(), w.lab.KeeperPid(), w.lab.Since(), w.flashTime(), w.lab.ThreadName)
 	w.addWatched(model)
 	w.tree.set(model)
-	if time.Since(w.coresAt) >= numbersInterval {
-		w.coresAt = time.Now()
+	if w.numbers.isDue() {
 		w.cores.show(w.poll, snaps)
 	}
 	w.timeline.poll(w.lab.Since(), w.poll, snaps)

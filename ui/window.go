@@ -91,22 +91,24 @@ type labWindow struct {
 	lessonV   *lessonView
 	tabs      *container.AppTabs
 	cores     *coresStrip
-	// coresAt, consoleAt and timelineAt: when each was last drawn.
-	coresAt, consoleAt, timelineAt time.Time
-	paused                         atomic.Bool
-	resumed                        chan struct{}
-	pollEvery                      atomic.Int64  // nanoseconds between tree polls
-	pollWake                       chan struct{} // polls at once (pollSoon)
-	threads                        threadChoice  // whose threads the poll reads (threadrows.go)
-	rate                           *widget.Select
-	pauseBtn                       *widget.Button
-	views                          throttle      // refreshViews for lab events (refreshViewsSoon)
-	viewsWake                      chan struct{} // wakes pumpEvents for a put-off redraw
-	lines                          throttle      // flushLanes for lab events (flushLanesSoon)
-	buttons                        [actCount]*actionButton
-	statusBar                      statusBar
-	floodAt                        time.Time // when output was last dropped for a flood
-	lastProgram                    string    // the last command line run with Run program
+	// numbers paces every view's figures; consoleAt and timelineAt: when
+	// each was last drawn.
+	numbers               numbersClock
+	consoleAt, timelineAt time.Time
+	paused                atomic.Bool
+	resumed               chan struct{}
+	pollEvery             atomic.Int64  // nanoseconds between tree polls
+	pollWake              chan struct{} // polls at once (pollSoon)
+	threads               threadChoice  // whose threads the poll reads (threadrows.go)
+	rate                  *widget.Select
+	pauseBtn              *widget.Button
+	views                 throttle      // refreshViews for lab events (refreshViewsSoon)
+	viewsWake             chan struct{} // wakes pumpEvents for a put-off redraw
+	lines                 throttle      // flushLanes for lab events (flushLanesSoon)
+	buttons               [actCount]*actionButton
+	statusBar             statusBar
+	floodAt               time.Time // when output was last dropped for a flood
+	lastProgram           string    // the last command line run with Run program
 	// other is the selected process when it is not the lab's (a watched
 	// one, or any other row of the tree); nil otherwise.
 	other *otherProcess
@@ -274,11 +276,13 @@ func (w *labWindow) pollTree() {
 	pl := procs.Poller{Threads: w.threads.wanted, MaxThreads: maxThreadRows, KeepOpen: true}
 	defer pl.Close()
 	for {
-		t, err := pl.Poll()
-		// A failed poll keeps the last tree; a paused view keeps its tree.
-		if err == nil && !w.paused.Load() {
-			if !w.onUI(func() { w.poll = t; w.flushLanes(); w.noteFloodOver(); w.refreshViews() }) {
-				return
+		// A paused view keeps its tree, and reads nothing meanwhile; a
+		// failed poll keeps the last tree.
+		if !w.paused.Load() {
+			if t, err := pl.Poll(); err == nil {
+				if !w.onUI(func() { w.poll = t; w.flushLanes(); w.noteFloodOver(); w.refreshViews() }) {
+					return
+				}
 			}
 		}
 		select {
@@ -304,6 +308,7 @@ func (w *labWindow) pollSoon() {
 func (w *labWindow) togglePause() {
 	if w.paused.Load() {
 		w.paused.Store(false)
+		w.pollSoon() // the tree was not read while paused
 		select {
 		case w.resumed <- struct{}{}:
 		default:
@@ -435,6 +440,7 @@ func (w *labWindow) build() {
 	}
 
 	w.tree = newProcessTree(w.selectRow)
+	w.tree.numbers = &w.numbers
 	w.tree.rebuild = w.refreshViews
 	w.tree.onHover = w.hoverRow
 	w.tree.onMenu = w.rowMenu
@@ -474,6 +480,7 @@ func (w *labWindow) build() {
 	w.inspector = newInspector(
 		container.NewGridWithColumns(2, w.buttons[actIsAlive], w.buttons[actActiveChildren]),
 		container.NewGridWithColumns(2, w.buttons[actPinOne], w.buttons[actPinAll]))
+	w.inspector.numbers = &w.numbers
 	w.relabels = append(w.relabels, w.inspector.relabel)
 
 	w.statusBar.status = newStatusLabel(tr("Ctrl+N creates a process: Enter accepts dance, Ctrl+R starts it."), w.showWhole)

@@ -91,7 +91,9 @@ func (b *bench) measureViewer(v viewer) (visible time.Duration, cpu, xcpu, rss f
 		if time.Since(start) > 20*time.Second {
 			return 0, 0, 0, 0, fmt.Errorf("no window in 20 s")
 		}
-		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(pid)).Output()
+		search := exec.Command("xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(pid))
+		search.Env = append(os.Environ(), "DISPLAY="+display)
+		out, _ := search.Output()
 		if strings.TrimSpace(string(out)) != "" {
 			visible = time.Since(start)
 		}

@@ -52,8 +52,9 @@ Usage:
                           (--no-hook: run Python as it is, one lane for the program;
                           --thread-names: a line a Python thread other than the main
                           one prints starts with [its name])
-  proclab bench [--seconds N]
-                          measure ProcLab against a bare /proc read, ps, btop and htop
+  proclab bench [--seconds N] [--only N,...]
+                          measure ProcLab against a bare /proc read, ps, btop, htop,
+                          seq | cat and graphical process viewers (a table)
   proclab tree [PID]      print the live process tree under PID (default: the whole system)
       --watch             repeat until interrupted
       --hz N              polls per second with --watch (1-20, default 2)
