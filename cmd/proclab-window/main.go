@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"proclab/internal/launch"
 	"proclab/internal/profile"
@@ -31,6 +32,17 @@ func main() {
 }
 
 func run(stderr io.Writer) int {
+	if len(os.Args) > 1 {
+		// The command line is proclab's to read: this binary would
+		// otherwise open a default window as if the options were taken.
+		fmt.Fprintf(stderr, "proclab-window takes no options (%q): run proclab %s instead; see proclab help\n", os.Args[1], strings.Join(os.Args[1:], " "))
+		return 2
+	}
+	if why := launch.NoDisplay(); why != "" {
+		// Fyne's driver would panic instead.
+		fmt.Fprintf(stderr, "proclab-window: %s; set DISPLAY to a running X server (e.g. DISPLAY=:0)\n", why)
+		return 2
+	}
 	w, ok, err := launch.Take()
 	if err != nil {
 		fmt.Fprintln(stderr, "proclab:", err)

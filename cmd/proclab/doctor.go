@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"proclab/internal/launch"
 	"proclab/procs"
 )
 
@@ -35,7 +36,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 	dir := procs.DefaultLogDir()
 	logOK := writable(dir)
 	fmt.Fprintf(stdout, "%s  full output log in %s: %s\n", mark(logOK), dir, map[bool]string{true: "writable", false: "not writable: give another with --log-dir"}[logOK])
-	why := noDisplay()
+	why := launch.NoDisplay()
 	fmt.Fprintf(stdout, "%s  window: %s\n", mark(why == ""), map[bool]string{true: "an X server answers at DISPLAY=" + os.Getenv("DISPLAY"), false: why + "; the terminal commands work without one"}[why == ""])
 	return 0
 }
