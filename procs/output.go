@@ -45,6 +45,10 @@ type Lines struct {
 	Stream   Stream
 	FirstSeq uint64
 	Texts    []string
+	// Joined, when not "", is the block as read: each of Texts followed
+	// by a newline (the last one's may be missing). Every line was plain
+	// text, so a printer may copy a line and its newline in one piece.
+	Joined string
 }
 
 // Line is the i-th of them.
@@ -254,7 +258,7 @@ func (b *LineBuffer) Tail(dst []Line) []Line {
 // at EOF are emitted too; lines longer than MaxLineBytes are split; invalid
 // UTF-8 becomes U+FFFD.
 func captureLines(r io.Reader, emit func(string)) error {
-	return captureLineBlocks(r, func(texts []string) {
+	return captureLineBlocks(r, func(texts []string, _ string) {
 		for _, text := range texts {
 			emit(text)
 		}
@@ -272,7 +276,7 @@ const readBlockBytes = 64 << 10
 // flood, the per-line costs of a string, a time and a hand-over each came
 // to 0.6 µs a line, twenty times what `| cat` costs.
 // How the pipe's bytes arrive in reads does not change the lines.
-func captureLineBlocks(r io.Reader, emit func(texts []string)) error {
+func captureLineBlocks(r io.Reader, emit func(texts []string, joined string)) error {
 	buf := make([]byte, readBlockBytes)
 	var texts []string
 	n := 0 // buf[:n] was read and not handed over yet: the start of a line
@@ -296,8 +300,9 @@ func captureLineBlocks(r io.Reader, emit func(texts []string)) error {
 			rest = buf[end:n]
 		}
 		if end > 0 {
-			texts = blockLines(buf[:end], texts[:0])
-			emit(texts)
+			var joined string
+			texts, joined = blockLines(buf[:end], texts[:0])
+			emit(texts, joined)
 			clear(texts) // let go of the block's string
 			n = copy(buf, buf[end:n])
 		}
@@ -315,8 +320,12 @@ func captureLineBlocks(r io.Reader, emit func(texts []string)) error {
 // lines are slices of one string made for the whole block. One pass over
 // the bytes finds the line ends and the lines that need a closer look:
 // looking for each newline apart cost more than the rest together.
-func blockLines(block []byte, texts []string) []string {
+//
+// It returns the block's string as joined too when every line was plain
+// and short enough to be one (see Lines.Joined), "" if not.
+func blockLines(block []byte, texts []string) ([]string, string) {
 	whole := string(block)
+	joined := whole
 	start, plain := 0, true // plain: printable ASCII so far in this line
 	for i := 0; i <= len(block); i++ {
 		if i < len(block) {
@@ -333,10 +342,11 @@ func blockLines(block []byte, texts []string) []string {
 			texts = append(texts, whole[start:i]) // the common case, inline
 		} else {
 			texts = appendLine(texts, block, whole, start, i, plain)
+			joined = ""
 		}
 		start, plain = i+1, true
 	}
-	return texts
+	return texts, joined
 }
 
 // appendLine appends the line block[start:stop], cut to MaxLineBytes: as a

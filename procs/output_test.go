@@ -147,9 +147,12 @@ func TestLaneBufferRoomStaysNearWhatItKeeps(t *testing.T) {
 // hand-overs brought them.
 func captureBlocks(t testing.TB, r io.Reader) (lines []string, blocks int) {
 	t.Helper()
-	if err := captureLineBlocks(r, func(texts []string) {
+	if err := captureLineBlocks(r, func(texts []string, joined string) {
 		blocks++
 		lines = append(lines, texts...)
+		if joined != "" && !slices.Equal(strings.Split(strings.TrimSuffix(joined, "\n"), "\n"), texts) {
+			t.Fatalf("joined %.80q is not the lines %.80q", joined, texts)
+		}
 	}); err != nil {
 		t.Fatal(err)
 	}

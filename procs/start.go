@@ -203,7 +203,7 @@ func (l *Lab) readOutputs(p *Process, c *child, going chan struct{}) {
 			l.captureTagged(p, r, emit)
 			return
 		}
-		_ = captureLineBlocks(r, func(texts []string) { l.emitLines(log, p, stream, texts) })
+		_ = captureLineBlocks(r, func(texts []string, joined string) { l.emitLines(log, p, stream, texts, joined) })
 	}
 	go capture(c.outR, Stdout)
 	go capture(c.errR, Stderr)
@@ -316,12 +316,12 @@ func (l *Lab) own(p *Process, cmd *exec.Cmd, outputDone <-chan struct{}) {
 // emitLine gives one line of output to its process's lane, the headless
 // printer and the log.
 func (l *Lab) emitLine(log *labLog, to *Process, stream Stream, text string) {
-	l.emitLines(log, to, stream, []string{text})
+	l.emitLines(log, to, stream, []string{text}, "")
 }
 
 // emitLines is emitLine for the lines of one read, stamped with one time.
-func (l *Lab) emitLines(log *labLog, to *Process, stream Stream, texts []string) {
-	ls := Lines{At: l.Since(), Stream: stream, Texts: texts}
+func (l *Lab) emitLines(log *labLog, to *Process, stream Stream, texts []string, joined string) {
+	ls := Lines{At: l.Since(), Stream: stream, Texts: texts, Joined: joined}
 	ls.FirstSeq = to.output.addAll(ls)
 	if l.opts.OnLines != nil {
 		l.opts.OnLines(to, ls)

@@ -108,3 +108,20 @@ func pidsRunning(t *testing.T, argv ...string) []int {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A read the lab hands over joined prints as the same read line by line.
+func TestSinkPrintsJoinedLinesAsLines(t *testing.T) {
+	for _, texts := range [][]string{{"1", "2", "3"}, {"", "a", ""}, {"last without newline"}, {""}} {
+		for _, end := range []string{"\n", ""} {
+			joined := strings.Join(texts, "\n") + end
+			if end == "" && texts[len(texts)-1] == "" {
+				continue // no such read: a line without its newline is not empty
+			}
+			byLine := sinkBatch{prefix: "[p 1] ", texts: texts}
+			together := sinkBatch{prefix: "[p 1] ", joined: joined, lines: len(texts)}
+			if a, b := string(byLine.format(nil)), string(together.format(nil)); a != b {
+				t.Errorf("%q: line by line %q, joined %q", joined, a, b)
+			}
+		}
+	}
+}
