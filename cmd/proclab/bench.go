@@ -292,7 +292,9 @@ func xvfbServer() (string, int, func(), error) {
 	if err != nil {
 		return "", 0, nil, err
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	// -noreset, as a desktop's server with its window manager: the window
+	// command's display probe would otherwise reset a fresh server.
+	x := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		return "", 0, nil, err

@@ -64,7 +64,12 @@ func startXvfbSized(t *testing.T, size string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
+	// -noreset: like a desktop, whose window manager stays connected, the
+	// server does not start over each time its last client leaves. The
+	// window command's display probe is such a client, the first of a fresh
+	// server, and the window connects right after it: twice in CI the
+	// window could not open the display then.
+	x := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", size+"x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
@@ -76,7 +81,19 @@ func startXvfbSized(t *testing.T, size string) string {
 	if err != nil {
 		t.Fatalf("Xvfb did not report its display: %v", err)
 	}
-	return ":" + strings.TrimSpace(line)
+	display := ":" + strings.TrimSpace(line)
+	// Ready for clients, not only listening.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		probe := exec.Command("xdotool", "getdisplaygeometry")
+		probe.Env = append(os.Environ(), "DISPLAY="+display)
+		if probe.Run() == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Xvfb at %s does not take clients after 10 s", display)
+		}
+	}
+	return display
 }
 
 // buildApp builds the proclab command and the window beside it, as make
