@@ -254,23 +254,14 @@ func (b *LineBuffer) Tail(dst []Line) []Line {
 	return append(dst, b.lines[b.head:]...)
 }
 
-// captureLines reads r until EOF and hands each line to emit. Partial lines
-// at EOF are emitted too; lines longer than MaxLineBytes are split; invalid
-// UTF-8 becomes U+FFFD.
-func captureLines(r io.Reader, emit func(string)) error {
-	return captureLineBlocks(r, func(texts []string, _ string) {
-		for _, text := range texts {
-			emit(text)
-		}
-	})
-}
-
 // readBlockBytes is what one read of a pipe takes at most: a pipe's own
 // buffer, so that a program printing as fast as it can is read in blocks
 // of a few thousand lines.
 const readBlockBytes = 64 << 10
 
-// captureLineBlocks is captureLines a read at a time: the lines of each
+// captureLineBlocks reads r until EOF and hands over its lines a read at
+// a time: partial lines at EOF too, lines longer than MaxLineBytes split,
+// invalid UTF-8 as U+FFFD, control characters made visible. The lines of each
 // read (complete ones, and pieces of one too long to be one) are handed
 // over together, and share one string when they need no cleaning. Under a
 // flood, the per-line costs of a string, a time and a hand-over each came

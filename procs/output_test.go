@@ -13,6 +13,15 @@ import (
 	"unsafe"
 )
 
+// captureLines is captureLineBlocks a line at a time.
+func captureLines(r io.Reader, emit func(string)) error {
+	return captureLineBlocks(r, func(texts []string, _ string) {
+		for _, text := range texts {
+			emit(text)
+		}
+	})
+}
+
 func capture(t *testing.T, input string) []string {
 	t.Helper()
 	var got []string

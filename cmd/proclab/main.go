@@ -166,19 +166,9 @@ func runWindow(args []string, stderr io.Writer) int {
 	if code := windowUnavailable("proclab", stderr); code >= 0 {
 		return code
 	}
+	// --stats and --trace are opened by the window, which says so in this
+	// terminal, before any window, when it cannot.
 	w := launch.Window{Version: version, Hz: *hz, Preload: specs, LogDir: *logDir, LogLimit: limit, Lesson: *lesson, Language: *lang, Watch: watchPid, Stats: *stats, Trace: *trace}
-	for _, out := range []struct{ path, what string }{{*stats, "the stats"}, {*trace, "the trace"}} {
-		// Said here, in the terminal's words, before the window starts.
-		if out.path == "" {
-			continue
-		}
-		f, err := os.Create(out.path)
-		if err != nil {
-			fmt.Fprintf(stderr, "proclab: cannot write %s: %v\n", out.what, err)
-			return 1
-		}
-		f.Close()
-	}
 	return openWindow(w, stderr)
 }
 
