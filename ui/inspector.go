@@ -162,7 +162,7 @@ func (in *inspector) showOS(pid int, info *procs.ProcInfo, mainPid int, main pro
 		parent += " (MainProcess)"
 	}
 	in.set("parent", parent)
-	// Figures change on every poll; like the tree, show them twice a second
+	// Figures change on every poll; like the tree, show them once a second
 	// (each change repaints the window). So does ProcLab's own state: it
 	// runs whenever it looks at itself, and flickered at every poll.
 	figures := in.numbers.isDue() || in.numbersPid != info.Pid

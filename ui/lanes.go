@@ -30,7 +30,7 @@ type lane struct {
 	header   *fitText
 	line     *canvas.Rectangle
 	view     *outputView
-	bg       *canvas.Rectangle
+	frame    *outline // shown when the lane is selected
 	selected bool
 	// shownTotal and shownAt: the lane buffer's line count and the time
 	// when the lines were last drawn.
@@ -51,16 +51,15 @@ func newLane(p *procs.Process, out *procs.LineBuffer, onTap func(), onLine lineM
 	l.header = newFitText(fyne.TextStyle{Bold: true})
 	l.header.maxRows = 3
 	l.line = canvas.NewRectangle(color.Transparent)
-	l.bg = canvas.NewRectangle(color.Transparent)
-	l.bg.CornerRadius = theme.InputRadiusSize()
-	l.bg.StrokeWidth = 2
+	l.frame = newOutline(2)
 	l.view = newOutputView(out, onTap, onLine)
 	l.ExtendBaseWidget(l)
 	return l
 }
 
 func (l *lane) CreateRenderer() fyne.WidgetRenderer {
-	return &laneRenderer{l: l, objects: []fyne.CanvasObject{l.bg, l.dot, l.header, l.line, l.view}}
+	objects := append(l.frame.objects(), l.dot, l.header, l.line, l.view)
+	return &laneRenderer{l: l, objects: objects}
 }
 
 // laneRenderer puts the title and the state above the lines, as many rows
@@ -73,7 +72,7 @@ type laneRenderer struct {
 func (r *laneRenderer) Layout(size fyne.Size) {
 	l := r.l
 	pad := theme.Padding()
-	l.bg.Resize(size)
+	l.frame.layout(size)
 	l.dot.TextSize = theme.TextSize()
 	dotW := dotWidth()
 	l.dot.Move(fyne.NewPos(pad, pad/2))
@@ -98,7 +97,6 @@ func (r *laneRenderer) MinSize() fyne.Size {
 
 func (r *laneRenderer) Refresh() {
 	r.Layout(r.l.Size())
-	r.l.bg.Refresh()
 	r.l.line.Refresh()
 }
 
@@ -131,11 +129,10 @@ func (l *lane) setSelected(on bool) {
 	}
 	l.selected = on
 	if on {
-		l.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		l.frame.show(theme.Color(theme.ColorNamePrimary))
 	} else {
-		l.bg.StrokeColor = color.Transparent
+		l.frame.show(nil)
 	}
-	l.bg.Refresh()
 }
 
 // showNewLines draws the lines that came since the last call.

@@ -290,13 +290,14 @@ type processTree struct {
 	rebuild func()
 }
 
-const numbersInterval = 500 * time.Millisecond
+const numbersInterval = time.Second
 
 // numbersClock paces the figures of every view (CPU, memory, threads,
 // last core, the cores strip): they change on every poll, and each change
 // repaints the whole window with software GL, so they are shown together
-// twice a second, in one frame, while states and structure show on every
-// poll. Each view keeping a clock of its own made a frame each: an empty
+// once a second, in one frame (as often as a task manager shows them, and
+// slow enough to read on a projector), while states and structure show on
+// every poll. Each view keeping a clock of its own made a frame each: an empty
 // lab redrew ten times a second for figures alone.
 type numbersClock struct {
 	at  time.Time
