@@ -72,6 +72,7 @@ e2e:
 ## bench: ProcLab against a bare /proc read, ps, btop, htop, seq | cat and GUI process viewers, on this machine (prints a table)
 bench: build
 	@bash .ci/deps.sh $(DEB_TEST) $(DEB_BENCH) || echo "some peers could not be installed: the table says which were skipped"
+	$(GO) build -o bin/fynefloor ./internal/fynefloor
 	./$(BIN) bench --seconds 20
 
 ## package: the Linux bundle (dist/ProcLab.tar.xz) with fyne package

@@ -38,6 +38,9 @@ func (b *bench) atRest() {
 		{name: "GNOME System Monitor, 3 s (its default)", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(3000)},
 		{name: "GNOME System Monitor, 1 s", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(1000)},
 		{name: "xfce4-taskmanager (its default)", argv: []string{"xfce4-taskmanager"}},
+		// The floor: what any Fyne window costs at rest on this machine,
+		// built by make bench beside proclab.
+		{name: "a Fyne window with one label (Fyne's floor)", argv: []string{filepath.Join(filepath.Dir(b.exe), "fynefloor")}},
 	}
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		b.note("10. skipped: xdotool is not installed (apt-get install xdotool)")
@@ -46,7 +49,11 @@ func (b *bench) atRest() {
 	first := true
 	for _, v := range viewers {
 		if _, err := exec.LookPath(v.argv[0]); err != nil {
-			b.note(fmt.Sprintf("10. %s: not installed, skipped (apt-get install %s)", v.name, v.argv[0]))
+			how := "apt-get install " + v.argv[0]
+			if filepath.IsAbs(v.argv[0]) {
+				how = "make bench builds it"
+			}
+			b.note(fmt.Sprintf("10. %s: not installed, skipped (%s)", v.name, how))
 			continue
 		}
 		visible, cpu, xcpu, rss, err := b.measureViewer(v)
@@ -61,7 +68,7 @@ func (b *bench) atRest() {
 		first = false
 		b.add(benchRow{what, fmt.Sprintf("%s CPU (X server %s), peak %.0f MB, visible in %s", pct(cpu), pct(xcpu), rss, ms(visible)), "", "", "", ""})
 	}
-	b.note("10. goal: ProcLab's empty lab at its default rate no dearer in CPU than GNOME System Monitor at its default (and at equal rates), peak RSS ≤ 120 MB, visible within 1.5× GNOME's time; compare the rows.")
+	b.note("10. goal: ProcLab's empty lab at its default rate no dearer in CPU than GNOME System Monitor at its default (and at equal rates), peak RSS ≤ 120 MB, visible within 1.5× GNOME's time; compare the rows. Fyne's floor is what no Fyne window goes below on this machine.")
 }
 
 // measureViewer runs one viewer on a fresh screen and measures it.
