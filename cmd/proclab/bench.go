@@ -48,7 +48,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	steps := []struct {
 		n   string
 		run func(*bench)
-	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}, {"7", (*bench).load}, {"8", (*bench).output}, {"9", (*bench).oneShot}, {"10", (*bench).atRest}}
+	}{{"1", (*bench).snapshot}, {"2", (*bench).watch}, {"3", (*bench).window}, {"4", (*bench).flood}, {"5", (*bench).spawnToVisible}, {"6", (*bench).pythonHook}, {"7", (*bench).load}, {"8", (*bench).output}, {"9", (*bench).oneShot}, {"10", (*bench).atRest}, {"11", (*bench).atWork}}
 	if *only != "" {
 		for _, n := range strings.Split(*only, ",") {
 			known := false
@@ -353,8 +353,13 @@ func (r *windowRun) stop() (stats windowStats) {
 		_ = r.cmd.Process.Kill()
 		<-done
 	}
-	data, _ := os.ReadFile(r.stats)
-	_ = json.Unmarshal(data, &stats)
+	// The report is JSON lines: the probe's figures first, then what a
+	// viewer saw (see DEVELOPERS.md). Unmarshalling the whole file failed
+	// on the second line and left every figure zero.
+	if f, err := os.Open(r.stats); err == nil {
+		_ = json.NewDecoder(f).Decode(&stats)
+		f.Close()
+	}
 	return stats
 }
 

@@ -24,26 +24,74 @@ type viewer struct {
 // on the screen, then, once settled, its CPU (every thread, GL's too) and
 // the X server's, and its peak RSS.
 func (b *bench) atRest() {
-	gnomeEvery := func(ms int) func(string) []string {
-		return func(dir string) []string {
-			keyfile := filepath.Join(dir, "glib-2.0", "settings", "keyfile")
-			_ = os.MkdirAll(filepath.Dir(keyfile), 0o755)
-			_ = os.WriteFile(keyfile, []byte(fmt.Sprintf("[org/gnome/gnome-system-monitor]\nupdate-interval=%d\n", ms)), 0o644)
-			return []string{"GSETTINGS_BACKEND=keyfile"}
-		}
-	}
 	viewers := []viewer{
 		{name: "ProcLab, empty lab, 10 Hz (its default)", argv: []string{b.exe}},
 		{name: "ProcLab, empty lab, --hz 1", argv: []string{b.exe, "--hz", "1"}},
-		{name: "GNOME System Monitor, 3 s (its default)", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(3000)},
-		{name: "GNOME System Monitor, 1 s", argv: []string{"gnome-system-monitor"}, config: gnomeEvery(1000)},
+		gnomeSystemMonitor(3000, "3 s (its default)"),
+		gnomeSystemMonitor(1000, "1 s"),
 		{name: "xfce4-taskmanager (its default)", argv: []string{"xfce4-taskmanager"}},
 		// The floor: what any Fyne window costs at rest on this machine,
 		// built by make bench beside proclab.
 		{name: "a Fyne window with one label (Fyne's floor)", argv: []string{filepath.Join(filepath.Dir(b.exe), "fynefloor")}},
 	}
+	b.measureViewers("10.", "at rest, on its own screen: ", viewers)
+	b.note("10. goal: ProcLab's empty lab at its default rate no dearer in CPU than GNOME System Monitor at its default (and at equal rates), peak RSS ≤ 120 MB, visible within 1.5× GNOME's time; compare the rows. Fyne's floor is what no Fyne window goes below on this machine.")
+}
+
+// atWork is benchmark 11: the viewers showing the same processes, this
+// benchmark's own sleeping children (200, then 1,000): ProcLab watches
+// this process's subtree, the task managers list every process of the
+// user, the children among them.
+func (b *bench) atWork() {
+	self := fmt.Sprint(os.Getpid())
+	for _, n := range []int{200, 1000} {
+		stop := sleepingChildren(n)
+		b.measureViewers("11.", fmt.Sprintf("showing %d sleeping processes: ", n), []viewer{
+			{name: "ProcLab, proclab watch of their parent, 10 Hz", argv: []string{b.exe, "watch", self}},
+			{name: "ProcLab, the same, --hz 1", argv: []string{b.exe, "watch", self, "--hz", "1"}},
+			gnomeSystemMonitor(3000, "3 s (its default)"),
+			gnomeSystemMonitor(1000, "1 s"),
+			{name: "xfce4-taskmanager (its default)", argv: []string{"xfce4-taskmanager"}},
+		})
+		stop()
+	}
+	b.note("11. goal: side by side with the task managers showing the same processes; compare the rows.")
+}
+
+// sleepingChildren starts n `sleep` children of this process; stop ends them.
+func sleepingChildren(n int) (stop func()) {
+	var cmds []*exec.Cmd
+	for range n {
+		c := exec.Command("sleep", "600")
+		if c.Start() != nil {
+			break
+		}
+		cmds = append(cmds, c)
+	}
+	return func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	}
+}
+
+// gnomeSystemMonitor is GNOME System Monitor refreshing every ms
+// milliseconds, set through a GSettings keyfile of its own.
+func gnomeSystemMonitor(ms int, what string) viewer {
+	return viewer{name: "GNOME System Monitor, " + what, argv: []string{"gnome-system-monitor"}, config: func(dir string) []string {
+		keyfile := filepath.Join(dir, "glib-2.0", "settings", "keyfile")
+		_ = os.MkdirAll(filepath.Dir(keyfile), 0o755)
+		_ = os.WriteFile(keyfile, []byte(fmt.Sprintf("[org/gnome/gnome-system-monitor]\nupdate-interval=%d\n", ms)), 0o644)
+		return []string{"GSETTINGS_BACKEND=keyfile"}
+	}}
+}
+
+// measureViewers measures each viewer alone on a fresh screen and adds a
+// row for each, the first titled step+title.
+func (b *bench) measureViewers(step, title string, viewers []viewer) {
 	if _, err := exec.LookPath("xdotool"); err != nil {
-		b.note("10. skipped: xdotool is not installed (apt-get install xdotool)")
+		b.note(step + " skipped: xdotool is not installed (apt-get install xdotool)")
 		return
 	}
 	first := true
@@ -53,22 +101,21 @@ func (b *bench) atRest() {
 			if filepath.IsAbs(v.argv[0]) {
 				how = "make bench builds it"
 			}
-			b.note(fmt.Sprintf("10. %s: not installed, skipped (%s)", v.name, how))
+			b.note(fmt.Sprintf("%s %s: not installed, skipped (%s)", step, v.name, how))
 			continue
 		}
 		visible, cpu, xcpu, rss, err := b.measureViewer(v)
 		if err != nil {
-			b.note(fmt.Sprintf("10. %s: %v", v.name, err))
+			b.note(fmt.Sprintf("%s %s: %v", step, v.name, err))
 			continue
 		}
-		what := "10. at rest, on its own screen: " + v.name
+		what := step + " " + title + v.name
 		if !first {
 			what = "    " + v.name
 		}
 		first = false
 		b.add(benchRow{what, fmt.Sprintf("%s CPU (X server %s), peak %.0f MB, visible in %s", pct(cpu), pct(xcpu), rss, ms(visible)), "", "", "", ""})
 	}
-	b.note("10. goal: ProcLab's empty lab at its default rate no dearer in CPU than GNOME System Monitor at its default (and at equal rates), peak RSS ≤ 120 MB, visible within 1.5× GNOME's time; compare the rows. Fyne's floor is what no Fyne window goes below on this machine.")
 }
 
 // measureViewer runs one viewer on a fresh screen and measures it.
