@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 
 	"proclab/procs"
@@ -59,6 +60,10 @@ func Exec(w Window) error {
 	if err != nil {
 		return err
 	}
+	// A CPU profile (PROCLAB_CPUPROFILE) runs on an interval timer, which
+	// survives exec: its first SIGPROF reached the window before Go had
+	// installed a handler, and ended it. The window profiles itself.
+	pprof.StopCPUProfile()
 	return syscall.Exec(bin, []string{bin}, append(os.Environ(), env+"="+string(data)))
 }
 
