@@ -51,7 +51,7 @@ unit:
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 ./...
 
 # Every parser of outside input has a fuzz test: package and target.
-FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming ./procs:FuzzLineBlocks ./procs/pyhook:FuzzHookMessages \
+FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPythonFraming ./procs:FuzzLineBlocks ./procs:FuzzBlockLinesWordAtATime ./procs/pyhook:FuzzHookMessages \
 	./procs:FuzzSplitCommand ./procs:FuzzLessonFile ./procs/contain:FuzzParseMountinfo ./cmd/proclab:FuzzPreload ./ui:FuzzWrap
 # A count, not a duration: Go 1.26's fuzz coordinator can report its own
 # -fuzztime deadline as a failure ("context deadline exceeded", no input

@@ -102,6 +102,23 @@ func FuzzLineBlocks(f *testing.F) {
 	})
 }
 
+// The word-at-a-time path gives what the byte-at-a-time one gives, or
+// gives way to it: whatever the bytes, blockLines is blockLinesBytewise.
+func FuzzBlockLinesWordAtATime(f *testing.F) {
+	f.Add([]byte("1\n2\n\n3"))
+	f.Add([]byte("1234567\n12345678\n123456789\n\n\n"))
+	f.Add([]byte("plain\x7fdel\n\x1ftab\ttab\n"))
+	f.Add(append(bytes.Repeat([]byte("x"), MaxLineBytes+9), '\n'))
+	f.Add([]byte("é\n~ \n"))
+	f.Fuzz(func(t *testing.T, block []byte) {
+		got, gotJoined := blockLines(block, []string{"before"})
+		want, wantJoined := blockLinesBytewise(block, string(block), []string{"before"})
+		if !slices.Equal(got, want) || gotJoined != wantJoined {
+			t.Fatalf("%q: word at a time %q (joined %q), byte at a time %q (joined %q)", block, got, gotJoined, want, wantJoined)
+		}
+	})
+}
+
 // steppedReader hands out data step bytes a read.
 type steppedReader struct {
 	data []byte

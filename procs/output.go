@@ -3,8 +3,10 @@ package procs
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"os"
 	"strings"
 	"sync"
@@ -308,14 +310,80 @@ func captureLineBlocks(r io.Reader, emit func(texts []string, joined string)) er
 
 // blockLines appends the cleaned lines of block to texts: every line of it,
 // the last one with or without its newline, each cut to MaxLineBytes. Clean
-// lines are slices of one string made for the whole block. One pass over
-// the bytes finds the line ends and the lines that need a closer look:
-// looking for each newline apart cost more than the rest together.
+// lines are slices of one string made for the whole block.
 //
 // It returns the block's string as joined too when every line was plain
 // and short enough to be one (see Lines.Joined), "" if not.
 func blockLines(block []byte, texts []string) ([]string, string) {
 	whole := string(block)
+	if out, ok := plainBlockLines(block, whole, texts); ok {
+		return out, whole
+	}
+	return blockLinesBytewise(block, whole, texts)
+}
+
+// SWAR masks: each byte of a word at once.
+const (
+	lowSeven  = 0x7f7f7f7f7f7f7f7f
+	highBits  = 0x8080808080808080
+	newlines  = 0x0a0a0a0a0a0a0a0a
+	deletes   = 0x7f7f7f7f7f7f7f7f
+	below0x20 = 0x6060606060606060 // added to b&0x7f, sets bit 7 iff b&0x7f >= 0x20
+)
+
+// plainBlockLines is blockLines for the common block: printable ASCII
+// lines no longer than MaxLineBytes. It reads eight bytes at a time, finds
+// the newlines of a word from one mask, and gives up (ok false, texts as
+// given) at the first byte that needs a closer look. A byte at a time, the
+// test of each byte was most of what a flood of short lines cost.
+func plainBlockLines(block []byte, whole string, texts []string) (_ []string, ok bool) {
+	given := len(texts)
+	start, i := 0, 0
+	line := func(stop int) bool {
+		if stop-start > MaxLineBytes {
+			return false
+		}
+		texts = append(texts, whole[start:stop])
+		start = stop + 1
+		return true
+	}
+	for ; i+8 <= len(block); i += 8 {
+		w := binary.LittleEndian.Uint64(block[i:])
+		high := w & highBits
+		low := ^((w & lowSeven) + below0x20) & highBits &^ high // a byte below 0x20
+		z := w ^ newlines
+		nl := ^(((z & lowSeven) + lowSeven) | z) & highBits // exactly the newline bytes
+		d := w ^ deletes
+		del := ^(((d & lowSeven) + lowSeven) | d) & highBits
+		if high|(low&^nl)|del != 0 {
+			return texts[:given], false
+		}
+		for m := nl; m != 0; m &= m - 1 {
+			if !line(i + bits.TrailingZeros64(m)/8) {
+				return texts[:given], false
+			}
+		}
+	}
+	for ; i < len(block); i++ {
+		switch c := block[i]; {
+		case c == '\n':
+			if !line(i) {
+				return texts[:given], false
+			}
+		case c-0x20 > 0x7e-0x20:
+			return texts[:given], false
+		}
+	}
+	if start < len(block) && !line(len(block)) {
+		return texts[:given], false
+	}
+	return texts, true
+}
+
+// blockLinesBytewise is blockLines for any block. One pass over the bytes
+// finds the line ends and the lines that need a closer look: looking for
+// each newline apart cost more than the rest together.
+func blockLinesBytewise(block []byte, whole string, texts []string) ([]string, string) {
 	joined := whole
 	start, plain := 0, true // plain: printable ASCII so far in this line
 	for i := 0; i <= len(block); i++ {
