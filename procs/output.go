@@ -327,7 +327,6 @@ const (
 	lowSeven  = 0x7f7f7f7f7f7f7f7f
 	highBits  = 0x8080808080808080
 	newlines  = 0x0a0a0a0a0a0a0a0a
-	deletes   = 0x7f7f7f7f7f7f7f7f
 	below0x20 = 0x6060606060606060 // added to b&0x7f, sets bit 7 iff b&0x7f >= 0x20
 )
 
@@ -353,7 +352,7 @@ func plainBlockLines(block []byte, whole string, texts []string) (_ []string, ok
 		low := ^((w & lowSeven) + below0x20) & highBits &^ high // a byte below 0x20
 		z := w ^ newlines
 		nl := ^(((z & lowSeven) + lowSeven) | z) & highBits // exactly the newline bytes
-		d := w ^ deletes
+		d := w ^ lowSeven                                   // DEL is 0x7f in every byte, like the mask
 		del := ^(((d & lowSeven) + lowSeven) | d) & highBits
 		if high|(low&^nl)|del != 0 {
 			return texts[:given], false

@@ -102,21 +102,9 @@ func padProcesses() (count int, stop func()) { return padProcessesTo(300) }
 func padProcessesTo(total int) (count int, stop func()) {
 	var pl procs.Poller
 	t, _ := pl.Poll()
-	var cmds []*exec.Cmd
-	for n := len(t.Procs); n < total; n++ {
-		c := exec.Command("sleep", "600")
-		if c.Start() != nil {
-			break
-		}
-		cmds = append(cmds, c)
-	}
+	stop = sleepingChildren(total - len(t.Procs))
 	t, _ = pl.Poll()
-	return len(t.Procs), func() {
-		for _, c := range cmds {
-			_ = c.Process.Kill()
-			_ = c.Wait()
-		}
-	}
+	return len(t.Procs), stop
 }
 
 func (b *bench) snapshot() {
