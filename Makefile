@@ -7,6 +7,10 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 FYNE := fyne.io/tools/cmd/fyne@v1.7.4
 # LANG=C makes Fyne log a locale parse error; a full locale keeps logs clean.
 export LANG := en_US.UTF-8
+# Every build here is against Fyne with ProcLab's change to its event loop
+# (third_party/fyne): a workspace that replaces the module go.mod requires.
+WORKSPACE := build/go.work
+export GOWORK := $(CURDIR)/$(WORKSPACE)
 
 # Debian/Ubuntu packages: cgo headers for Fyne's GLFW driver, and the
 # virtual screen, keyboard driver and screenshot tool of the end-to-end test.
@@ -25,7 +29,7 @@ run: build
 	./$(BIN)
 
 ## build: compile bin/proclab (the command: no GUI toolkit, static) and bin/proclab-window beside it
-build: deps
+build: deps $(WORKSPACE)
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/proclab
 	$(GO) build -o $(WINDOW_BIN) ./cmd/proclab-window
 
@@ -36,10 +40,14 @@ deps:
 deps-test:
 	@bash .ci/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-## test: formatting, vet, staticcheck, unit tests with -race, a short fuzz of every parser, end-to-end under Xvfb
-test: deps-test check unit fuzz e2e
+## build/go.work: Fyne with ProcLab's change to its event loop, and the workspace that uses it
+$(WORKSPACE): go.mod go.sum $(wildcard third_party/fyne/*)
+	@bash third_party/fyne/prepare.sh
 
-check:
+## test: formatting, vet, staticcheck, unit tests with -race, a short fuzz of every parser, end-to-end under Xvfb
+test: deps-test $(WORKSPACE) check unit fuzz e2e
+
+check: $(WORKSPACE)
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./cmd/proclab
@@ -47,7 +55,7 @@ check:
 
 # Workers in the tests are the race-built test binary: by default the race
 # runtime sleeps a second at exit, which would make every child a second slower.
-unit:
+unit: $(WORKSPACE)
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 ./...
 
 # Every parser of outside input has a fuzz test: package and target.
@@ -59,14 +67,14 @@ FUZZ_TARGETS := ./procs:FuzzParseArgs ./procs:FuzzParseKwargs ./procs:FuzzPython
 FUZZTIME ?= 5000x
 
 ## fuzz: each fuzz test FUZZTIME runs (5000x in make test; e.g. make fuzz FUZZTIME=1000000x for a long run)
-fuzz:
+fuzz: $(WORKSPACE)
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} > fuzz.log 2>&1 || { cat fuzz.log; rm -f fuzz.log; exit 1; }; \
 	done; rm -f fuzz.log
 
 ## e2e: the real binary in a real window on Xvfb, driven by xdotool
-e2e:
+e2e: $(WORKSPACE)
 	PROCLAB_E2E_REQUIRED=1 PROCLAB_E2E_OUT=$(CURDIR)/e2e-out $(GO) test -tags e2e -count=1 -v -run E2E ./cmd/proclab
 
 ## bench: ProcLab against a bare /proc read, ps, btop, htop, seq | cat and GUI process viewers, on this machine (prints a table)
@@ -76,7 +84,7 @@ bench: build
 	./$(BIN) bench --seconds 20
 
 ## package: the Linux bundle (dist/ProcLab.tar.xz) with fyne package
-package: deps
+package: deps $(WORKSPACE)
 	@# fyne package reads FyneApp.toml from the main package's folder: lend it
 	@# a copy (it also bumps the build number there, which we do not keep).
 	cp FyneApp.toml cmd/proclab-window/FyneApp.toml
@@ -91,4 +99,4 @@ package: deps
 	@echo "dist/ProcLab.tar.xz"
 
 clean:
-	rm -rf bin dist e2e-out
+	rm -rf bin build dist e2e-out

@@ -1,0 +1,55 @@
+//go:build e2e
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// At rest the window sleeps: the thread that runs Fyne's loop wakes for
+// the polls and the figures, not 60 times a second as Fyne's own loop does
+// (third_party/fyne). After the rest a key still acts at once.
+func TestE2EWindowAtRestSleeps(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import")
+	bin := buildApp(t)
+	s := startAppWith(t, bin, startXvfb(t), "en_US.UTF-8", "--hz", "1")
+	pid := s.app.Process.Pid
+	time.Sleep(2 * time.Second)
+	before := contextSwitches(t, pid)
+	const rest = 5 * time.Second
+	time.Sleep(rest)
+	wakes := float64(contextSwitches(t, pid)-before) / rest.Seconds()
+	t.Logf("the window's main thread at rest, polling once a second: %.1f wake-ups a second", wakes)
+	if wakes > 20 {
+		t.Errorf("the window's main thread woke %.1f times a second at rest; a loop that sleeps wakes a few times", wakes)
+	}
+	asked := time.Now()
+	s.newProcess("forever")
+	s.key("ctrl+r")
+	s.started("Process-1")
+	if took := time.Since(asked); took > 3*time.Second {
+		t.Errorf("after the rest, Ctrl+N, Enter and Ctrl+R took %v to start a process", took)
+	}
+}
+
+// contextSwitches is how often the process's main thread (Fyne's, locked
+// to it) has given up or been taken off its CPU.
+func contextSwitches(t *testing.T, pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/status", pid, pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, value, ok := strings.Cut(line, ":"); ok && strings.HasSuffix(name, "voluntary_ctxt_switches") {
+			v, _ := strconv.Atoi(strings.TrimSpace(value))
+			n += v
+		}
+	}
+	return n
+}
