@@ -192,6 +192,10 @@ func (l *Lab) ContainmentDetail() string { return l.contain.Detail() }
 // (a cgroup), so that none can outlive ProcLab.
 func (l *Lab) Contained() bool { return l.contain.Guarantee() == contain.Kernel }
 
+// Members lists every process in the lab's cgroup now, at any depth and
+// whoever its parent is; ok is false without a cgroup.
+func (l *Lab) Members() (pids []int, ok bool) { return l.contain.Pids() }
+
 // KeeperPid is the pid of the helper that ends the lab if ProcLab is
 // killed: a child of ProcLab that is no process of the lab, or 0.
 func (l *Lab) KeeperPid() int { return l.contain.KeeperPid() }

@@ -122,16 +122,34 @@ func (f *statFiles) drop(k *keptProc) {
 	}
 }
 
-// readAll lists /proc and gives every process's stat record.
-func (f *statFiles) readAll() ([]ProcStat, error) {
+// readAll lists /proc and gives every process's stat record; given only
+// (not nil), the records of those processes, without listing /proc.
+func (f *statFiles) readAll(only []int) ([]ProcStat, error) {
 	if f == nil {
-		return readEveryStat()
+		return readEveryStat(only)
 	}
 	full := f.polls%fullEvery == 0
 	f.polls++
 	pids := f.pids
 	var gone map[int]bool // processes ended since the last poll: their children are re-parented
-	if forks := f.forkCount(); forks == 0 || forks != f.forks || full {
+	if only != nil {
+		pids = only
+		f.forks = 0 // the next poll of every process lists /proc
+		named := make(map[int]bool, len(only))
+		for _, pid := range only {
+			named[pid] = true
+		}
+		for pid, k := range f.procs {
+			if !named[pid] {
+				if gone == nil {
+					gone = map[int]bool{}
+				}
+				gone[pid] = true
+				f.drop(k)
+				delete(f.procs, pid)
+			}
+		}
+	} else if forks := f.forkCount(); forks == 0 || forks != f.forks || full {
 		// Something was created (or it cannot be told): list /proc.
 		var err error
 		if pids, err = listPids(f.dir); err != nil {
@@ -301,11 +319,15 @@ func parseSchedstat(data []byte) ([2]uint64, bool) {
 	return [2]uint64{fields[0], fields[2]}, n == len(fields)
 }
 
-// readEveryStat opens, reads and closes every process's stat record.
-func readEveryStat() ([]ProcStat, error) {
-	pids, err := listPids(make([]byte, 32<<10))
-	if err != nil {
-		return nil, err
+// readEveryStat opens, reads and closes every process's stat record, or
+// only those of the processes given.
+func readEveryStat(only []int) ([]ProcStat, error) {
+	pids := only
+	if pids == nil {
+		var err error
+		if pids, err = listPids(make([]byte, 32<<10)); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]ProcStat, 0, len(pids))
 	buf := make([]byte, 4096)

@@ -69,9 +69,12 @@ func StateName(state byte) string {
 
 // Tree is one poll of every process: who is whose parent, and what each does.
 type Tree struct {
-	At       time.Time
-	Procs    map[int]*ProcInfo
-	Cores    []float64 // busy percent of each CPU core since the previous poll
+	At    time.Time
+	Procs map[int]*ProcInfo
+	Cores []float64 // busy percent of each CPU core since the previous poll
+	// Partial is set when the poll read only the processes Poller.Only
+	// named, not every process of the machine.
+	Partial  bool
 	children map[int][]int
 }
 
@@ -133,7 +136,12 @@ type Poller struct {
 	// next (one pread a process and poll), for a Poller that watches;
 	// Close closes them.
 	KeepOpen bool
-	files    *statFiles
+	// Only, if set, names the processes each poll reads instead of every
+	// process of the machine; when it says !ok, the poll reads them all.
+	// The window names its lab's cgroup and ProcLab: a poll of an empty lab
+	// then reads two processes, whatever the machine runs.
+	Only  func() (pids []int, ok bool)
+	files *statFiles
 
 	prevThreadTicks map[procKey]uint64
 	prevTicks       map[procKey]uint64
@@ -153,11 +161,17 @@ func (pl *Poller) Poll() (*Tree, error) {
 	if pl.KeepOpen && pl.files == nil {
 		pl.files = newStatFiles()
 	}
-	stats, err := pl.files.readAll()
+	var only []int
+	if pl.Only != nil {
+		if pids, ok := pl.Only(); ok {
+			only = append(make([]int, 0, len(pids)), pids...) // not nil: an empty set reads nothing
+		}
+	}
+	stats, err := pl.files.readAll(only)
 	if err != nil {
 		return nil, err
 	}
-	t := &Tree{At: now, Procs: make(map[int]*ProcInfo, len(stats)), children: map[int][]int{}}
+	t := &Tree{At: now, Procs: make(map[int]*ProcInfo, len(stats)), children: map[int][]int{}, Partial: only != nil}
 	ticks := make(map[procKey]uint64, len(stats))
 	cmdlines := make(map[procKey][]string, len(stats))
 	elapsed := now.Sub(pl.prevAt).Seconds()

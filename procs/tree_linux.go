@@ -19,7 +19,7 @@ var pageSize = uint64(os.Getpagesize())
 
 // readAllStats lists /proc once and reads each /proc/PID/stat once: one
 // read gives parent, state, CPU times, memory, threads, core and start time.
-func readAllStats() ([]ProcStat, error) { return (*statFiles)(nil).readAll() }
+func readAllStats() ([]ProcStat, error) { return (*statFiles)(nil).readAll(nil) }
 
 // ReadStat reads one process's stat record.
 func ReadStat(pid int) (ProcStat, error) { return readStat(pid, make([]byte, 4096)) }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -171,7 +172,7 @@ func BenchmarkReadAllStatsKeptOpen(b *testing.B) {
 	f := newStatFiles()
 	defer f.close()
 	for b.Loop() {
-		if _, err := f.readAll(); err != nil {
+		if _, err := f.readAll(nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -232,6 +233,47 @@ func TestKeptOpenStatFilesFollowProcesses(t *testing.T) {
 	defer func() { _ = next.Process.Kill(); _ = next.Wait() }()
 	if tree, _ := kept.Poll(); tree.Procs[next.Process.Pid] == nil {
 		t.Error("a new process is not in the kept poll")
+	}
+}
+
+// A poll told which processes to read (Poller.Only, the window's lab)
+// reads those alone, and keeps their files; when told to read every process
+// again, it lists /proc anew and misses none, though nothing was created in
+// between.
+func TestPollOfChosenProcesses(t *testing.T) {
+	child := exec.Command("sleep", "30")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = child.Process.Kill(); _ = child.Wait() }()
+	pid, self := child.Process.Pid, os.Getpid()
+	onlySelf := true
+	pl := Poller{KeepOpen: true, Only: func() ([]int, bool) { return []int{self}, onlySelf }}
+	defer pl.Close()
+	onlySelf = false
+	if tree, _ := pl.Poll(); tree.Partial || tree.Procs[pid] == nil || len(tree.Procs) < 3 {
+		t.Fatalf("a poll of every process: partial %v, %d processes, the child %v", tree.Partial, len(tree.Procs), tree.Procs[pid] != nil)
+	}
+	onlySelf = true
+	for range 2 {
+		tree, err := pl.Poll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tree.Partial || len(tree.Procs) != 1 || tree.Procs[self] == nil {
+			t.Fatalf("a poll of the test alone: partial %v, processes %v", tree.Partial, slices.Collect(maps.Keys(tree.Procs)))
+		}
+	}
+	if k := pl.files.procs[pid]; k != nil {
+		t.Error("the child's files are still kept by a poll that no longer reads it")
+	}
+	onlySelf = false
+	if tree, _ := pl.Poll(); tree.Partial || tree.Procs[pid] == nil {
+		t.Errorf("back to every process, the child is missing (partial %v, %d processes)", tree.Partial, len(tree.Procs))
+	}
+	none := Poller{Only: func() ([]int, bool) { return nil, true }}
+	if tree, _ := none.Poll(); !tree.Partial || len(tree.Procs) != 0 {
+		t.Errorf("a poll of no process read %d", len(tree.Procs))
 	}
 }
 

@@ -75,6 +75,8 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			dirty = map[*procs.Process]bool{}
 		case procs.EvCreated:
 			w.ensureLane(e.Proc)
+		case procs.EvStarted, procs.EvAdopted:
+			w.pollSoon() // an empty lab polls slowly (pollTree): no longer empty
 		case procs.EvOutput:
 			dirty[e.Proc] = true
 			if !w.lanePane.cleared[e.Proc] {

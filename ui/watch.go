@@ -56,17 +56,26 @@ type goneRow struct {
 
 // startWatch starts watching pid's subtree.
 func (w *labWindow) startWatch(pid int) {
-	var pl procs.Poller
-	if w.poll == nil {
-		w.poll, _ = pl.Poll()
+	// The tree poll reads the lab alone until now: read every process once
+	// here, and from now on at every poll.
+	w.wholeMachine.Store(true)
+	if w.poll == nil || w.poll.Procs[pid] == nil {
+		var pl procs.Poller
+		if t, err := pl.Poll(); err == nil {
+			w.poll = t
+		}
 	}
-	info := w.poll.Procs[pid]
+	var info *procs.ProcInfo
+	if w.poll != nil {
+		info = w.poll.Procs[pid]
+	}
 	if info == nil {
 		if st, err := procs.ReadStat(pid); err == nil {
 			info = &procs.ProcInfo{ProcStat: st}
 		}
 	}
 	if info == nil {
+		w.wholeMachine.Store(w.watch != nil)
 		w.sayTr(true, msg("no process with pid %d: it may have ended"), pid)
 		return
 	}
@@ -88,6 +97,7 @@ func (w *labWindow) stopWatching() {
 	}
 	w.sayTr(false, msg("stopped watching %s"), w.watch.title)
 	w.watch = nil
+	w.wholeMachine.Store(false)
 	w.threads.watch(0)
 	w.refreshViews()
 }
@@ -292,10 +302,12 @@ type pickable struct {
 // name, pid, user and command line; Enter watches the first match or the
 // pid typed.
 func (w *labWindow) doWatch() {
-	var pl procs.Poller
 	t := w.poll
-	if t == nil {
-		t, _ = pl.Poll()
+	if t == nil || t.Partial { // the tree poll read the lab alone
+		var pl procs.Poller
+		if t, _ = pl.Poll(); t == nil {
+			t = &procs.Tree{}
+		}
 	}
 	var all []pickable
 	for pid, p := range t.Procs {

@@ -99,16 +99,21 @@ type labWindow struct {
 	resumed               chan struct{}
 	pollEvery             atomic.Int64  // nanoseconds between tree polls
 	pollWake              chan struct{} // polls at once (pollSoon)
-	threads               threadChoice  // whose threads the poll reads (threadrows.go)
-	rate                  *widget.Select
-	pauseBtn              *widget.Button
-	views                 throttle      // refreshViews for lab events (refreshViewsSoon)
-	viewsWake             chan struct{} // wakes pumpEvents for a put-off redraw
-	lines                 throttle      // flushLanes for lab events (flushLanesSoon)
-	buttons               [actCount]*actionButton
-	statusBar             statusBar
-	floodAt               time.Time // when output was last dropped for a flood
-	lastProgram           string    // the last command line run with Run program
+	// wholeMachine has the tree poll read every process, not only the
+	// lab's: while a subtree is watched (it may be anywhere).
+	wholeMachine atomic.Bool
+	// labEmpty: the last poll found no process in the lab's cgroup.
+	labEmpty    atomic.Bool
+	threads     threadChoice // whose threads the poll reads (threadrows.go)
+	rate        *widget.Select
+	pauseBtn    *widget.Button
+	views       throttle      // refreshViews for lab events (refreshViewsSoon)
+	viewsWake   chan struct{} // wakes pumpEvents for a put-off redraw
+	lines       throttle      // flushLanes for lab events (flushLanesSoon)
+	buttons     [actCount]*actionButton
+	statusBar   statusBar
+	floodAt     time.Time // when output was last dropped for a flood
+	lastProgram string    // the last command line run with Run program
 	// other is the selected process when it is not the lab's (a watched
 	// one, or any other row of the tree); nil otherwise.
 	other *otherProcess
@@ -273,25 +278,58 @@ func (w *labWindow) pollTree() {
 	w.threads.mu.Lock()
 	w.threads.mainPid = w.pid
 	w.threads.mu.Unlock()
-	pl := procs.Poller{Threads: w.threads.wanted, MaxThreads: maxThreadRows, KeepOpen: true}
+	pl := procs.Poller{Threads: w.threads.wanted, MaxThreads: maxThreadRows, KeepOpen: true, Only: w.polledPids}
 	defer pl.Close()
 	for {
 		// A paused view keeps its tree, and reads nothing meanwhile; a
 		// failed poll keeps the last tree.
 		if !w.paused.Load() {
 			if t, err := pl.Poll(); err == nil {
-				if !w.onUI(func() { w.poll = t; w.flushLanes(); w.noteFloodOver(); w.refreshViews() }) {
+				if !w.onUI(func() {
+					if t.Partial && w.watch != nil {
+						w.pollSoon() // read before the watch began: it lacks the watched processes
+						return
+					}
+					w.poll = t
+					w.flushLanes()
+					w.noteFloodOver()
+					w.refreshViews()
+				}) {
 					return
 				}
 			}
 		}
+		every := time.Duration(w.pollEvery.Load())
+		if w.labEmpty.Load() {
+			// Nothing but ProcLab to show, whose figures change once a
+			// second: waking ten times a second would cost an empty lab
+			// most of its CPU. A start polls at once (pollSoon).
+			every = max(every, numbersInterval)
+		}
 		select {
-		case <-time.After(time.Duration(w.pollEvery.Load())):
+		case <-time.After(every):
 		case <-w.pollWake:
 		case <-w.ctx.Done():
 			return
 		}
 	}
+}
+
+// polledPids names what the tree poll reads: ProcLab and every process in
+// its lab's cgroup (re-parented daemons too), so that the window's poll
+// costs the lab's size and not the machine's. Without a cgroup, or while a
+// subtree is watched, it reads every process.
+func (w *labWindow) polledPids() ([]int, bool) {
+	if w.wholeMachine.Load() {
+		w.labEmpty.Store(false)
+		return nil, false
+	}
+	pids, ok := w.lab.Members()
+	w.labEmpty.Store(ok && len(pids) == 0)
+	if !ok {
+		return nil, false
+	}
+	return append(pids, w.pid), true
 }
 
 // pollSoon has the tree polled now, not at the next tick: what the user

@@ -24,9 +24,10 @@ import (
 // killed, and so that a child started while the old ones are killed is
 // not taken with them.
 type cgroup struct {
-	dir    string // absolute folder of the lab's cgroup
-	rel    string // its path in the hierarchy, as /proc/PID/cgroup shows it
-	keeper *keeper
+	dir     string // absolute folder of the lab's cgroup
+	rel     string // its path in the hierarchy, as /proc/PID/cgroup shows it
+	keeper  *keeper
+	members *members // what is in it, read with kept files
 
 	// mu is held for reading from Prepare until the child is started, so
 	// that the leaf's descriptor it hands out stays open and current.
@@ -66,7 +67,7 @@ func newCgroup(name, keeperExe string) (*cgroup, error) {
 		os.Remove(dir)
 		return nil, fmt.Errorf("the cgroup %s has no cgroup.procs: %w", dir, err)
 	}
-	cg := &cgroup{dir: dir, rel: filepath.Join(own, leaf)}
+	cg := &cgroup{dir: dir, rel: filepath.Join(own, leaf), members: newMembers(dir)}
 	if err := cg.nextLeaf(); err != nil {
 		os.Remove(dir)
 		return nil, err
@@ -221,7 +222,7 @@ func (c *cgroup) adopt(pid int) {
 
 // pids lists the processes of the cgroup and of any cgroup below it.
 func (c *cgroup) pids() ([]int, error) {
-	return groupPids(c.dir)
+	return c.members.read()
 }
 
 func groupPids(dir string) ([]int, error) {
@@ -324,6 +325,7 @@ func (c *cgroup) close() {
 	c.closed = true
 	c.mu.Unlock()
 	killGroup(c.dir, killWait)
+	c.members.close()
 	removeGroup(c.dir, time.Second)
 	unix.Close(c.leafFD)
 	c.keeper.release()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -247,4 +248,59 @@ func FuzzParseMountinfo(f *testing.F) {
 		_, _ = parseCgroup2Mount(data)
 		_, _ = parseOwnCgroup(data)
 	})
+}
+
+// Pids reads the group with kept files: it follows the group as processes
+// come and go, as a cgroup is made below it by a child, and as KillAll
+// moves to a new leaf, agreeing each time with a fresh read of every folder.
+func TestPidsFollowTheGroupAsItChanges(t *testing.T) {
+	g := kernelGroup(t)
+	start := func(arg string) *exec.Cmd {
+		cmd := exec.Command("sleep", arg)
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+		started := g.Prepare(cmd.SysProcAttr)
+		err := cmd.Start()
+		started()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return cmd
+	}
+	agree := func(when string, want ...int) {
+		t.Helper()
+		kept, ok := g.Pids()
+		fresh, _ := groupPids(g.Path())
+		slices.Sort(kept)
+		slices.Sort(fresh)
+		if !ok || !slices.Equal(kept, fresh) {
+			t.Fatalf("%s: Pids %v (ok %v), a fresh read %v", when, kept, ok, fresh)
+		}
+		for _, pid := range want {
+			if !slices.Contains(kept, pid) {
+				t.Fatalf("%s: Pids %v lacks %d", when, kept, pid)
+			}
+		}
+	}
+	a := start("3201")
+	agree("one child", a.Process.Pid)
+	b := start("3202")
+	agree("two children", a.Process.Pid, b.Process.Pid)
+	_ = a.Process.Kill()
+	_ = a.Wait()
+	agree("one ended", b.Process.Pid)
+	// A child that makes a cgroup of its own below the lab's, as a
+	// container runtime would.
+	inner := filepath.Join(g.cg.leaf, "inner")
+	if err := os.Mkdir(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inner, "cgroup.procs"), []byte(strconv.Itoa(b.Process.Pid)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	agree("moved into a cgroup below", b.Process.Pid)
+	g.KillAll()
+	agree("after KillAll")
+	c := start("3203")
+	agree("a child in the next leaf", c.Process.Pid)
 }
