@@ -39,6 +39,7 @@ type statFiles struct {
 	open     int // descriptors held
 	limit    int // at most this many
 	polls    int
+	partial  bool   // the last poll read a set of processes (readAll's only)
 	dir      []byte // the /proc listing's buffer, kept between polls
 	buf      []byte
 }
@@ -131,7 +132,8 @@ func (f *statFiles) readAll(only []int) ([]ProcStat, error) {
 	full := f.polls%fullEvery == 0
 	f.polls++
 	pids := f.pids
-	var gone map[int]bool // processes ended since the last poll: their children are re-parented
+	var gone map[int]bool    // processes ended since the last poll: their children are re-parented
+	var zombies map[int]bool // read last time, not named now: kept while zombies
 	if only != nil {
 		pids = only
 		f.forks = 0 // the next poll of every process lists /proc
@@ -139,14 +141,20 @@ func (f *statFiles) readAll(only []int) ([]ProcStat, error) {
 		for _, pid := range only {
 			named[pid] = true
 		}
+		// A cgroup does not list a process that has ended and is not yet
+		// reaped: a zombie of the set is read until it is reaped (or is
+		// some other process now). After a poll of every process, the
+		// machine's zombies are not the set's.
 		for pid, k := range f.procs {
-			if !named[pid] {
-				if gone == nil {
-					gone = map[int]bool{}
-				}
-				gone[pid] = true
+			if !f.partial {
 				f.drop(k)
 				delete(f.procs, pid)
+			} else if !named[pid] {
+				if zombies == nil {
+					zombies = map[int]bool{}
+				}
+				zombies[pid] = true
+				pids = append(pids, pid)
 			}
 		}
 	} else if forks := f.forkCount(); forks == 0 || forks != f.forks || full {
@@ -174,6 +182,20 @@ func (f *statFiles) readAll(only []int) ([]ProcStat, error) {
 	out := make([]ProcStat, 0, len(pids))
 	for _, pid := range pids {
 		k := f.procs[pid]
+		if zombies[pid] {
+			if s, err := f.readStat(pid, k); err == nil && s.State == 'Z' && s.StartTime == k.last.StartTime {
+				k.last = s
+				out = append(out, s)
+				continue
+			}
+			if gone == nil {
+				gone = map[int]bool{}
+			}
+			gone[pid] = true
+			f.drop(k)
+			delete(f.procs, pid)
+			continue
+		}
 		if k != nil && !full && k.last.Threads <= 1 && !gone[k.last.PPid] && f.sameRun(k) {
 			out = append(out, k.last) // it has not run: nothing it shows has changed
 			continue
@@ -210,6 +232,7 @@ func (f *statFiles) readAll(only []int) ([]ProcStat, error) {
 	for _, s := range out {
 		f.pids = append(f.pids, s.Pid)
 	}
+	f.partial = only != nil
 	return out, nil
 }
 

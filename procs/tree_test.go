@@ -237,7 +237,7 @@ func TestKeptOpenStatFilesFollowProcesses(t *testing.T) {
 }
 
 // A poll told which processes to read (Poller.Only, the window's lab)
-// reads those alone, and keeps their files; when told to read every process
+// reads those alone, and keeps their files, and their zombies until reaped; when told to read every process
 // again, it lists /proc anew and misses none, though nothing was created in
 // between.
 func TestPollOfChosenProcesses(t *testing.T) {
@@ -270,6 +270,30 @@ func TestPollOfChosenProcesses(t *testing.T) {
 	onlySelf = false
 	if tree, _ := pl.Poll(); tree.Partial || tree.Procs[pid] == nil {
 		t.Errorf("back to every process, the child is missing (partial %v, %d processes)", tree.Partial, len(tree.Procs))
+	}
+	// A process of the set that ends is a zombie until reaped, and a
+	// cgroup no longer lists it then: the poll still shows it, as a zombie.
+	brief := exec.Command("sleep", "0.2")
+	if err := brief.Start(); err != nil {
+		t.Fatal(err)
+	}
+	bpid := brief.Process.Pid
+	set := []int{self, bpid}
+	zp := Poller{KeepOpen: true, Only: func() ([]int, bool) { return set, true }}
+	defer zp.Close()
+	if tree, _ := zp.Poll(); tree.Procs[bpid] == nil {
+		t.Fatal("the brief child is not in the poll of the set")
+	}
+	if !eventually(func() bool { s, err := ReadStat(bpid); return err == nil && s.State == 'Z' }) {
+		t.Fatal("the brief child never became a zombie")
+	}
+	set = []int{self} // as the cgroup lists it now
+	if tree, _ := zp.Poll(); tree.Procs[bpid] == nil || tree.Procs[bpid].State != 'Z' {
+		t.Errorf("the zombie of the set is not in the poll as a zombie: %+v", tree.Procs[bpid])
+	}
+	_ = brief.Wait()
+	if tree, _ := zp.Poll(); tree.Procs[bpid] != nil {
+		t.Error("the reaped child is still in the poll of the set")
 	}
 	none := Poller{Only: func() ([]int, bool) { return nil, true }}
 	if tree, _ := none.Poll(); !tree.Partial || len(tree.Procs) != 0 {
