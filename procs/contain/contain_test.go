@@ -74,6 +74,20 @@ func waitMembers(t *testing.T, g *Group, n int) []int {
 	}
 }
 
+// startIn starts cmd inside the group.
+func startIn(t *testing.T, g *Group, cmd *exec.Cmd) {
+	t.Helper()
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	started := g.Prepare(cmd.SysProcAttr)
+	err := cmd.Start()
+	started()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func alive(pid int) bool {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
@@ -87,12 +101,7 @@ func TestAChildAndEverythingItStartsAreInTheGroup(t *testing.T) {
 	g := kernelGroup(t)
 	cmd := exec.Command("sh", "-c", "setsid sleep 3103 & (sleep 3104 &) ; sleep 3105")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	started := g.Prepare(cmd.SysProcAttr)
-	err := cmd.Start()
-	started()
-	if err != nil {
-		t.Fatal(err)
-	}
+	startIn(t, g, cmd)
 	defer cmd.Wait()
 	pids := waitMembers(t, g, 4)
 	if !slices.Contains(pids, cmd.Process.Pid) {
@@ -124,13 +133,7 @@ func TestCloseRemovesTheGroupAndItsKeeper(t *testing.T) {
 	}
 	dir, keeper := g.Path(), g.KeeperPid()
 	cmd := exec.Command("sleep", "3106")
-	cmd.SysProcAttr = &syscall.SysProcAttr{}
-	started := g.Prepare(cmd.SysProcAttr)
-	err := cmd.Start()
-	started()
-	if err != nil {
-		t.Fatal(err)
-	}
+	startIn(t, g, cmd)
 	g.Close()
 	_ = cmd.Wait()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
@@ -257,13 +260,7 @@ func TestPidsFollowTheGroupAsItChanges(t *testing.T) {
 	g := kernelGroup(t)
 	start := func(arg string) *exec.Cmd {
 		cmd := exec.Command("sleep", arg)
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-		started := g.Prepare(cmd.SysProcAttr)
-		err := cmd.Start()
-		started()
-		if err != nil {
-			t.Fatal(err)
-		}
+		startIn(t, g, cmd)
 		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 		return cmd
 	}
