@@ -23,7 +23,8 @@ type ProcStat struct {
 	StartTime uint64 // clock ticks after boot: with Pid, a process's identity
 	RSS       uint64 // resident memory in bytes
 	Threads   int
-	Core      int // the CPU it last ran on
+	Core      int  // the CPU it last ran on
+	Kernel    bool // a kernel thread: it has no command line
 }
 
 // ProcInfo is one row of the live tree.
@@ -181,7 +182,7 @@ func (pl *Poller) Poll() (*Tree, error) {
 		key := procKey{s.Pid, s.StartTime}
 		ticks[key] = s.CPUTicks
 		cmd, seen := pl.cmdlines[key]
-		if !seen {
+		if !seen && !s.Kernel {
 			cmd = readCmdline(s.Pid)
 		}
 		cmdlines[key], info.Cmdline = cmd, cmd

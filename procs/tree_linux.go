@@ -77,6 +77,9 @@ var atFDCWD = uintptr(^uint(99))
 
 // parseStat parses "pid (comm) state ppid ...". comm may hold spaces and
 // parentheses, so it runs from the first '(' to the last ')'.
+// pfKthread is the flag (stat's ninth field) of a kernel thread.
+const pfKthread = 0x00200000
+
 func parseStat(pid int, data []byte) (ProcStat, error) {
 	open := bytes.IndexByte(data, '(')
 	closing := bytes.LastIndexByte(data, ')')
@@ -119,6 +122,7 @@ func parseStat(pid int, data []byte) (ProcStat, error) {
 	s.StartTime = fields[22]
 	s.RSS = fields[24] * pageSize
 	s.Core = int(fields[39])
+	s.Kernel = fields[9]&pfKthread != 0
 	return s, nil
 }
 

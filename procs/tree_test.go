@@ -120,12 +120,45 @@ func TestParseStatWithParenthesesInName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Name != "a) b (c)" || s.PPid != 7 || s.State != 'S' || s.CPUTicks != 15 || s.Threads != 3 || s.StartTime != 12345 || s.Core != 1 {
+	if s.Name != "a) b (c)" || s.PPid != 7 || s.State != 'S' || s.CPUTicks != 15 || s.Threads != 3 || s.StartTime != 12345 || s.Core != 1 || s.Kernel {
 		t.Errorf("%+v", s)
+	}
+	// kthreadd's flags: PF_KTHREAD (0x00200000) among others.
+	kernel := "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 0 1 0 0 0 0 0\n"
+	if s, err := parseStat(2, []byte(kernel)); err != nil || !s.Kernel {
+		t.Errorf("kthreadd: %+v, %v", s, err)
 	}
 	if _, err := parseStat(1, []byte("garbage")); err == nil {
 		t.Error("garbage parsed")
 	}
+}
+
+// TestPollReadsNoCommandLineOfAKernelThread: a kernel thread has no
+// command line, and reading its empty one was most of a one-shot `proclab
+// tree`'s system calls on a machine of kernel threads.
+func TestPollReadsNoCommandLineOfAKernelThread(t *testing.T) {
+	var pl Poller
+	tree, err := pl.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := tree.Procs[os.Getpid()]
+	if self == nil || self.Kernel || len(self.Cmdline) == 0 {
+		t.Fatalf("this test's process: %+v", self)
+	}
+	kernel := 0
+	for _, p := range tree.Procs {
+		if p.Kernel {
+			kernel++
+			if p.Cmdline != nil {
+				t.Errorf("kernel thread %d (%s) has the command line %q", p.Pid, p.Name, p.Cmdline)
+			}
+		}
+	}
+	if k := tree.Procs[2]; k != nil && k.Name == "kthreadd" && !k.Kernel {
+		t.Errorf("kthreadd is not taken for a kernel thread: %+v", k)
+	}
+	t.Logf("%d kernel threads of %d processes", kernel, len(tree.Procs))
 }
 
 // BenchmarkReadAllStats is one poll's reading of /proc: run with extra
