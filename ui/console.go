@@ -26,69 +26,82 @@ type consoleLine struct {
 // (outputView): every character on screen, long lines wrapped, scrolling
 // back stops following, a right click copies a line.
 type console struct {
-	view  *outputView
-	buf   *procs.LineBuffer
-	tags  map[uint64]consoleTag // by the line's Seq in buf
-	first uint64                // the oldest Seq tags may still hold
-	tints map[*procs.Process]color.Color
-	dirty bool
+	view *outputView
+	buf  *procs.LineBuffer
+	// tags names each kept line's process, by the line's Seq modulo
+	// maxConsoleLines (the buffer's Seqs are consecutive and it keeps the
+	// newest maxConsoleLines): a slot a line, not a map entry made and
+	// deleted for every line of a flood.
+	tags   []*consoleTag
+	byProc map[*procs.Process]*consoleTag
+	dirty  bool
 }
 
 type consoleTag struct {
-	name string
+	name string // as shown: cut to maxTagCells
 	tint color.Color
+	of   string // the process's name it was made from
 }
 
 func newConsole(onLine lineMenu) *console {
-	c := &console{buf: procs.NewLineBuffer(maxConsoleLines), tags: map[uint64]consoleTag{}, tints: map[*procs.Process]color.Color{}, first: 1}
+	c := &console{buf: procs.NewLineBuffer(maxConsoleLines), tags: make([]*consoleTag, maxConsoleLines), byProc: map[*procs.Process]*consoleTag{}}
 	c.view = newOutputView(c.buf, nil, onLine)
 	c.view.tagOf = func(seq uint64) (string, color.Color) {
-		t := c.tags[seq]
-		return t.name, t.tint
+		if t := c.tagOf(seq); t != nil {
+			return t.name, t.tint
+		}
+		return "", nil
 	}
 	return c
 }
+
+func (c *console) tagOf(seq uint64) *consoleTag { return c.tags[seq%maxConsoleLines] }
 
 // lines is what the console holds: the newest maxConsoleLines.
 func (c *console) lines() []consoleLine {
 	var out []consoleLine
 	for _, l := range c.buf.Tail(nil) {
-		t := c.tags[l.Seq]
-		out = append(out, consoleLine{name: t.name, tint: t.tint, line: l})
+		var line consoleLine
+		if t := c.tagOf(l.Seq); t != nil {
+			line.name, line.tint = t.name, t.tint
+		}
+		line.line = l
+		out = append(out, line)
 	}
 	return out
 }
 
+// add appends one line of p's. A flood comes here for every line it
+// delivers, so p's tag is made once, not measured again for each line.
 func (c *console) add(p *procs.Process, l procs.Line) {
-	tint, ok := c.tints[p]
-	if !ok {
-		tint = processTint(p)
-		c.tints[p] = tint
-	}
 	name := p.Name()
-	cells := c.view.widths.cellsOf(name) // once per line: a flood comes here
+	t := c.byProc[p]
+	if t == nil || t.of != name {
+		t = c.newTag(p, name)
+		c.byProc[p] = t
+	}
+	l = c.buf.Append(l)
+	c.tags[l.Seq%maxConsoleLines] = t
+	c.dirty = true
+}
+
+// newTag makes p's tag, and widens the tag column to fit it.
+func (c *console) newTag(p *procs.Process, name string) *consoleTag {
+	t := &consoleTag{name: name, tint: processTint(p), of: name}
+	cells := c.view.widths.cellsOf(name)
 	if cells+1 > c.view.tagCells {
 		c.view.setTagCells(min(cells+1, maxTagCells+1))
 	}
 	if cells > maxTagCells {
-		name = truncateCells(name, maxTagCells-1) + "…"
+		t.name = truncateCells(name, maxTagCells-1) + "…"
 	}
-	l = c.buf.Append(l)
-	c.tags[l.Seq] = consoleTag{name, tint}
-	// Forget the tags of lines the buffer let go.
-	first, _ := c.buf.Span()
-	for ; c.first < first; c.first++ {
-		delete(c.tags, c.first)
-	}
-	c.dirty = true
+	return t
 }
 
 func (c *console) clear() {
 	c.buf.Clear()
 	clear(c.tags)
-	_, c.first = c.buf.Span()
-	c.first++
-	clear(c.tints)
+	clear(c.byProc)
 	c.view.clear()
 	c.dirty = true
 }

@@ -62,6 +62,9 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 	// 1,000 printing children most of its UI time.
 	onlyLines := true
 	lines := map[*procs.Process]int{}
+	// The closures below that say an event take a copy of their own
+	// (said): had they captured e, every event of a flood would be moved
+	// to the heap for the few that are said.
 	for _, e := range events {
 		onlyLines = onlyLines && e.Kind == procs.EvOutput
 		if e.Kind == procs.EvOutput {
@@ -89,7 +92,8 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 			continue
 		case procs.EvJoined:
 			if e.Proc != nil {
-				w.setMessageSaid(func() string { return eventText(e) }, false)
+				said := e // the closure's own copy: see said below
+				w.setMessageSaid(func() string { return eventText(said) }, false)
 			}
 		case procs.EvState:
 			if e.Main.Phase != procs.MainJoining {
@@ -106,11 +110,13 @@ func (w *labWindow) apply(events []procs.Event, dropped int) {
 		case e.Kind == procs.EvPolled:
 			w.addMainLine(e.At, procs.Stdout, "# → "+e.Text)
 		case e.Proc == nil && (e.Kind == procs.EvAdopted || e.Kind == procs.EvReaped):
-			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + eventText(e) })
-			w.setMessageSaid(func() string { return eventText(e) }, false)
+			said := e
+			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + eventText(said) })
+			w.setMessageSaid(func() string { return eventText(said) }, false)
 		case e.Kind == procs.EvExited || e.Kind == procs.EvReaped || e.Kind == procs.EvJoined || (e.Kind == procs.EvSignalled && e.Code == 0):
 			name := e.Proc.Name()
-			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + name + ": " + eventText(e) })
+			said := e
+			w.addMainSaid(e.At, procs.Stdout, func() string { return "# " + name + ": " + eventText(said) })
 		}
 	}
 	if dropped > 0 {

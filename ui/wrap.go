@@ -25,10 +25,16 @@ func (w *runeWidths) reset(cell float32) {
 	}
 }
 
+// of is small enough to be inlined: wrapping a flood calls it for every
+// byte of every line, nearly all of them ASCII.
 func (w *runeWidths) of(r rune) int {
 	if r < 0x80 {
 		return 1
 	}
+	return w.ofWide(r)
+}
+
+func (w *runeWidths) ofWide(r rune) int {
 	if n, ok := w.cache[r]; ok {
 		return n
 	}
@@ -49,6 +55,11 @@ func (w *runeWidths) of(r rune) int {
 // at the last character that fits. An empty line is one empty row.
 func (w *runeWidths) wrap(rows []screenRow, seq uint64, text string, cells int) []screenRow {
 	cells = max(cells, 1)
+	if len(text) <= cells && isASCII(text) {
+		// Most lines: a cell a byte, and they fit. A flood wraps every line
+		// it keeps, so this is the UI thread's work for each of them.
+		return append(rows, screenRow{seq: seq, from: 0, to: int32(len(text))})
+	}
 	start, used, lastSpace := 0, 0, -1
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
@@ -77,6 +88,17 @@ func (w *runeWidths) wrap(rows []screenRow, seq uint64, text string, cells int) 
 		i += size
 	}
 	return append(rows, screenRow{seq: seq, from: int32(start), to: int32(len(text))})
+}
+
+// isASCII reports whether text is all ASCII, whose characters take a cell
+// each.
+func isASCII(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func cellsOf(w *runeWidths, s string) int {
