@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,13 +21,24 @@ func TestE2EWindowAtRestSleeps(t *testing.T) {
 	s := startAppWith(t, bin, startXvfb(t), "en_US.UTF-8", "--hz", "1")
 	pid := s.app.Process.Pid
 	time.Sleep(2 * time.Second)
-	before := contextSwitches(t, pid)
-	const rest = 5 * time.Second
-	time.Sleep(rest)
-	wakes := float64(contextSwitches(t, pid)-before) / rest.Seconds()
-	t.Logf("the window's main thread at rest, polling once a second: %.1f wake-ups a second", wakes)
+	// Counted second by second, and judged by the median second: Fyne's own
+	// loop wakes 60 times in every second, while a second of a sleeping loop
+	// now and then holds a burst (a garbage collection signals every thread,
+	// a start-up tail), which made one 5 s count fail now and then.
+	var perSecond []int
+	last := contextSwitches(t, pid)
+	for range 7 {
+		time.Sleep(time.Second)
+		now := contextSwitches(t, pid)
+		perSecond = append(perSecond, now-last)
+		last = now
+	}
+	sorted := slices.Clone(perSecond)
+	slices.Sort(sorted)
+	wakes := sorted[len(sorted)/2]
+	t.Logf("the window's main thread at rest, polling once a second: %v wake-ups in each second, median %d", perSecond, wakes)
 	if wakes > 20 {
-		t.Errorf("the window's main thread woke %.1f times a second at rest; a loop that sleeps wakes a few times", wakes)
+		t.Errorf("the window's main thread woke %d times in its median second at rest (%v); a loop that sleeps wakes a few times", wakes, perSecond)
 	}
 	asked := time.Now()
 	s.newProcess("forever")
