@@ -75,11 +75,11 @@ func openRead(path []byte) (int, error) {
 // is from the working directory.
 var atFDCWD = uintptr(^uint(99))
 
-// parseStat parses "pid (comm) state ppid ...". comm may hold spaces and
-// parentheses, so it runs from the first '(' to the last ')'.
 // pfKthread is the flag (stat's ninth field) of a kernel thread.
 const pfKthread = 0x00200000
 
+// parseStat parses "pid (comm) state ppid ...". comm may hold spaces and
+// parentheses, so it runs from the first '(' to the last ')'.
 func parseStat(pid int, data []byte) (ProcStat, error) {
 	open := bytes.IndexByte(data, '(')
 	closing := bytes.LastIndexByte(data, ')')
