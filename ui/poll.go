@@ -38,10 +38,11 @@ func (w *labWindow) pollTree() {
 		}
 		every := time.Duration(w.pollEvery.Load())
 		if w.labEmpty.Load() {
-			// Nothing but ProcLab to show, whose figures change once a
-			// second: waking ten times a second would cost an empty lab
-			// most of its CPU. A start polls at once (pollSoon).
-			every = max(every, numbersInterval)
+			// Nothing but ProcLab and the cores strip to show, whose
+			// figures an empty lab shows every restInterval: waking ten
+			// times a second would cost it most of its CPU. A start polls
+			// at once (pollSoon).
+			every = max(every, restInterval)
 		}
 		select {
 		case <-time.After(every):

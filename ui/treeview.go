@@ -290,38 +290,6 @@ type processTree struct {
 	rebuild func()
 }
 
-const numbersInterval = time.Second
-
-// numbersClock paces the figures of every view (CPU, memory, threads,
-// last core, the cores strip): they change on every poll, and each change
-// repaints the whole window with software GL, so they are shown together
-// once a second, in one frame (as often as a task manager shows them, and
-// slow enough to read on a projector), while states and structure show on
-// every poll. Each view keeping a clock of its own made a frame each: an empty
-// lab redrew ten times a second for figures alone.
-type numbersClock struct {
-	at  time.Time
-	due bool // figures are shown in this pass
-}
-
-// tick starts a pass of the views: it says whether figures are due.
-func (c *numbersClock) tick() {
-	if c.due = time.Since(c.at) >= numbersInterval; c.due {
-		c.at = time.Now()
-	}
-}
-
-// isDue reports whether the figures are shown now; a view without a clock
-// (in a test) shows them always.
-func (c *numbersClock) isDue() bool { return c == nil || c.due }
-
-// now makes the figures due in the next pass (a language switch, a test).
-func (c *numbersClock) now() {
-	if c != nil {
-		c.at = time.Time{}
-	}
-}
-
 func newProcessTree(onSelect func(*treeRow)) *processTree {
 	pt := &processTree{model: &treeModel{rows: map[string]*treeRow{}, kids: map[string][]string{}}, opened: map[string]bool{}, onSelect: onSelect}
 	pt.widget = &keyTree{pt: pt}

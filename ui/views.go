@@ -12,6 +12,7 @@ import (
 // tree, lane headers, toolbar and status counts.
 func (w *labWindow) refreshViews() {
 	w.views.ran()
+	w.numbers.rest(w.labEmpty.Load())
 	w.numbers.tick()
 	snaps := make([]procs.Snapshot, 0, len(w.lanePane.byProc))
 	for _, p := range w.lab.Processes() {
