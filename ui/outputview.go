@@ -34,6 +34,7 @@ type outputView struct {
 	wrapped uint64 // the newest Seq that has rows
 	cells   int    // characters per row the rows were wrapped for; 0 before the first layout
 	widths  runeWidths
+	scratch []procs.Line // update's copy of the new lines
 
 	follow bool    // the newest line stays in view
 	top    float64 // the first row shown, in rows (fractional while scrolling)
@@ -95,9 +96,13 @@ func (v *outputView) update() bool {
 	}
 	from := max(v.wrapped+1, first)
 	before := len(v.rows)
-	for _, l := range v.src.Range(from, last, nil) {
+	// A flood brings a whole buffer of lines at each drawing: they are
+	// copied into the same scratch slice every time, and let go after.
+	v.scratch = v.src.Range(from, last, v.scratch[:0])
+	for _, l := range v.scratch {
 		v.rows = v.widths.wrap(v.rows, l.Seq, lineBody(l), v.cells-v.leftCells())
 	}
+	clear(v.scratch)
 	v.wrapped = last
 	if !v.follow {
 		v.newer += int(last - from + 1)

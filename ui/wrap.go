@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"strings"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -55,11 +56,38 @@ func (w *runeWidths) ofWide(r rune) int {
 // at the last character that fits. An empty line is one empty row.
 func (w *runeWidths) wrap(rows []screenRow, seq uint64, text string, cells int) []screenRow {
 	cells = max(cells, 1)
-	if len(text) <= cells && isASCII(text) {
-		// Most lines: a cell a byte, and they fit. A flood wraps every line
-		// it keeps, so this is the UI thread's work for each of them.
-		return append(rows, screenRow{seq: seq, from: 0, to: int32(len(text))})
+	if isASCII(text) {
+		// Most lines: a cell a byte. A flood wraps every line it keeps, so
+		// this is the UI thread's work for each of them.
+		return wrapASCII(rows, seq, text, cells)
 	}
+	return w.wrapRunes(rows, seq, text, cells)
+}
+
+// wrapASCII is wrap for text of one-cell characters: where a row ends is
+// found by index, without measuring character by character.
+func wrapASCII(rows []screenRow, seq uint64, text string, cells int) []screenRow {
+	start, scanned, lastSpace := 0, 0, -1
+	for len(text)-start > cells {
+		i := start + cells // the first character that does not fit
+		if k := strings.LastIndexByte(text[scanned:i], ' '); k >= 0 {
+			lastSpace = scanned + k
+		}
+		end := i
+		switch {
+		case text[i] == ' ':
+			end = i + 1
+		case lastSpace > start && (lastSpace-start)*2 >= cells:
+			end = lastSpace + 1
+		}
+		rows = append(rows, screenRow{seq: seq, from: int32(start), to: int32(end)})
+		start, scanned, lastSpace = end, max(i, end), -1
+	}
+	return append(rows, screenRow{seq: seq, from: int32(start), to: int32(len(text))})
+}
+
+// wrapRunes is wrap for any text, measuring each character.
+func (w *runeWidths) wrapRunes(rows []screenRow, seq uint64, text string, cells int) []screenRow {
 	start, used, lastSpace := 0, 0, -1
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1

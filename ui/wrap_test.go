@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -67,6 +69,44 @@ func FuzzWrap(f *testing.F) {
 		}
 		if joined.String() != text {
 			t.Fatalf("rows lose text: %q != %q", joined.String(), text)
+		}
+	})
+}
+
+// TestWrapASCIIBreaksWhereMeasuringWould checks the flood's fast path
+// against the measuring one on lines of words, spaces and long runs.
+func TestWrapASCIIBreaksWhereMeasuringWould(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var w runeWidths
+	pieces := []string{" ", "  ", "a", "flood", "0123456789", "x=1,", "\t", "averyveryverylongwordwithoutanyspaceinit"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text, cells := b.String(), 1+rng.IntN(40)
+		got := wrapASCII(nil, 7, text, cells)
+		want := w.wrapRunes(nil, 7, text, cells)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q in %d cells: rows %v, measuring gives %v", text, cells, got, want)
+		}
+	}
+}
+
+// BenchmarkWrapFloodLine wraps one line of benchmark 4's flood in a lane
+// of 29 cells, by index (ascii) and by measuring each character (runes).
+func BenchmarkWrapFloodLine(b *testing.B) {
+	line := "flood 123456 " + strings.Repeat("x", 51)
+	var w runeWidths
+	rows := make([]screenRow, 0, 8)
+	b.Run("ascii", func(b *testing.B) {
+		for range b.N {
+			rows = wrapASCII(rows[:0], 1, line, 29)
+		}
+	})
+	b.Run("runes", func(b *testing.B) {
+		for range b.N {
+			rows = w.wrapRunes(rows[:0], 1, line, 29)
 		}
 	})
 }
