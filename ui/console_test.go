@@ -88,3 +88,59 @@ func TestTheStatusLineSaysWhenAFloodIsOver(t *testing.T) {
 		t.Errorf("%v after the flood the status line says %q", floodOver, h.w.statusBar.status.Text)
 	}
 }
+
+// Flooding lanes take turns: one is drawn a pass, and each in its turn.
+func TestFloodingLanesTakeTurns(t *testing.T) {
+	h := newHarness(t)
+	ps := h.startN(3, "flood")
+	t.Cleanup(func() {
+		for _, p := range ps {
+			_ = syscall.Kill(p.Pid(), syscall.SIGKILL)
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		n := 0
+		for _, p := range ps {
+			if l := h.w.lanePane.byProc[p]; p.Output().Total()-l.shownTotal > 3*floodLines {
+				n++
+			}
+		}
+		if n == len(ps) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the children did not flood in 10 s")
+		}
+	}
+	drawn := map[*procs.Process]bool{}
+	for pass := 1; pass <= len(ps); pass++ {
+		for _, p := range ps {
+			l := h.w.lanePane.byProc[p]
+			if !l.Visible() {
+				t.Fatalf("lane of %s is not on screen", p.Name())
+			}
+			h.w.lanePane.pending[p] = true
+			if !drawn[p] {
+				l.shownAt = time.Time{} // due
+			}
+		}
+		before := map[*procs.Process]uint64{}
+		for _, p := range ps {
+			before[p] = h.w.lanePane.byProc[p].shownTotal
+		}
+		h.w.flushLanes()
+		n := 0
+		for _, p := range ps {
+			if h.w.lanePane.byProc[p].shownTotal != before[p] {
+				n++
+				drawn[p] = true
+			}
+		}
+		if n != 1 {
+			t.Fatalf("pass %d drew %d flooding lanes, not one", pass, n)
+		}
+	}
+	if len(drawn) != len(ps) {
+		t.Fatalf("%d passes drew %d of %d flooding lanes", len(ps), len(drawn), len(ps))
+	}
+}

@@ -162,6 +162,11 @@ func (w *labWindow) flushLanes() {
 		return // drawn when the Lanes tab is shown again
 	}
 	now := time.Now()
+	// At most one flooding lane is drawn a pass: each drawing wraps a
+	// whole buffer of lines and makes a texture for every row, and four
+	// lanes at once held the UI goroutine for one long stretch every
+	// floodInterval. Spread over passes, the lanes take turns.
+	drewFlood := false
 	for p := range w.lanePane.pending {
 		l := w.lanePane.byProc[p]
 		if l == nil {
@@ -175,9 +180,11 @@ func (w *labWindow) flushLanes() {
 			continue
 		}
 		total := p.Output().Total()
-		if total-l.shownTotal > floodLines && now.Sub(l.shownAt) < floodInterval {
+		flooding := total-l.shownTotal > floodLines
+		if flooding && (drewFlood || now.Sub(l.shownAt) < floodInterval) {
 			continue
 		}
+		drewFlood = drewFlood || flooding
 		l.shownTotal, l.shownAt = total, now
 		l.showNewLines()
 		delete(w.lanePane.pending, p)

@@ -183,11 +183,7 @@ func (d *gLDriver) runGL() {
 			funcQueue.Close()
 			return
 		case f := <-funcQueue.Out():
-			f.f()
-			queuedFuncs.Add(-1)
-			if f.done != nil {
-				f.done <- struct{}{}
-			}
+			runQueuedFunc(f)
 			if !d.hasWork() {
 				eventTick.Stop()
 				ticking = false
@@ -196,11 +192,38 @@ func (d *gLDriver) runGL() {
 			d.pollEvents()
 			d.serviceWindows()
 			d.animation.TickAnimations()
+			runFuncsQueuedBeforeFrame()
 			d.drawSingleFrame()
 			if !d.hasWork() {
 				eventTick.Stop()
 				ticking = false
 			}
+		}
+	}
+}
+
+func runQueuedFunc(f funcData) {
+	f.f()
+	queuedFuncs.Add(-1)
+	if f.done != nil {
+		f.done <- struct{}{}
+	}
+}
+
+// runFuncsQueuedBeforeFrame runs the functions queued so far before a frame
+// is drawn. ProcLab: the loop's select picks at random between a queued
+// function and the next frame, so under load (a frame taking 40 ms on a
+// busy machine) a function, a key's handler among them, could wait two or
+// three frames. Now it waits at most for the frame being drawn, and that
+// frame shows what it did. Only what was queued when the frame came runs:
+// a function that queues another does not hold the frame back.
+func runFuncsQueuedBeforeFrame() {
+	for n := queuedFuncs.Load(); n > 0; n-- {
+		select {
+		case f := <-funcQueue.Out():
+			runQueuedFunc(f)
+		default:
+			return
 		}
 	}
 }
