@@ -68,7 +68,20 @@ func (t *labTheme) Font(style fyne.TextStyle) fyne.Resource {
 	if style.Symbol {
 		return t.Theme.Font(style)
 	}
-	return assets.CJKFont
+	return themeFont
+}
+
+// themeFont is the CJK font. To ProcLab's Fyne (third_party/fyne,
+// font_lazy.go) it stands for its space and metrics, parsed at once, and
+// the whole font, parsed when a Chinese character is first drawn: it is
+// about 30 MB parsed, and a window in English may never draw one. Fyne as
+// released parses the whole font at once.
+var themeFont = lazyCJK{assets.CJKFont}
+
+type lazyCJK struct{ fyne.Resource }
+
+func (lazyCJK) LazyFallbacks() (fyne.Resource, []fyne.Resource) {
+	return assets.CJKSpace, []fyne.Resource{assets.CJKFont}
 }
 
 // State colours, the same in the tree, the lanes and the legend.

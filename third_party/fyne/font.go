@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -77,6 +78,12 @@ func lookupRuneFont(r rune, family string, aspect font.Aspect) *font.Face {
 }
 
 func lookupFaces(theme, fallback, emoji fyne.Resource, family string, style fyne.TextStyle) (faces *dynamicFontMap) {
+	// ProcLab: a theme font may stand for a small font of its own and
+	// fonts to parse when first needed, after Fyne's (font_lazy.go).
+	var lazy []fyne.Resource
+	if l, ok := theme.(lazyFallbacks); ok {
+		theme, lazy = l.LazyFallbacks()
+	}
 	f1 := loadMeasureFont(theme)
 	if theme == fallback {
 		faces = &dynamicFontMap{family: family, faces: []*font.Face{f1}}
@@ -84,6 +91,9 @@ func lookupFaces(theme, fallback, emoji fyne.Resource, family string, style fyne
 		f2 := loadMeasureFont(fallback)
 		faces = &dynamicFontMap{family: family, faces: []*font.Face{f1, f2}}
 	}
+	// ProcLab: the theme's lazy fonts, then the emoji font, each parsed
+	// when first needed.
+	faces.lazy = newLazyFaces(len(faces.faces), append(slices.Clip(lazy), emoji))
 
 	aspect := font.Aspect{Style: font.StyleNormal}
 	if style.Italic {
@@ -91,10 +101,6 @@ func lookupFaces(theme, fallback, emoji fyne.Resource, family string, style fyne
 	}
 	if style.Bold {
 		aspect.Weight = font.WeightBold
-	}
-
-	if emoji != nil {
-		faces.addFace(loadMeasureFont(emoji))
 	}
 
 	local := lookupLangFont(family, aspect)
@@ -368,6 +374,9 @@ func (n noopLogger) Printf(string, ...any) {}
 type dynamicFontMap struct {
 	faces  []*font.Face
 	family string
+	// lazy are fonts to go after the faces the map was made with, each
+	// once it is parsed (ProcLab).
+	lazy *lazyFaces
 }
 
 func (d *dynamicFontMap) ResolveFace(r rune) *font.Face {
@@ -375,6 +384,9 @@ func (d *dynamicFontMap) ResolveFace(r rune) *font.Face {
 		if _, ok := f.NominalGlyph(r); ok {
 			return f
 		}
+	}
+	if f := d.lazy.resolve(d, r); f != nil {
+		return f
 	}
 
 	toAdd := lookupRuneFont(r, d.family, font.Aspect{})

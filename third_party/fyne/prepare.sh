@@ -42,7 +42,7 @@ chmod -R u+w "$out.tmp"
 cp "$here"/loop.go "$here"/loop_wait_desktop.go "$here"/loop_wait_wasm.go "$out.tmp/internal/driver/glfw/"
 cp "$here"/animation_running.go "$out.tmp/internal/animation/"
 cp "$here"/canvas_dirty.go "$out.tmp/internal/driver/common/"
-cp "$here"/font.go "$here"/font_parsed.go "$out.tmp/internal/painter/"
+cp "$here"/font.go "$here"/font_parsed.go "$here"/font_lazy.go "$out.tmp/internal/painter/"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 cat > build/go.work <<WORK

@@ -1,0 +1,139 @@
+package painter
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/font/opentype/tables"
+
+	"fyne.io/fyne/v2"
+)
+
+// Fonts parsed on first use (ProcLab). go-text parses every glyph outline
+// of a font up front: Fyne's emoji font and a large CJK font cost 12 and
+// 30 MB of memory in a window that may never draw one of their characters.
+// A lazy font waits in a face list with only its character map read, and
+// is parsed when a character that no face before it has asks for it. It
+// then takes the place it would have had from the start, so a character
+// is drawn from the same font as if every font were parsed at once.
+
+// lazyFallbacks is a theme font that stands for a small font, to be parsed
+// at once (its space and metrics, which set the line height), and fonts to
+// be parsed when a character first needs them, after Fyne's own. Fyne as
+// released parses the theme font itself.
+type lazyFallbacks interface {
+	LazyFallbacks() (first fyne.Resource, lazy []fyne.Resource)
+}
+
+// lazyFont is a font of a face list not parsed yet.
+type lazyFont struct {
+	data fyne.Resource
+	cmap font.Cmap
+	rank int // its place among the lazy fonts of the list
+}
+
+// lazyFaces are the fonts of a dynamicFontMap not parsed yet, and where in
+// its faces they go once they are.
+type lazyFaces struct {
+	at     int // the index in faces of the first lazy font, once parsed
+	fonts  []lazyFont
+	loaded []int // the ranks of the lazy fonts parsed so far, in faces order
+}
+
+// newLazyFaces lists the fonts in data, in order, to go at index at of a
+// face list; a font whose character map cannot be read is left out.
+func newLazyFaces(at int, data []fyne.Resource) *lazyFaces {
+	l := &lazyFaces{at: at}
+	for _, d := range data {
+		if d == nil {
+			continue
+		}
+		cmap, err := parsedCmap(d)
+		if err != nil {
+			fyne.LogError("font load error", err)
+			continue
+		}
+		l.fonts = append(l.fonts, lazyFont{data: d, cmap: cmap, rank: len(l.fonts)})
+	}
+	return l
+}
+
+// resolve parses the first lazy font that has r, puts its face in faces
+// where it belongs and returns it; nil if none has r.
+func (l *lazyFaces) resolve(d *dynamicFontMap, r rune) *font.Face {
+	if l == nil {
+		return nil
+	}
+	for i, lf := range l.fonts {
+		if _, ok := lf.cmap.Lookup(r); !ok {
+			continue
+		}
+		face := loadMeasureFont(lf.data)
+		if face == nil {
+			return nil
+		}
+		l.fonts = append(l.fonts[:i:i], l.fonts[i+1:]...)
+		at := l.at
+		n := 0
+		for n < len(l.loaded) && l.loaded[n] < lf.rank {
+			n++
+		}
+		at += n
+		l.loaded = append(l.loaded[:n], append([]int{lf.rank}, l.loaded[n:]...)...)
+		d.faces = append(d.faces[:at], append([]*font.Face{face}, d.faces[at:]...)...)
+		return face
+	}
+	return nil
+}
+
+// parsedCmaps holds each lazy font's character map, read once, by the
+// bytes it was read from (see parsedFonts).
+var parsedCmaps struct {
+	sync.Mutex
+	cmaps map[fontBytes]font.Cmap
+}
+
+func parsedCmap(data fyne.Resource) (font.Cmap, error) {
+	content := data.Content()
+	if len(content) == 0 {
+		return readCmap(content)
+	}
+	key := fontBytes{&content[0], len(content)}
+	parsedCmaps.Lock()
+	defer parsedCmaps.Unlock()
+	if c, ok := parsedCmaps.cmaps[key]; ok {
+		return c, nil
+	}
+	c, err := readCmap(content)
+	if err != nil {
+		return nil, err
+	}
+	if parsedCmaps.cmaps == nil || len(parsedCmaps.cmaps) >= maxParsedFonts {
+		parsedCmaps.cmaps = make(map[fontBytes]font.Cmap)
+	}
+	parsedCmaps.cmaps[key] = c
+	return c, nil
+}
+
+// readCmap reads a font's character map as font.NewFont does, and nothing
+// else of it.
+func readCmap(content []byte) (font.Cmap, error) {
+	ld, err := ot.NewLoader(bytes.NewReader(content))
+	if err != nil {
+		return nil, err
+	}
+	raw, _ := ld.RawTable(ot.MustNewTag("OS/2"))
+	os2, _, _ := tables.ParseOs2(raw)
+	raw, err = ld.RawTable(ot.MustNewTag("cmap"))
+	if err != nil {
+		return nil, err
+	}
+	tb, _, err := tables.ParseCmap(raw)
+	if err != nil {
+		return nil, err
+	}
+	cmap, _, err := font.ProcessCmap(tb, os2.FontPage())
+	return cmap, err
+}
