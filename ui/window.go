@@ -132,6 +132,7 @@ func Run(opts Options) int {
 	if opts.Hz <= 0 {
 		opts.Hz = 10
 	}
+	startUpGC()
 	lab, err := procs.NewLab(procs.Options{Exe: opts.Exe, LogDir: opts.LogDir, LogLimit: opts.LogLimit, NoPythonHook: opts.NoPythonHook, ThreadNames: opts.ThreadNames})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proclab:", err)
