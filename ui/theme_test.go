@@ -86,6 +86,13 @@ func TestChineseFontIsParsedWhenFirstDrawn(t *testing.T) {
 	if w := fyne.MeasureText("中", 14, fyne.TextStyle{}).Width; w < 13 {
 		t.Errorf("中 is %.1f wide at 14: not drawn from the CJK font", w)
 	}
+	// A lazy font stands in its place: Fyne's emoji font comes before the
+	// fonts of the system, parsed or not.
+	before = heap()
+	fyne.MeasureText("😀", 14, fyne.TextStyle{})
+	if grew := int64(heap()) - int64(before); grew < 4<<20 {
+		t.Errorf("measuring 😀 grew the heap by %.1f MB only: was it drawn from a font of the system, not Fyne's emoji font?", float64(grew)/(1<<20))
+	}
 }
 
 // The space font stands for the CJK font in every line's height: its

@@ -374,19 +374,32 @@ func (n noopLogger) Printf(string, ...any) {}
 type dynamicFontMap struct {
 	faces  []*font.Face
 	family string
-	// lazy are fonts to go after the faces the map was made with, each
-	// once it is parsed (ProcLab).
+	// lazy are fonts that stand before faces[lazy.at], each parsed when
+	// a character first needs it (ProcLab).
 	lazy *lazyFaces
 }
 
 func (d *dynamicFontMap) ResolveFace(r rune) *font.Face {
-	for _, f := range d.faces {
+	// ProcLab: the lazy fonts are looked at in their place, before the
+	// face at lazy.at (font_lazy.go).
+	at := len(d.faces)
+	if d.lazy != nil {
+		at = d.lazy.at
+	}
+	for _, f := range d.faces[:at] {
 		if _, ok := f.NominalGlyph(r); ok {
 			return f
 		}
 	}
-	if f := d.lazy.resolve(d, r); f != nil {
-		return f
+	if d.lazy != nil {
+		if f := d.lazy.resolve(r); f != nil {
+			return f
+		}
+	}
+	for _, f := range d.faces[at:] {
+		if _, ok := f.NominalGlyph(r); ok {
+			return f
+		}
 	}
 
 	toAdd := lookupRuneFont(r, d.family, font.Aspect{})

@@ -14,10 +14,10 @@ import (
 // Fonts parsed on first use (ProcLab). go-text parses every glyph outline
 // of a font up front: Fyne's emoji font and a large CJK font cost 12 and
 // 30 MB of memory in a window that may never draw one of their characters.
-// A lazy font waits in a face list with only its character map read, and
-// is parsed when a character that no face before it has asks for it. It
-// then takes the place it would have had from the start, so a character
-// is drawn from the same font as if every font were parsed at once.
+// A lazy font waits in its place in a face list with only its character
+// map read, and is parsed when a character that no face before it has asks
+// for it: a character is drawn from the same font as if every font were
+// parsed at once.
 
 // lazyFallbacks is a theme font that stands for a small font, to be parsed
 // at once (its space and metrics, which set the line height), and fonts to
@@ -27,23 +27,23 @@ type lazyFallbacks interface {
 	LazyFallbacks() (first fyne.Resource, lazy []fyne.Resource)
 }
 
-// lazyFont is a font of a face list not parsed yet.
+// lazyFont is a font of a face list, parsed or not yet.
 type lazyFont struct {
 	data fyne.Resource
 	cmap font.Cmap
-	rank int // its place among the lazy fonts of the list
+	face *font.Face // nil until parsed
 }
 
-// lazyFaces are the fonts of a dynamicFontMap not parsed yet, and where in
-// its faces they go once they are.
+// lazyFaces are fonts of a dynamicFontMap that stand, in order, before its
+// face at index at: parsed when a character first needs one of them.
 type lazyFaces struct {
-	at     int // the index in faces of the first lazy font, once parsed
-	fonts  []lazyFont
-	loaded []int // the ranks of the lazy fonts parsed so far, in faces order
+	at    int
+	fonts []lazyFont
 }
 
-// newLazyFaces lists the fonts in data, in order, to go at index at of a
-// face list; a font whose character map cannot be read is left out.
+// newLazyFaces lists the fonts in data, in order, to stand before the face
+// at index at of a face list; a font whose character map cannot be read is
+// left out.
 func newLazyFaces(at int, data []fyne.Resource) *lazyFaces {
 	l := &lazyFaces{at: at}
 	for _, d := range data {
@@ -55,35 +55,25 @@ func newLazyFaces(at int, data []fyne.Resource) *lazyFaces {
 			fyne.LogError("font load error", err)
 			continue
 		}
-		l.fonts = append(l.fonts, lazyFont{data: d, cmap: cmap, rank: len(l.fonts)})
+		l.fonts = append(l.fonts, lazyFont{data: d, cmap: cmap})
 	}
 	return l
 }
 
-// resolve parses the first lazy font that has r, puts its face in faces
-// where it belongs and returns it; nil if none has r.
-func (l *lazyFaces) resolve(d *dynamicFontMap, r rune) *font.Face {
-	if l == nil {
-		return nil
-	}
-	for i, lf := range l.fonts {
+// resolve returns the first of the fonts that has r, parsing it if it was
+// not yet; nil if none has r.
+func (l *lazyFaces) resolve(r rune) *font.Face {
+	for i := range l.fonts {
+		lf := &l.fonts[i]
 		if _, ok := lf.cmap.Lookup(r); !ok {
 			continue
 		}
-		face := loadMeasureFont(lf.data)
-		if face == nil {
-			return nil
+		if lf.face == nil {
+			lf.face = loadMeasureFont(lf.data)
 		}
-		l.fonts = append(l.fonts[:i:i], l.fonts[i+1:]...)
-		at := l.at
-		n := 0
-		for n < len(l.loaded) && l.loaded[n] < lf.rank {
-			n++
+		if lf.face != nil {
+			return lf.face
 		}
-		at += n
-		l.loaded = append(l.loaded[:n], append([]int{lf.rank}, l.loaded[n:]...)...)
-		d.faces = append(d.faces[:at], append([]*font.Face{face}, d.faces[at:]...)...)
-		return face
 	}
 	return nil
 }
