@@ -14,20 +14,27 @@ import (
 	"proclab/assets"
 )
 
+// themedApp is a test app with ProcLab's theme; making it clears Fyne's
+// cache of faces (not the fonts parsed, which outlive it).
+func themedApp(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newLabTheme(1, ""))
+}
+
+// heap is the Go heap in use after a collection.
+func heap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
 // TestThemeFontIsParsedOnce measures text in every style of ProcLab's
 // theme and checks that the embedded CJK font (4 MB, about 23 MB once
 // parsed) is parsed once, not once a style: Fyne as released parses the
 // theme's font for each style it looks up, which was 70 MB of a window's
 // heap. It needs the Fyne that make builds against (third_party/fyne).
 func TestThemeFontIsParsedOnce(t *testing.T) {
-	a := test.NewTempApp(t) // clears Fyne's cache of faces
-	a.Settings().SetTheme(newLabTheme(1, ""))
-	heap := func() uint64 {
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
+	themedApp(t)
 	fyne.MeasureText("进程 process", 14, fyne.TextStyle{}) // parsed here, or before
 	for _, style := range []fyne.TextStyle{{Bold: true}, {Italic: true}, {Monospace: true}, {Bold: true, Italic: true}} {
 		before := heap()
@@ -55,14 +62,7 @@ func TestChineseFontIsParsedWhenFirstDrawn(t *testing.T) {
 		}
 		return
 	}
-	a := test.NewTempApp(t) // clears Fyne's cache of faces
-	a.Settings().SetTheme(newLabTheme(1, ""))
-	heap := func() uint64 {
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
+	themedApp(t)
 	styles := []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Monospace: true}, {Bold: true, Italic: true}}
 	before := heap()
 	latin := map[fyne.TextStyle]float32{}

@@ -2,7 +2,6 @@ package painter
 
 import (
 	"bytes"
-	"sync"
 
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -80,32 +79,9 @@ func (l *lazyFaces) resolve(r rune) *font.Face {
 
 // parsedCmaps holds each lazy font's character map, read once, by the
 // bytes it was read from (see parsedFonts).
-var parsedCmaps struct {
-	sync.Mutex
-	cmaps map[fontBytes]font.Cmap
-}
+var parsedCmaps byContent[font.Cmap]
 
-func parsedCmap(data fyne.Resource) (font.Cmap, error) {
-	content := data.Content()
-	if len(content) == 0 {
-		return readCmap(content)
-	}
-	key := fontBytes{&content[0], len(content)}
-	parsedCmaps.Lock()
-	defer parsedCmaps.Unlock()
-	if c, ok := parsedCmaps.cmaps[key]; ok {
-		return c, nil
-	}
-	c, err := readCmap(content)
-	if err != nil {
-		return nil, err
-	}
-	if parsedCmaps.cmaps == nil || len(parsedCmaps.cmaps) >= maxParsedFonts {
-		parsedCmaps.cmaps = make(map[fontBytes]font.Cmap)
-	}
-	parsedCmaps.cmaps[key] = c
-	return c, nil
-}
+func parsedCmap(data fyne.Resource) (font.Cmap, error) { return parsedCmaps.get(data, readCmap) }
 
 // readCmap reads a font's character map as font.NewFont does, and nothing
 // else of it.

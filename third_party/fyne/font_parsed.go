@@ -16,12 +16,9 @@ import (
 // *font.Font is read-only and safe for concurrent use; the faces made from
 // it keep their own caches. It outlives a change of theme, so a zoom does
 // not parse the fonts again.
-var parsedFonts struct {
-	sync.Mutex
-	fonts map[fontBytes]*font.Font
-}
+var parsedFonts byContent[*font.Font]
 
-// maxParsedFonts bounds parsedFonts: a resource that reads its content
+// maxParsedFonts bounds a byContent: a resource that reads its content
 // afresh each time gets a new entry each time, and the entries hold their
 // bytes.
 const maxParsedFonts = 16
@@ -34,28 +31,41 @@ type fontBytes struct {
 	size int
 }
 
-func parsedFont(data fyne.Resource) (*font.Font, error) {
+// byContent keeps what was made of each font file, once, by its bytes.
+type byContent[T any] struct {
+	sync.Mutex
+	made map[fontBytes]T
+}
+
+// get returns what build made of data's content, making it the first time.
+func (c *byContent[T]) get(data fyne.Resource, build func(content []byte) (T, error)) (T, error) {
 	content := data.Content()
 	if len(content) == 0 {
+		return build(content)
+	}
+	key := fontBytes{&content[0], len(content)}
+	c.Lock()
+	defer c.Unlock()
+	if v, ok := c.made[key]; ok {
+		return v, nil
+	}
+	v, err := build(content)
+	if err != nil {
+		return v, err
+	}
+	if c.made == nil || len(c.made) >= maxParsedFonts {
+		c.made = map[fontBytes]T{}
+	}
+	c.made[key] = v
+	return v, nil
+}
+
+func parsedFont(data fyne.Resource) (*font.Font, error) {
+	return parsedFonts.get(data, func(content []byte) (*font.Font, error) {
 		face, err := font.ParseTTF(bytes.NewReader(content))
 		if err != nil {
 			return nil, err
 		}
 		return face.Font, nil
-	}
-	key := fontBytes{&content[0], len(content)}
-	parsedFonts.Lock()
-	defer parsedFonts.Unlock()
-	if f, ok := parsedFonts.fonts[key]; ok {
-		return f, nil
-	}
-	face, err := font.ParseTTF(bytes.NewReader(content))
-	if err != nil {
-		return nil, err
-	}
-	if parsedFonts.fonts == nil || len(parsedFonts.fonts) >= maxParsedFonts {
-		parsedFonts.fonts = make(map[fontBytes]*font.Font)
-	}
-	parsedFonts.fonts[key] = face.Font
-	return face.Font, nil
+	})
 }
