@@ -1,6 +1,8 @@
 package procs
 
 import (
+	"os"
+	"runtime"
 	"syscall"
 	"unsafe"
 )
@@ -18,4 +20,24 @@ func nameOSThread(name string) {
 	}
 	b = append(b, 0)
 	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_NAME, uintptr(unsafe.Pointer(&b[0])), 0)
+}
+
+// onOwnOSThread runs f on an OS thread of its own, which ends when f
+// returns, as a Python thread's does. That thread is never the process's
+// main thread (TID = PID): Go may run any goroutine there, and a main
+// thread named "Thread-1 (task)" would be a lie in the tree and in
+// threading's names. If the goroutine locked itself to the main thread,
+// it keeps it (so nothing else runs there) while f runs on another.
+func onOwnOSThread(f func()) {
+	go func() {
+		runtime.LockOSThread()
+		if osThreadID() != os.Getpid() {
+			f()
+			return // a locked goroutine's thread exits with it
+		}
+		done := make(chan struct{})
+		onOwnOSThread(func() { defer close(done); f() }) // not here: this thread is taken
+		<-done
+		runtime.UnlockOSThread()
+	}()
 }

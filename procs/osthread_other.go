@@ -9,3 +9,6 @@ func osThreadID() int { return os.Getpid() }
 
 // nameOSThread: a thread's name is Linux's.
 func nameOSThread(string) {}
+
+// onOwnOSThread runs f in a goroutine of its own.
+func onOwnOSThread(f func()) { go f() }

@@ -108,18 +108,18 @@ func TestThreadRowsOfALabTaskMatchProc(t *testing.T) {
 	lab := newLab(t)
 	p := mustCreate(t, lab, Spec{Target: "threads", Kwargs: []KV{{"n", int64(3)}, {"target", "forever"}}})
 	mustStart(t, lab, p)
-	if !eventually(func() bool { return len(p.Output().Tail(nil)) >= 3 }) {
-		t.Fatalf("the threads did not start: %q", texts(p))
-	}
 	native := map[string]int{} // threading's name: the TID the task printed
-	for _, line := range laneTexts(p) {
-		var name string
-		var n, tid int
-		if k, _ := fmt.Sscanf(line, "started Thread-%d (forever) native_id: %d", &n, &tid); k == 2 {
-			name = fmt.Sprintf("Thread-%d (forever)", n)
-			native[name] = tid
+	// Each thread prints before the main thread says it started: count
+	// the "started" lines, not all lines.
+	eventually(func() bool {
+		for _, line := range laneTexts(p) {
+			var n, tid int
+			if k, _ := fmt.Sscanf(line, "started Thread-%d (forever) native_id: %d", &n, &tid); k == 2 {
+				native[fmt.Sprintf("Thread-%d (forever)", n)] = tid
+			}
 		}
-	}
+		return len(native) == 3
+	})
 	if len(native) != 3 {
 		t.Fatalf("the task printed %d threads started: %q", len(native), laneTexts(p))
 	}

@@ -3,7 +3,6 @@ package procs
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 )
 
@@ -39,18 +38,15 @@ func runThreads(w *Worker, a map[string]any) error {
 		w.mu.Unlock()
 		started := make(chan int)
 		wg.Add(1)
-		go func() {
+		// One thread in /proc for as long as the Python thread would live.
+		onOwnOSThread(func() {
 			defer wg.Done()
-			// The goroutine keeps its OS thread, and the thread ends with
-			// it (a locked goroutine's thread exits when it returns): one
-			// thread in /proc for as long as the Python thread would live.
-			runtime.LockOSThread()
 			nameOSThread(thread)
 			tid := osThreadID()
 			w.reportThread(tid, thread)
 			started <- tid
 			threadEnded(w, thread, target.run(w, args))
-		}()
+		})
 		w.Print("started", thread, "native_id:", int64(<-started))
 	}
 	if daemon {
