@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"io"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -94,44 +93,6 @@ func (s *lineSink) write() {
 	}
 	_ = s.errOut.Flush()
 	_ = s.out.Flush()
-}
-
-// format appends the batch's `[name pid] text` lines to text, made in one
-// buffer: a flood's lines are short, and a write or an append each cost
-// more than the copying. A joined batch copies each line with its newline.
-func (b *sinkBatch) format(text []byte) []byte {
-	if b.joined != "" {
-		size := len(b.joined) + b.lines*len(b.prefix) + 1
-		text = slices.Grow(text, size)
-		// Found by hand: a flood's lines are a few bytes long, and calling
-		// strings.IndexByte for each was 80 of a run's 260 ms of CPU.
-		for start := 0; start < len(b.joined); {
-			stop := start
-			for stop < len(b.joined) && b.joined[stop] != '\n' {
-				stop++
-			}
-			stop = min(stop+1, len(b.joined)) // with its newline
-			text = append(append(text, b.prefix...), b.joined[start:stop]...)
-			start = stop
-		}
-		if text[len(text)-1] != '\n' {
-			text = append(text, '\n') // the last line had none
-		}
-		return text
-	}
-	size := len(b.texts) * (len(b.prefix) + 1)
-	for _, line := range b.texts {
-		size += len(line)
-	}
-	text = slices.Grow(text, size)[:size]
-	at := 0
-	for _, line := range b.texts {
-		at += copy(text[at:], b.prefix)
-		at += copy(text[at:], line)
-		text[at] = '\n'
-		at++
-	}
-	return text
 }
 
 // giveUp lets the pipe readers go on without printing: an interrupted run

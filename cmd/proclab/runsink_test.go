@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,5 +142,33 @@ func BenchmarkSinkFormatSeq(b *testing.B) {
 	b.SetBytes(int64(len(batch.joined)))
 	for range b.N {
 		text = batch.format(text[:0])
+	}
+}
+
+// Word at a time, a joined read prints byte for byte as copying each line
+// does: lines of every length from empty to past a word, at every offset,
+// with and without the last newline, after prefixes of every length, and
+// after text already in the buffer.
+func TestSinkFormatsJoinedByWordsAsByCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var lines []string
+		for range rng.IntN(12) + 1 {
+			b := make([]byte, rng.IntN(20))
+			for i := range b {
+				b[i] = byte(0x20 + rng.IntN(0x5f))
+			}
+			lines = append(lines, string(b))
+		}
+		joined := strings.Join(lines, "\n")
+		if rng.IntN(2) == 0 || lines[len(lines)-1] == "" {
+			joined += "\n"
+		}
+		prefix := strings.Repeat("p", rng.IntN(40))
+		before := []byte(strings.Repeat("x", rng.IntN(5)))
+		want := string(formatJoinedByCopy(slices.Clone(before), prefix, joined, len(lines)))
+		if got := string(formatJoined(slices.Clone(before), prefix, joined, len(lines))); got != want {
+			t.Fatalf("prefix %q, joined %q:\nwords %q\ncopy  %q", prefix, joined, got, want)
+		}
 	}
 }
