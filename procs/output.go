@@ -330,6 +330,15 @@ const (
 	below0x20 = 0x6060606060606060 // added to b&0x7f, sets bit 7 iff b&0x7f >= 0x20
 )
 
+// NewlineBytes sets bit 7 of exactly the bytes of w (eight bytes of text,
+// the first in the low byte) that are newlines: a reader or a printer
+// finds a word's line ends at once (bits.TrailingZeros64(mask)/8 is the
+// first).
+func NewlineBytes(w uint64) uint64 {
+	z := w ^ newlines
+	return ^(((z & lowSeven) + lowSeven) | z) & highBits
+}
+
 // plainBlockLines is blockLines for the common block: printable ASCII
 // lines no longer than MaxLineBytes. It reads eight bytes at a time, finds
 // the newlines of a word from one mask, and gives up (ok false, texts as
@@ -350,9 +359,8 @@ func plainBlockLines(block []byte, whole string, texts []string) (_ []string, ok
 		w := binary.LittleEndian.Uint64(block[i:])
 		high := w & highBits
 		low := ^((w & lowSeven) + below0x20) & highBits &^ high // a byte below 0x20
-		z := w ^ newlines
-		nl := ^(((z & lowSeven) + lowSeven) | z) & highBits // exactly the newline bytes
-		d := w ^ lowSeven                                   // DEL is 0x7f in every byte, like the mask
+		nl := NewlineBytes(w)
+		d := w ^ lowSeven // DEL is 0x7f in every byte, like the mask
 		del := ^(((d & lowSeven) + lowSeven) | d) & highBits
 		if high|(low&^nl)|del != 0 {
 			return texts[:given], false

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+
+	"proclab/procs"
 )
 
 // format appends the batch's `[name pid] text` lines to text, made in one
@@ -28,13 +30,6 @@ func (b *sinkBatch) format(text []byte) []byte {
 	}
 	return text
 }
-
-// SWAR masks, as the lab's reader uses them: each byte of a word at once.
-const (
-	lowSeven = 0x7f7f7f7f7f7f7f7f
-	highBits = 0x8080808080808080
-	newlines = 0x0a0a0a0a0a0a0a0a
-)
 
 // formatJoined appends joined's lines (lines of them, each with its
 // newline but perhaps the last), each after prefix, to text. It moves
@@ -74,8 +69,7 @@ func formatJoined(text []byte, prefix, joined string, lines int) []byte {
 		w := uint64(joined[i]) | uint64(joined[i+1])<<8 | uint64(joined[i+2])<<16 | uint64(joined[i+3])<<24 |
 			uint64(joined[i+4])<<32 | uint64(joined[i+5])<<40 | uint64(joined[i+6])<<48 | uint64(joined[i+7])<<56
 		binary.LittleEndian.PutUint64(out[at:], w)
-		z := w ^ newlines
-		nl := ^(((z & lowSeven) + lowSeven) | z) & highBits // exactly the newline bytes
+		nl := procs.NewlineBytes(w)
 		if nl == 0 {
 			at, i = at+8, i+8
 			continue
