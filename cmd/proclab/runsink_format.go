@@ -37,8 +37,8 @@ func (b *sinkBatch) format(text []byte) []byte {
 // store starts where its first newline was, and the prefix is stored as
 // words too, so a line of seq costs a few stores instead of two calls of
 // memmove (found by hand: appending each piece was most of benchmark 8's
-// printer). The stores run up to a word past the end, into slack that is
-// cut off before returning.
+// printer). The prefix's four stores run up to 32 bytes past the end,
+// into slack that is cut off before returning.
 func formatJoined(text []byte, prefix, joined string, lines int) []byte {
 	var words [4]uint64 // the prefix, zero-padded to words
 	if len(prefix) > len(words)*8 {
@@ -50,7 +50,7 @@ func formatJoined(text []byte, prefix, joined string, lines int) []byte {
 		words[k] = binary.LittleEndian.Uint64(pad[k*8:])
 	}
 	const slack = len(words) * 8
-	size := len(joined) + (lines+1)*len(prefix) + 1
+	size := len(joined) + lines*len(prefix) + 1 // + the last line's newline, if missing
 	start := len(text)
 	text = slices.Grow(text, size+slack)
 	out := text[start : start+size+slack]
@@ -66,6 +66,8 @@ func formatJoined(text []byte, prefix, joined string, lines int) []byte {
 	putPrefix()
 	i := 0
 	for i+8 <= len(joined) {
+		// The compiler makes this one load, as binary.LittleEndian.Uint64
+		// of a []byte: NewlineBytes wants the first byte lowest.
 		w := uint64(joined[i]) | uint64(joined[i+1])<<8 | uint64(joined[i+2])<<16 | uint64(joined[i+3])<<24 |
 			uint64(joined[i+4])<<32 | uint64(joined[i+5])<<40 | uint64(joined[i+6])<<48 | uint64(joined[i+7])<<56
 		binary.LittleEndian.PutUint64(out[at:], w)
